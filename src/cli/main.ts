@@ -1,0 +1,89 @@
+import { Command, CommanderError } from "commander";
+import { isTunectlError } from "../errors/index.js";
+import { createContext, globalsOf, type App } from "./app.js";
+import { commands } from "./commands/index.js";
+import { ExitCode, exitCodeFor } from "./exit-code.js";
+import { createIo } from "./io.js";
+
+const version = "0.1.0";
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = new Command("tunectl")
+    .description(
+      "Instruction-tuning orchestrator: validate, stage, launch, monitor, resume, compare.",
+    )
+    .version(version)
+    .option("--json", "machine-readable output on stdout")
+    .option("-v, --verbose", "show debug events")
+    .option("--quiet", "only warnings and errors")
+    .option("--workspace <dir>", "workspace directory (default: nearest tunectl.yaml upwards)")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  const app: App = {
+    action(body) {
+      return async (...args: unknown[]) => {
+        const command = args[args.length - 1] as Command;
+        const ctx = createContext(globalsOf(command));
+        const onSigint = () => {
+          process.stderr.write("\ninterrupted\n");
+          void ctx.close().finally(() => process.exit(ExitCode.interrupted));
+        };
+        process.once("SIGINT", onSigint);
+        try {
+          const code = await body(ctx, ...args.slice(0, -1));
+          exitCode = typeof code === "number" ? code : ExitCode.ok;
+        } catch (error) {
+          exitCode = reportError(error, ctx.globals.json);
+        } finally {
+          process.removeListener("SIGINT", onSigint);
+          await ctx.close();
+        }
+      };
+    },
+  };
+
+  for (const register of commands) register(program, app);
+  program.commands.forEach((command) => command.exitOverride());
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return exitCodeFor(error);
+    return reportError(error, argv.includes("--json"));
+  }
+  return exitCode;
+}
+
+function reportError(error: unknown, json: boolean): number {
+  const code = exitCodeFor(error);
+  if (json) {
+    const body = isTunectlError(error)
+      ? {
+          error: {
+            kind: error.kind,
+            code: error.code,
+            message: error.message,
+            problems: error.problems,
+            hint: error.hint,
+            data: error.data,
+          },
+        }
+      : { error: { kind: "internal", code: "internal", message: String(error) } };
+    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+  }
+  const io = createIo({ json: false, verbose: false, quiet: false });
+  if (isTunectlError(error)) {
+    io.emit({ level: "error", code: error.code, message: error.describe() });
+  } else {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.emit({
+      level: "error",
+      code: "internal",
+      message: `internal error (a bug in tunectl): ${detail}`,
+    });
+  }
+  return code;
+}

@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { dataSchema } from "./data.js";
+import { loraSchema } from "./lora.js";
+import { modelSchema } from "./model.js";
+import { envVarName, safeName } from "./names.js";
+import { resourcesSchema } from "./resources.js";
+import { retrySchema } from "./retry.js";
+import { trainSchema } from "./train.js";
+import { crossFieldRules } from "./rules.js";
+
+export const experimentShape = z
+  .object({
+    $schema: z.string().optional().describe("Editor hint; ignored."),
+    name: safeName.describe("Experiment name; run ids start with it."),
+    description: z.string().optional().describe("Free text shown in ps and compare."),
+    extends: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .describe("Base experiment file(s), relative to this file; merged under this one."),
+    model: modelSchema.default({ base: "builtin:tiny", dtype: "auto", trust_remote_code: false }),
+    lora: loraSchema.default({
+      r: 16,
+      alpha: 32,
+      dropout: 0.05,
+      target_modules: ["q_proj", "k_proj", "v_proj", "o_proj"],
+      bias: "none",
+    }),
+    data: dataSchema,
+    train: trainSchema.default({
+      micro_batch_size: 4,
+      gradient_accumulation_steps: 4,
+      learning_rate: 2e-4,
+      lr_scheduler: "cosine",
+      weight_decay: 0,
+      max_grad_norm: 1,
+      save_steps: 100,
+      save_total_limit: 3,
+      logging_steps: 1,
+      seed: 42,
+      gradient_checkpointing: false,
+    }),
+    resources: resourcesSchema.default({
+      gpus: 1,
+      image: "tunectl-trainer:cuda",
+      shm_size: "8g",
+      min_disk_gb: 1,
+    }),
+    env: z
+      .record(envVarName, z.string())
+      .default({})
+      .describe("Environment variables for the trainer (not secret: they are recorded)."),
+    secrets: z
+      .array(envVarName)
+      .default([])
+      .describe("Names of variables read from the local environment at launch; never recorded."),
+    retry: retrySchema.default({
+      max_restarts: 0,
+      on: ["lost", "failed"],
+      backoff: { initial_s: 10, factor: 2, max_s: 300 },
+    }),
+  })
+  .strict();
+
+/** The experiment file, with the cross-field rules of rules.ts applied. */
+export const experimentSchema = experimentShape
+  .superRefine(crossFieldRules)
+  .describe("A tunectl experiment.");
+
+export type Experiment = z.infer<typeof experimentSchema>;

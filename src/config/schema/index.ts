@@ -1,0 +1,22 @@
+export { experimentSchema, experimentShape, type Experiment } from "./experiment.js";
+export {
+  dataSchema,
+  datasetFormats,
+  datasetSourceSchema,
+  type DataConfig,
+  type DatasetSource,
+} from "./data.js";
+export { loraSchema, type LoraConfig } from "./lora.js";
+export { modelSchema, type ModelConfig } from "./model.js";
+export { resourcesSchema, type ResourcesConfig } from "./resources.js";
+export { retrySchema, type RetryConfig } from "./retry.js";
+export { trainSchema, type TrainConfig } from "./train.js";
+export {
+  hostSchema,
+  storageSchema,
+  workspaceSchema,
+  type HostConfig,
+  type StorageConfig,
+  type WorkspaceConfig,
+} from "./workspace.js";
+export { safeName, envVarName } from "./names.js";

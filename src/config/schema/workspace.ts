@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { safeName } from "./names.js";
+
+export const s3StorageSchema = z
+  .object({
+    uri: z
+      .string()
+      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,62}(\/.*)?$/, {
+        message: "must be s3://bucket[/prefix]",
+      })
+      .describe("Bucket and optional prefix."),
+    endpoint: z.string().url().optional().describe("S3-compatible endpoint (MinIO, R2, Ceph)."),
+    region: z.string().default("us-east-1").describe("Region for signing."),
+    path_style: z.boolean().default(false).describe("Path-style URLs (most self-hosted servers)."),
+  })
+  .strict();
+
+export const storageSchema = z
+  .union([z.string().min(1), s3StorageSchema])
+  .describe(
+    "Object store: a local directory, an s3:// URI, or {uri, endpoint, region, path_style}.",
+  );
+
+export const hostSchema = z
+  .object({
+    name: safeName.describe("Name used in --host and resources.hosts."),
+    address: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Address or ~/.ssh/config alias (default: name)."),
+    user: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_.-]*$/i)
+      .optional()
+      .describe("SSH user."),
+    port: z.number().int().min(1).max(65535).optional().describe("SSH port."),
+    identity_file: z.string().optional().describe("Private key file."),
+    proxy_jump: z.string().optional().describe("Jump host (user@host:port or alias)."),
+    runtime: z
+      .enum(["docker", "podman", "process"])
+      .default("docker")
+      .describe("How the trainer runs."),
+    gpus: z
+      .union([z.literal("auto"), z.array(z.number().int().min(0))])
+      .default("auto")
+      .describe("GPU indices tunectl may use, or auto (every GPU nvidia-smi lists)."),
+    workdir: z
+      .string()
+      .default(".tunectl")
+      .describe("Directory on the host (relative to the login home)."),
+    python: z.string().default("python3").describe("Python with torch, for runtime: process."),
+  })
+  .strict();
+
+export const workspaceSchema = z
+  .object({
+    storage: storageSchema.default(".tunectl/store"),
+    known_hosts: z
+      .string()
+      .optional()
+      .describe("known_hosts file checked before ~/.ssh/known_hosts."),
+    ssh_config: z.string().optional().describe("ssh_config file (default ~/.ssh/config)."),
+    hosts: z
+      .array(hostSchema)
+      .default([
+        {
+          name: "local",
+          address: "local",
+          runtime: "process",
+          gpus: "auto",
+          workdir: ".tunectl/hosts/local",
+          python: "python3",
+        },
+      ]),
+    defaults: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe("Experiment fields merged under every experiment."),
+  })
+  .strict()
+  .describe("A tunectl workspace (tunectl.yaml).");
+
+export type WorkspaceConfig = z.infer<typeof workspaceSchema>;
+export type HostConfig = z.infer<typeof hostSchema>;
+export type StorageConfig = z.infer<typeof storageSchema>;

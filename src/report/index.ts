@@ -1,0 +1,9 @@
+export {
+  report,
+  silentReporter,
+  type ReportEvent,
+  type ReportLevel,
+  type Reporter,
+} from "./reporter.js";
+export { RecordingReporter } from "./recording-reporter.js";
+export { systemClock, type Clock } from "./clock.js";
