@@ -1,0 +1,106 @@
+// The CPU trainer image, built with no registry: debootstrap -> docker import -> docker build --target cpu.
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { cacheDir, image } from "./layout.mjs";
+import { dockerEnv } from "./docker-engine.mjs";
+import { run } from "./proc.mjs";
+
+const HASH_LABEL = "tunectl.testbed.hash";
+const sha = (data) => createHash("sha256").update(data).digest("hex");
+
+// Used only until the project's Dockerfile exists; same shape as its cpu stage.
+const FALLBACK_DOCKERFILE = `ARG BASE
+FROM \${BASE} AS cpu
+RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 python3-torch && rm -rf /var/lib/apt/lists/*
+COPY scripts/trainer /opt/tunectl/trainer
+ENV PYTHONPATH=/opt/tunectl
+ENTRYPOINT ["python3", "-m", "trainer"]
+`;
+
+const docker = (args, opts = {}) => run("docker", args, { env: dockerEnv(), ...opts });
+
+async function imageLabel(ref) {
+  const { code, stdout } = await docker(["image", "inspect", "--format", `{{index .Config.Labels "${HASH_LABEL}"}}`, ref], {
+    allowFail: true,
+  });
+  return code === 0 ? stdout.trim() : undefined;
+}
+
+export function baseImageName() {
+  const params = { suite: image.suite, variant: image.variant, mirror: image.mirror, arch: process.arch, v: 1 };
+  return `${image.baseRepo}:${image.suite}-${sha(JSON.stringify(params)).slice(0, 16)}`;
+}
+
+async function ensureRootfsTarball(tarball, log) {
+  if (fs.existsSync(tarball)) return;
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const rootfs = `${tarball}.rootfs`;
+  fs.rmSync(rootfs, { recursive: true, force: true });
+  log(`debootstrap --variant=${image.variant} ${image.suite} (once per machine, cached in ${cacheDir})`);
+  await run("debootstrap", [`--variant=${image.variant}`, image.suite, rootfs, image.mirror], { timeoutMs: 900_000 });
+  await run("rm", ["-rf", `${rootfs}/var/cache/apt/archives`, `${rootfs}/var/lib/apt/lists`]);
+  fs.mkdirSync(`${rootfs}/var/cache/apt/archives/partial`, { recursive: true });
+  fs.mkdirSync(`${rootfs}/var/lib/apt/lists/partial`, { recursive: true });
+  await run("tar", ["-C", rootfs, "-cf", `${tarball}.tmp`, "."], { timeoutMs: 300_000 });
+  fs.renameSync(`${tarball}.tmp`, tarball);
+  fs.rmSync(rootfs, { recursive: true, force: true });
+}
+
+export async function ensureBaseImage(log) {
+  const name = baseImageName();
+  const { code } = await docker(["image", "inspect", name], { allowFail: true });
+  if (code === 0) return name;
+  const tarball = path.join(cacheDir, `rootfs-${name.split(":")[1]}.tar`);
+  await ensureRootfsTarball(tarball, log);
+  log(`docker import ${path.basename(tarball)} as ${name}`);
+  await docker(["import", tarball, name], { timeoutMs: 300_000 });
+  return name;
+}
+
+function listFiles(dir, rel = "") {
+  if (!fs.existsSync(path.join(dir, rel))) return [];
+  return fs
+    .readdirSync(path.join(dir, rel), { withFileTypes: true })
+    .filter((e) => !["__pycache__", ".pytest_cache"].includes(e.name) && !e.name.endsWith(".pyc"))
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => (e.isDirectory() ? listFiles(dir, path.join(rel, e.name)) : [path.join(rel, e.name)]));
+}
+
+/** The build context: Dockerfile + scripts/trainer only, so the repo's bulk never goes to dockerd. */
+function stageContext(base) {
+  const projectDockerfile = fs.existsSync(image.dockerfile);
+  const dockerfile = projectDockerfile ? fs.readFileSync(image.dockerfile, "utf8") : FALLBACK_DOCKERFILE;
+  const files = listFiles(image.trainerDir);
+  const hash = sha(
+    [base, dockerfile, ...files.map((f) => `${f}\0${sha(fs.readFileSync(path.join(image.trainerDir, f)))}`)].join("\n"),
+  );
+  const context = path.join(image.fallbackDir, "context");
+  fs.rmSync(context, { recursive: true, force: true });
+  fs.mkdirSync(path.join(context, "scripts", "trainer"), { recursive: true });
+  fs.writeFileSync(path.join(context, "Dockerfile"), dockerfile);
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(path.join(context, "scripts", "trainer", f)), { recursive: true });
+    fs.copyFileSync(path.join(image.trainerDir, f), path.join(context, "scripts", "trainer", f));
+  }
+  return { context, hash: hash.slice(0, 16), projectDockerfile };
+}
+
+/** Build tunectl-trainer:cpu unless an image with the same content hash is already there. */
+export async function ensureTrainerImage(log) {
+  const base = await ensureBaseImage(log);
+  const { context, hash, projectDockerfile } = stageContext(base);
+  if ((await imageLabel(image.trainer)) === hash) return { name: image.trainer, base, hash, built: false, projectDockerfile };
+  if (!projectDockerfile) log("no top-level Dockerfile yet: building from the testbed's minimal cpu stage");
+  log(`docker build --target cpu -t ${image.trainer} (content hash ${hash})`);
+  const args = ["build", "--network=host", "--build-arg", `BASE=${base}`, "--target", "cpu"];
+  await docker([...args, "--label", `${HASH_LABEL}=${hash}`, "-t", image.trainer, context], {
+    timeoutMs: 1_200_000,
+    env: { ...dockerEnv(), DOCKER_BUILDKIT: "0" },
+  });
+  return { name: image.trainer, base, hash, built: true, projectDockerfile };
+}
+
+export async function trainerImagePresent() {
+  return (await imageLabel(image.trainer)) !== undefined;
+}
