@@ -1,0 +1,83 @@
+"""Entry point: `python -m trainer [train] [--config F] [--data D] [--output O]` and `... export`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import traceback
+from typing import Optional, Sequence
+
+from . import EXIT_FAILED, EXIT_OK, EXIT_STOPPED
+
+
+def log(message: str) -> None:
+    print(f"[trainer {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def train_main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m trainer", description="LoRA training per the tunectl trainer contract")
+    parser.add_argument("--config", default="/config/train.json")
+    parser.add_argument("--data", default="/data")
+    parser.add_argument("--output", default="/output")
+    args = parser.parse_args(argv)
+    os.makedirs(args.output, exist_ok=True)
+
+    from .outcome import describe_error, write_status
+    from .stop import StopRequest
+
+    stop = StopRequest(log)
+    stop.install()
+    attempt = os.environ.get("TUNECTL_ATTEMPT") or None
+    resume = os.environ.get("TUNECTL_RESUME_FROM") or None
+    trainer = None
+    try:
+        from .config import load_config
+        from .loop import Trainer
+
+        cfg = load_config(args.config)
+        log(f"run {os.environ.get('TUNECTL_RUN_ID') or cfg.run_id} attempt {attempt or '-'} model {cfg.model.base}" + (f" resume from {resume}" if resume else ""))
+        trainer = Trainer(cfg, args.data, args.output, stop, log)
+        outcome = trainer.run(resume, attempt)
+    except BaseException as err:  # noqa: BLE001 - every failure must leave status.json behind
+        if isinstance(err, SystemExit):
+            raise
+        step = trainer.progress.step if trainer else 0
+        message = describe_error(err)
+        traceback.print_exc()
+        log(f"failed: {message}")
+        write_status(args.output, "failed", step, error=message, attempt=attempt)
+        return EXIT_FAILED
+    write_status(args.output, outcome.state, outcome.step, total_steps=outcome.total_steps, checkpoint=outcome.checkpoint, attempt=attempt)
+    return EXIT_STOPPED if outcome.state == "stopped" else EXIT_OK
+
+
+def export_main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m trainer export", description="write a checkpoint's adapter (and merged weights)")
+    parser.add_argument("--checkpoint", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--merge", action="store_true", help="also write base + adapter merged into full weights")
+    args = parser.parse_args(argv)
+    from .export import export_checkpoint
+    from .outcome import describe_error
+
+    try:
+        export_checkpoint(args.checkpoint, args.out, args.merge, log)
+    except Exception as err:  # noqa: BLE001
+        log(f"export failed: {describe_error(err)}")
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "export":
+        return export_main(args[1:])
+    if args and args[0] == "train":
+        args = args[1:]
+    return train_main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

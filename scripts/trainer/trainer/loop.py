@@ -1,0 +1,213 @@
+"""The shared training loop: data, steps, eval, metrics, checkpoints, resume, graceful stop."""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import time
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import torch
+import torch.nn.functional as F
+
+from .backends import build_backend
+from .backends.base import Backend
+from .checkpoint import Checkpoint, apply_retention, clean_invalid, read_checkpoint, write_checkpoint
+from .config import TrainConfig
+from .data import find_split, load_examples
+from .encode import IGNORE
+from .metrics import MetricsWriter, rate
+from .order import Plan
+from .packing import Batch, Row, collate, pack, unpacked
+from .schedule import lr_at
+from .state import Progress, load_state, save_state
+from .stop import StopRequest
+
+
+class ResumeError(RuntimeError):
+    """TUNECTL_RESUME_FROM does not name a valid checkpoint."""
+
+
+@dataclass
+class Outcome:
+    state: str  # "succeeded" | "stopped"
+    step: int
+    total_steps: int
+    checkpoint: Optional[str]
+
+
+class Trainer:
+    def __init__(self, cfg: TrainConfig, data_dir: str, output: str, stop: StopRequest, log: Callable[[str], None]) -> None:
+        self.cfg = cfg
+        self.data_dir = data_dir
+        self.output = output
+        self.stop = stop
+        self.log = log
+        self.progress = Progress()
+        self.checkpoints = os.path.join(output, "checkpoints")
+
+    def run(self, resume_from: Optional[str], attempt: Optional[str] = None) -> Outcome:
+        cfg, log = self.cfg, self.log
+        random.seed(cfg.train.seed)
+        torch.manual_seed(cfg.train.seed)
+        backend = build_backend(cfg, log)
+        rows, eval_rows = self._load_rows(backend)
+        t = cfg.train
+        plan = Plan(len(rows), t.micro_batch_size, t.gradient_accumulation_steps, t.seed, t.epochs, t.max_steps)
+        total = plan.total_steps
+        warmup = t.warmup_for(total)
+        params = backend.trainable_parameters()
+        optimizer = torch.optim.AdamW(params, lr=t.learning_rate, weight_decay=t.weight_decay)
+        os.makedirs(self.checkpoints, exist_ok=True)
+        for path in clean_invalid(self.checkpoints):
+            log(f"removed incomplete checkpoint {path}")
+        if resume_from:
+            self.progress = self._resume(resume_from, backend, optimizer)
+        eval_every = t.eval_steps or t.save_steps
+        metrics = MetricsWriter(os.path.join(self.output, "metrics.jsonl"))
+        log(
+            f"training {total} steps ({plan.steps_per_epoch} per epoch, {len(rows)} rows, micro batch "
+            f"{t.micro_batch_size} x {t.gradient_accumulation_steps} accumulation), starting after step {self.progress.step}"
+        )
+        schedule = {"name": t.lr_scheduler, "warmup_steps": warmup, "total_steps": total}
+        started = time.monotonic()
+        window_start, window_tokens, attempt_tokens = started, 0, 0
+        last: Optional[Checkpoint] = None
+        lr = grad_norm = 0.0
+        try:
+            while self.progress.step < total:
+                step = self.progress.step + 1
+                lr = lr_at(step, t.learning_rate, t.lr_scheduler, warmup, total)
+                batches = [collate([rows[i] for i in idx], backend.tokenizer.pad_id) for idx in plan.micro_batches(step)]
+                loss, grad_norm, tokens = self._step(backend, optimizer, params, batches, lr)
+                p = self.progress
+                p.step, p.tokens, p.last_loss = step, p.tokens + tokens, loss
+                p.first_loss = loss if p.first_loss is None else p.first_loss
+                window_tokens += tokens
+                attempt_tokens += tokens
+                common = {"step": step, "total_steps": total, "epoch": plan.epoch_progress(step), "lr": lr, "grad_norm": grad_norm, "tokens": p.tokens}
+                if step % t.logging_steps == 0 or step == total:
+                    now = time.monotonic()
+                    speed = rate(window_tokens, now - window_start)
+                    metrics.write("train", **{**common, "loss": loss, "tokens_per_s": speed})
+                    log(f"step {step}/{total} epoch {common['epoch']:.2f} loss {loss:.4f} lr {lr:.3g} grad_norm {grad_norm:.3f} tok/s {speed}")
+                    window_start, window_tokens = now, 0
+                evaluated = None
+                if eval_rows and (step % eval_every == 0 or step == total):
+                    evaluated = self._evaluate(backend, eval_rows, metrics, common)
+                if step % t.save_steps == 0 or step == total or self.stop:
+                    last = self._save(backend, optimizer, plan, schedule, loss, evaluated, common)
+                if self.stop and step < total:
+                    log(f"stopped at step {step} ({self.stop.requested}); checkpoint {last.path if last else '-'}")
+                    return Outcome("stopped", step, total, last.path if last else None)
+            elapsed = time.monotonic() - started
+            p = self.progress
+            metrics.write(
+                "summary",
+                step=p.step, total_steps=total, epoch=plan.epoch_progress(p.step) if p.step else 0.0,
+                loss=p.last_loss, lr=lr, grad_norm=grad_norm, tokens=p.tokens,
+                tokens_per_s=rate(attempt_tokens, elapsed), eval_loss=p.last_eval_loss, first_loss=p.first_loss,
+                best_eval_loss=p.best_eval_loss, best_eval_step=p.best_eval_step, runtime_s=round(elapsed, 2),
+                attempt=attempt,
+            )
+            log(f"finished {p.step} steps in {elapsed:.1f}s: loss {p.first_loss} -> {p.last_loss}")
+            return Outcome("succeeded", p.step, total, last.path if last else None)
+        finally:
+            metrics.close()
+
+    def _load_rows(self, backend: Backend) -> tuple[list[Row], list[Row]]:
+        d = self.cfg.data
+        train_path = find_split(self.data_dir, "train")
+        if train_path is None:
+            raise FileNotFoundError(f"no train.jsonl in {self.data_dir}")
+        examples, report = load_examples(train_path, backend.tokenizer, d.max_seq_len, d.train_on_inputs)
+        if not examples:
+            raise ValueError(f"{train_path}: no record has a trainable token")
+        packing = d.packing and backend.supports_packing
+        if d.packing and not packing:
+            self.log(f"the {backend.name} backend cannot pack without cross-record attention: training one record per row")
+        arrange = (lambda ex: pack(ex, d.max_seq_len)) if packing else unpacked
+        rows = arrange(examples)
+        self.log(
+            f"train.jsonl: {report.records} records, {report.truncated} truncated to {d.max_seq_len} tokens, "
+            f"{report.dropped_empty} without trainable tokens dropped, {report.tokens} tokens in {len(rows)} rows"
+            + (" (packed)" if packing else "")
+        )
+        eval_rows: list[Row] = []
+        eval_path = find_split(self.data_dir, "eval")
+        if eval_path is not None:
+            eval_examples, eval_report = load_examples(eval_path, backend.tokenizer, d.max_seq_len, d.train_on_inputs)
+            eval_rows = arrange(eval_examples)
+            self.log(f"eval.jsonl: {eval_report.records} records, {eval_report.truncated} truncated")
+        return rows, eval_rows
+
+    def _step(self, backend: Backend, optimizer: torch.optim.Optimizer, params: list[torch.nn.Parameter], batches: list[Batch], lr: float) -> tuple[float, float, int]:
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        optimizer.zero_grad(set_to_none=True)
+        targets = sum(b.target_tokens for b in batches)
+        total = 0.0
+        for batch in batches:
+            loss = token_loss_sum(backend, batch)
+            (loss / targets).backward()
+            total += float(loss.item())
+        limit = self.cfg.train.max_grad_norm
+        grad_norm = torch.nn.utils.clip_grad_norm_(params, limit if limit > 0 else math.inf)
+        optimizer.step()
+        return total / targets, float(grad_norm), sum(b.real_tokens for b in batches)
+
+    def _evaluate(self, backend: Backend, rows: list[Row], metrics: MetricsWriter, common: dict) -> float:
+        started = time.monotonic()
+        size = self.cfg.train.micro_batch_size
+        total, count, tokens = 0.0, 0, 0
+        backend.model.eval()
+        with torch.no_grad():
+            for i in range(0, len(rows), size):
+                batch = collate(rows[i : i + size], backend.tokenizer.pad_id)
+                total += float(token_loss_sum(backend, batch).item())
+                count += batch.target_tokens
+                tokens += batch.real_tokens
+        backend.model.train()
+        value = total / max(1, count)
+        p = self.progress
+        p.last_eval_loss = value
+        if p.best_eval_loss is None or value < p.best_eval_loss:
+            p.best_eval_loss, p.best_eval_step = value, common["step"]
+        speed = rate(tokens, time.monotonic() - started)
+        metrics.write("eval", **{**common, "loss": value, "eval_loss": value, "tokens_per_s": speed})
+        self.log(f"eval at step {common['step']}: eval_loss {value:.4f}")
+        return value
+
+    def _save(self, backend: Backend, optimizer: torch.optim.Optimizer, plan: Plan, schedule: dict, loss: float, eval_loss: Optional[float], common: dict) -> Checkpoint:
+        step = self.progress.step
+        position = {"epoch": plan.epoch_of(step + 1), "next_step": step + 1, "steps_per_epoch": plan.steps_per_epoch, "seed": plan.seed}
+
+        def write_files(directory: str) -> None:
+            backend.save_adapter(directory)
+            save_state(directory, optimizer, self.progress, {**schedule, "last_step": step}, position)
+
+        found = {**common, "loss": loss}
+        if eval_loss is not None:
+            found["eval_loss"] = eval_loss
+        saved = write_checkpoint(self.checkpoints, step, write_files, found, self.cfg.run_id)
+        self.log(f"checkpoint {saved.path}")
+        for path in apply_retention(self.checkpoints, self.cfg.train.save_total_limit):
+            self.log(f"removed old checkpoint {path} (save_total_limit {self.cfg.train.save_total_limit})")
+        return saved
+
+    def _resume(self, path: str, backend: Backend, optimizer: torch.optim.Optimizer) -> Progress:
+        found = read_checkpoint(path, verify_hashes=True)
+        if found is None:
+            raise ResumeError(f"TUNECTL_RESUME_FROM={path} is not a complete checkpoint (missing or invalid manifest.json)")
+        backend.load_adapter(found.path)
+        progress = load_state(found.path, optimizer)
+        self.log(f"resumed from {found.path} at step {progress.step}")
+        return progress
+
+
+def token_loss_sum(backend: Backend, batch: Batch) -> torch.Tensor:
+    logits = backend.logits(batch)
+    targets = batch.targets.to(logits.device)
+    return F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=IGNORE, reduction="sum")
