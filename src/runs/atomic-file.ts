@@ -1,0 +1,35 @@
+import { randomBytes } from "node:crypto";
+import { open, rename, rm } from "node:fs/promises";
+import path from "node:path";
+
+/** Write a file so readers see the old or the new content, never a torn one: temp + fsync + rename. */
+export async function writeFileAtomic(file: string, content: string | Buffer): Promise<void> {
+  const temp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${randomBytes(4).toString("hex")}.tmp`,
+  );
+  const handle = await open(temp, "w", 0o644);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Append whole lines with one write on an O_APPEND descriptor, so concurrent appenders never interleave a line. */
+export async function appendLines(file: string, lines: string[]): Promise<void> {
+  if (lines.length === 0) return;
+  const handle = await open(file, "a", 0o644);
+  try {
+    await handle.write(lines.map((line) => `${line}\n`).join(""));
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,22 @@
+export { RunRegistry, type NewRun } from "./run-registry.js";
+export { runPaths, type RunPaths } from "./run-paths.js";
+export { newRunId, runIdPattern } from "./run-id.js";
+export {
+  canTransition,
+  IllegalTransitionError,
+  isTerminal,
+  runStates,
+  terminalStates,
+  transition,
+  type RunState,
+} from "./run-state.js";
+export {
+  currentAttempt,
+  type Attempt,
+  type MetricLine,
+  type RunEvent,
+  type RunRecord,
+} from "./run-record.js";
+export { attemptAwareMetrics, parseMetricLines, readRunMetrics } from "./metrics-view.js";
+export { appendLines, writeFileAtomic } from "./atomic-file.js";
+export { withFileLock } from "./file-lock.js";

@@ -1,0 +1,43 @@
+import { readFile } from "node:fs/promises";
+import type { MetricLine } from "./run-record.js";
+
+/**
+ * The metric lines of a run as every view should see them. The local metrics.jsonl holds
+ * the attempts one after another; a resumed attempt starts again after its checkpoint, so a
+ * train line whose step is not above the last one seen rewinds: earlier lines from that
+ * step on are dropped. No step appears twice, none is lost.
+ */
+export function attemptAwareMetrics(lines: MetricLine[]): MetricLine[] {
+  const kept: MetricLine[] = [];
+  let lastTrainStep = 0;
+  for (const line of lines) {
+    if (line.kind === "train" && line.step <= lastTrainStep) {
+      for (let i = kept.length - 1; i >= 0; i--) if (kept[i]!.step >= line.step) kept.splice(i, 1);
+    }
+    if (line.kind === "train") lastTrainStep = line.step;
+    if (line.kind === "summary") {
+      for (let i = kept.length - 1; i >= 0; i--) if (kept[i]!.kind === "summary") kept.splice(i, 1);
+    }
+    kept.push(line);
+  }
+  return kept;
+}
+
+export function parseMetricLines(text: string): MetricLine[] {
+  const lines: MetricLine[] = [];
+  for (const raw of text.split("\n")) {
+    if (raw.trim() === "") continue;
+    try {
+      const value = JSON.parse(raw) as MetricLine;
+      if (typeof value.step === "number" && typeof value.kind === "string") lines.push(value);
+    } catch {
+      // a torn last line of a live file: it completes on the next read
+    }
+  }
+  return lines;
+}
+
+export async function readRunMetrics(metricsFile: string): Promise<MetricLine[]> {
+  const text = await readFile(metricsFile, "utf8").catch(() => "");
+  return attemptAwareMetrics(parseMetricLines(text));
+}
