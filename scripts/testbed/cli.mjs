@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { parseGpuSpec } from "./fake-gpus.mjs";
 import { defaultGpus, maxHosts } from "./layout.mjs";
+import { withLock } from "./lock.mjs";
 import { down, faults, status, up } from "./testbed.mjs";
 
 const usage = `usage: npm run testbed -- <command>
@@ -19,12 +20,20 @@ const log = (msg) => console.error(`testbed: ${msg}`);
 function printStatus(s) {
   if (!s.up) return console.log("testbed: down");
   console.log(`workspace  ${s.workspace}`);
-  console.log(`docker     ${s.docker.answering ? "up" : "DOWN"}  pid ${s.docker.pid ?? "-"}  ${s.docker.host}`);
-  console.log(`s3         ${s.s3.answering ? "up" : "DOWN"}  pid ${s.s3.pid ?? "-"}  ${s.s3.endpoint}  bucket ${s.s3.bucket}`);
+  console.log(
+    `docker     ${s.docker.answering ? "up" : "DOWN"}  pid ${s.docker.pid ?? "-"}  ${s.docker.host}`,
+  );
+  console.log(
+    `s3         ${s.s3.answering ? "up" : "DOWN"}  pid ${s.s3.pid ?? "-"}  ${s.s3.endpoint}  bucket ${s.s3.bucket}`,
+  );
   console.log(`image      ${s.image.name ?? "-"} ${s.image.present ? "present" : "MISSING"}`);
   for (const h of s.hosts) {
-    const sshd = h.sshd.pid ? `sshd pid ${h.sshd.pid}${h.sshd.answering ? "" : " (not answering)"}` : "sshd DOWN";
-    console.log(`${h.name.padEnd(10)} ${h.address.padEnd(12)} link ${h.link.padEnd(4)} ${sshd}  gpus ${h.gpus}`);
+    const sshd = h.sshd.pid
+      ? `sshd pid ${h.sshd.pid}${h.sshd.answering ? "" : " (not answering)"}`
+      : "sshd DOWN";
+    console.log(
+      `${h.name.padEnd(10)} ${h.address.padEnd(12)} link ${h.link.padEnd(4)} ${sshd}  gpus ${h.gpus}`,
+    );
   }
 }
 
@@ -44,13 +53,16 @@ async function main(argv) {
   if (values.help || !command) return console.log(usage);
   if (command === "up") {
     const hosts = values.hosts === undefined ? 3 : Number(values.hosts);
-    if (!Number.isInteger(hosts) || hosts < 1 || hosts > maxHosts) throw new Error(`--hosts: 1..${maxHosts}`);
+    if (!Number.isInteger(hosts) || hosts < 1 || hosts > maxHosts)
+      throw new Error(`--hosts: 1..${maxHosts}`);
     const gpus = values.gpus === undefined ? defaultGpus : parseGpuSpec(values.gpus);
-    const result = await up({ hosts, gpus, image: !values["no-image"], log });
-    log(`up in ${result.seconds.toFixed(1)} s: ${result.hosts} hosts; workspace .testbed/workspace/`);
+    const result = await withLock(log, () => up({ hosts, gpus, image: !values["no-image"], log }));
+    log(
+      `up in ${result.seconds.toFixed(1)} s: ${result.hosts} hosts; workspace .testbed/workspace/`,
+    );
     return;
   }
-  if (command === "down") return down({ log });
+  if (command === "down") return withLock(log, () => down({ log }));
   if (command === "status") {
     const s = await status();
     return values.json ? console.log(JSON.stringify(s, null, 2)) : printStatus(s);
@@ -59,7 +71,7 @@ async function main(argv) {
   if (!fault) throw new Error(`unknown command "${command}"\n${usage}`);
   const needsHost = !command.endsWith("-s3");
   if (needsHost && !target) throw new Error(`${command} needs a HOST (h1, h2, ...)`);
-  await fault(target);
+  await withLock(log, () => fault(target));
   log(`${command}${target ? ` ${target}` : ""}: done`);
 }
 

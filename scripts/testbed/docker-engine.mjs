@@ -49,7 +49,9 @@ export async function startDocker(log) {
   for (const dir of [docker.dataRoot, docker.execRoot, path.dirname(docker.socket), logsDir]) {
     fs.mkdirSync(dir, { recursive: true });
   }
-  const known = fs.existsSync(storageMarker) ? fs.readFileSync(storageMarker, "utf8").trim() : undefined;
+  const known = fs.existsSync(storageMarker)
+    ? fs.readFileSync(storageMarker, "utf8").trim()
+    : undefined;
   const drivers = known ? [known] : ["overlay2", "vfs"];
   for (const driver of drivers) {
     const pid = launch(driver);
@@ -62,7 +64,8 @@ export async function startDocker(log) {
       throw err;
     });
     if (outcome === "up") {
-      if (driver !== "overlay2") log(`dockerd: overlay2 refused here, using the ${driver} storage driver`);
+      if (driver !== "overlay2")
+        log(`dockerd: overlay2 refused here, using the ${driver} storage driver`);
       fs.writeFileSync(storageMarker, `${driver}\n`);
       return pid;
     }
@@ -76,6 +79,7 @@ export async function stopDocker() {
   fs.rmSync(docker.pidFile, { force: true });
   // A dockerd killed hard leaves its managed containerd running.
   const cpid = readPid(containerdPidFile);
-  if (cpid && isOurs(cpid, docker.execRoot)) await stopPid(cpid, docker.execRoot, { graceMs: 10_000 });
+  if (cpid && isOurs(cpid, docker.execRoot))
+    await stopPid(cpid, docker.execRoot, { graceMs: 10_000 });
   fs.rmSync(docker.socket, { force: true });
 }

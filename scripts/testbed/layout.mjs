@@ -40,7 +40,11 @@ const socketInTree = path.join(dockerDir, "docker.sock");
 const socket =
   socketInTree.length < 100
     ? socketInTree
-    : path.join(runDir, createHash("sha256").update(root).digest("hex").slice(0, 12), "docker.sock");
+    : path.join(
+        runDir,
+        createHash("sha256").update(root).digest("hex").slice(0, 12),
+        "docker.sock",
+      );
 
 export const docker = {
   dir: dockerDir,

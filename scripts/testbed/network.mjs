@@ -5,13 +5,16 @@ import { run, sleep } from "./proc.mjs";
 const ip = (args, opts) => run("ip", args, { timeoutMs: 15_000, ...opts });
 
 async function linkJson(name, netns) {
-  const args = netns ? ["-n", netns, "-j", "addr", "show", "dev", name] : ["-j", "addr", "show", "dev", name];
+  const args = netns
+    ? ["-n", netns, "-j", "addr", "show", "dev", name]
+    : ["-j", "addr", "show", "dev", name];
   const { code, stdout } = await ip(args, { allowFail: true });
   if (code !== 0) return undefined;
   return JSON.parse(stdout)[0];
 }
 
-const hasAddress = (link, address) => link?.addr_info?.some((a) => a.family === "inet" && a.local === address);
+const hasAddress = (link, address) =>
+  link?.addr_info?.some((a) => a.family === "inet" && a.local === address);
 const isUp = (link) => link?.flags?.includes("UP");
 
 export async function listNamespaces() {
@@ -70,7 +73,18 @@ export async function removeHostNet(h) {
 export async function createHostNet(h) {
   await removeHostNet(h);
   await ip(["netns", "add", h.netns]);
-  await ip(["link", "add", h.vethRoot, "type", "veth", "peer", "name", h.vethHost, "netns", h.netns]);
+  await ip([
+    "link",
+    "add",
+    h.vethRoot,
+    "type",
+    "veth",
+    "peer",
+    "name",
+    h.vethHost,
+    "netns",
+    h.netns,
+  ]);
   await ip(["link", "set", h.vethRoot, "master", bridge.name]);
   await ip(["link", "set", h.vethRoot, "up"]);
   await ip(["-n", h.netns, "link", "set", "lo", "up"]);

@@ -12,9 +12,13 @@ export const requiredPackages = [
 ];
 
 async function missing() {
-  const { stdout } = await run("dpkg-query", ["-W", "-f=${Package} ${db:Status-Status}\n", ...requiredPackages], {
-    allowFail: true,
-  });
+  const { stdout } = await run(
+    "dpkg-query",
+    ["-W", "-f=${Package} ${db:Status-Status}\n", ...requiredPackages],
+    {
+      allowFail: true,
+    },
+  );
   const installed = new Set(
     stdout
       .split("\n")
@@ -43,6 +47,9 @@ export async function ensurePackages(log) {
   log(`installing Debian packages: ${absent.join(" ")}`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   await run("apt-get", ["update"], { env, timeoutMs: 300_000 });
-  await run("apt-get", ["install", "-y", "--no-install-recommends", ...absent], { env, timeoutMs: 900_000 });
+  await run("apt-get", ["install", "-y", "--no-install-recommends", ...absent], {
+    env,
+    timeoutMs: 900_000,
+  });
   return absent;
 }

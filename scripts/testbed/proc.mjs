@@ -26,7 +26,8 @@ export function run(cmd, args = [], opts = {}) {
       clearTimeout(timer);
       const result = { code: code ?? 128, signal, stdout, stderr };
       if (code === 0 || allowFail) return resolve(result);
-      const why = signal === "SIGKILL" ? `timed out after ${timeoutMs} ms` : `exit ${code ?? signal}`;
+      const why =
+        signal === "SIGKILL" ? `timed out after ${timeoutMs} ms` : `exit ${code ?? signal}`;
       reject(new CommandError(`${cmd} ${args.join(" ")}: ${why}\n${stderr.trim()}`));
     });
     if (input !== undefined) child.stdin.end(input);
@@ -37,7 +38,12 @@ export function run(cmd, args = [], opts = {}) {
 /** Start a daemon detached from us, output appended to logFile; returns its pid. */
 export function spawnDetached(cmd, args, { logFile, env, cwd } = {}) {
   const out = fs.openSync(logFile, "a");
-  const child = spawn(cmd, args, { detached: true, stdio: ["ignore", out, out], env: env ?? process.env, cwd });
+  const child = spawn(cmd, args, {
+    detached: true,
+    stdio: ["ignore", out, out],
+    env: env ?? process.env,
+    cwd,
+  });
   fs.closeSync(out);
   child.unref();
   return child.pid;
@@ -51,7 +57,8 @@ export async function waitFor(what, check, { timeoutMs = 30_000, intervalMs = 10
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(intervalMs);
   }
 }

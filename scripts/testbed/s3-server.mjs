@@ -26,9 +26,13 @@ export async function startS3() {
   await stopS3();
   fs.mkdirSync(s3.directory, { recursive: true });
   fs.mkdirSync(path.dirname(s3.logFile), { recursive: true });
-  const pid = spawnDetached(process.execPath, [serveScript, s3.address, String(s3.port), s3.directory, s3.bucket], {
-    logFile: s3.logFile,
-  });
+  const pid = spawnDetached(
+    process.execPath,
+    [serveScript, s3.address, String(s3.port), s3.directory, s3.bucket],
+    {
+      logFile: s3.logFile,
+    },
+  );
   fs.mkdirSync(path.dirname(s3.pidFile), { recursive: true });
   fs.writeFileSync(s3.pidFile, `${pid}\n`);
   await waitFor(`s3rver on ${s3.endpoint}`, portOpen, { timeoutMs: 20_000 });

@@ -18,7 +18,8 @@ export async function ensureClientKey() {
   await ensureKey(clientKey, "tunectl-testbed");
 }
 
-export const hostPublicKey = (h) => fs.readFileSync(`${h.hostKey}.pub`, "utf8").trim().split(" ").slice(0, 2).join(" ");
+export const hostPublicKey = (h) =>
+  fs.readFileSync(`${h.hostKey}.pub`, "utf8").trim().split(" ").slice(0, 2).join(" ");
 
 function sshdConfig(h) {
   const path = `${h.binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
@@ -75,10 +76,16 @@ export async function startSshd(h) {
   fs.mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
   await run(SSHD, ["-t", "-f", h.sshdConfig]);
   // `ip netns exec` execs sshd in place, so the spawned pid is sshd's own.
-  const pid = spawnDetached("ip", ["netns", "exec", h.netns, SSHD, "-D", "-f", h.sshdConfig, "-E", h.sshdLog], {
-    logFile: h.sshdLog,
+  const pid = spawnDetached(
+    "ip",
+    ["netns", "exec", h.netns, SSHD, "-D", "-f", h.sshdConfig, "-E", h.sshdLog],
+    {
+      logFile: h.sshdLog,
+    },
+  );
+  await waitFor(`sshd of ${h.name} on ${h.address}:22`, () => portAnswers(h.address, 22), {
+    timeoutMs: 15_000,
   });
-  await waitFor(`sshd of ${h.name} on ${h.address}:22`, () => portAnswers(h.address, 22), { timeoutMs: 15_000 });
   return pid;
 }
 

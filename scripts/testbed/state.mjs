@@ -15,7 +15,10 @@ export function readState(file = statePath) {
 export function writeState(state) {
   fs.mkdirSync(path.dirname(statePath), { recursive: true });
   const tmp = `${statePath}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify({ ...state, updatedAt: new Date().toISOString() }, null, 2)}\n`);
+  fs.writeFileSync(
+    tmp,
+    `${JSON.stringify({ ...state, updatedAt: new Date().toISOString() }, null, 2)}\n`,
+  );
   fs.renameSync(tmp, statePath);
 }
 
@@ -47,7 +50,10 @@ export async function takeOwnership(log) {
     if (procs.length) log(`taking over from the testbed of ${owner.root}: stopping its daemons`);
     for (const p of procs) await stopPid(p.pid, p.marker, { graceMs: 10_000 });
   }
-  fs.writeFileSync(ownerPath, `${JSON.stringify({ root, pid: process.pid, at: new Date().toISOString() })}\n`);
+  fs.writeFileSync(
+    ownerPath,
+    `${JSON.stringify({ root, pid: process.pid, at: new Date().toISOString() })}\n`,
+  );
 }
 
 export function releaseOwnership() {

@@ -2,15 +2,40 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { bridge, clientKey, defaultGpus, docker, hostLayout, logsDir, repoRoot, root, s3, subnet } from "./layout.mjs";
+import {
+  bridge,
+  clientKey,
+  defaultGpus,
+  docker,
+  hostLayout,
+  logsDir,
+  repoRoot,
+  root,
+  s3,
+  subnet,
+} from "./layout.mjs";
 import { dockerAnswers, dockerPid, startDocker, stopDocker } from "./docker-engine.mjs";
 import { configureFakeGpus } from "./fake-gpus.mjs";
 import * as network from "./network.mjs";
 import { ensurePackages } from "./packages.mjs";
 import { run } from "./proc.mjs";
 import { s3Answers, s3Pid, startS3, stopS3 } from "./s3-server.mjs";
-import { ensureClientKey, hostPublicKey, sshdAnswers, sshdPid, startSshd, stopSshd, writeHostFiles } from "./sshd.mjs";
-import { readState, recordedProcesses, releaseOwnership, takeOwnership, writeState } from "./state.mjs";
+import {
+  ensureClientKey,
+  hostPublicKey,
+  sshdAnswers,
+  sshdPid,
+  startSshd,
+  stopSshd,
+  writeHostFiles,
+} from "./sshd.mjs";
+import {
+  readState,
+  recordedProcesses,
+  releaseOwnership,
+  takeOwnership,
+  writeState,
+} from "./state.mjs";
 import { ensureTrainerImage, trainerImagePresent } from "./trainer-image.mjs";
 import { workspaceFiles, writeWorkspace } from "./workspace.mjs";
 import { stopPid } from "./proc.mjs";
@@ -18,7 +43,8 @@ import { stopPid } from "./proc.mjs";
 const serveScript = path.join(path.dirname(fileURLToPath(import.meta.url)), "s3-serve.mjs");
 
 function requireRoot() {
-  if (process.getuid?.() !== 0) throw new Error("the testbed needs root (network namespaces, sshd, dockerd)");
+  if (process.getuid?.() !== 0)
+    throw new Error("the testbed needs root (network namespaces, sshd, dockerd)");
 }
 
 function hostsFromState() {
@@ -29,7 +55,12 @@ function hostsFromState() {
 
 function hostByName(name) {
   const h = hostsFromState().find((x) => x.name === name);
-  if (!h) throw new Error(`unknown testbed host "${name}"; hosts: ${hostsFromState().map((x) => x.name).join(", ")}`);
+  if (!h)
+    throw new Error(
+      `unknown testbed host "${name}"; hosts: ${hostsFromState()
+        .map((x) => x.name)
+        .join(", ")}`,
+    );
   return h;
 }
 
@@ -40,7 +71,11 @@ function describe(hosts, gpus, imageInfo) {
     repoRoot,
     workspace: workspaceFiles,
     keys: { identityFile: clientKey, publicKey: `${clientKey}.pub` },
-    network: { bridge: bridge.name, address: bridge.address, subnet: `${subnet.prefix}.0/${subnet.bits}` },
+    network: {
+      bridge: bridge.name,
+      address: bridge.address,
+      subnet: `${subnet.prefix}.0/${subnet.bits}`,
+    },
     hosts: hosts.map((h) => ({
       name: h.name,
       address: h.address,
@@ -104,7 +139,11 @@ export async function up({ hosts: count = 3, gpus = defaultGpus, image: withImag
     }
     configureFakeGpus(h, gpus[h.name] ?? 0);
   }
-  const [, ,] = await Promise.all([Promise.all(hosts.map((h) => startSshd(h))), startS3(), startDocker(log)]);
+  const [, ,] = await Promise.all([
+    Promise.all(hosts.map((h) => startSshd(h))),
+    startS3(),
+    startDocker(log),
+  ]);
   let imageInfo = { name: null, built: false };
   if (withImage) imageInfo = await ensureTrainerImage(log);
   writeWorkspace(hosts, imageInfo.name ?? "tunectl-trainer:cpu");
@@ -153,7 +192,12 @@ export async function status() {
     up: true,
     hosts,
     docker: { pid: dockerPid() ?? null, answering: await dockerAnswers(), host: docker.host },
-    s3: { pid: s3Pid() ?? null, answering: await s3Answers(), endpoint: s3.endpoint, bucket: s3.bucket },
+    s3: {
+      pid: s3Pid() ?? null,
+      answering: await s3Answers(),
+      endpoint: s3.endpoint,
+      bucket: s3.bucket,
+    },
     image: { name: state.image?.name ?? null, present: await trainerImagePresent() },
     workspace: state.workspace.dir,
   };

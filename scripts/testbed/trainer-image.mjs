@@ -21,14 +21,23 @@ ENTRYPOINT ["python3", "-m", "trainer"]
 const docker = (args, opts = {}) => run("docker", args, { env: dockerEnv(), ...opts });
 
 async function imageLabel(ref) {
-  const { code, stdout } = await docker(["image", "inspect", "--format", `{{index .Config.Labels "${HASH_LABEL}"}}`, ref], {
-    allowFail: true,
-  });
+  const { code, stdout } = await docker(
+    ["image", "inspect", "--format", `{{index .Config.Labels "${HASH_LABEL}"}}`, ref],
+    {
+      allowFail: true,
+    },
+  );
   return code === 0 ? stdout.trim() : undefined;
 }
 
 export function baseImageName() {
-  const params = { suite: image.suite, variant: image.variant, mirror: image.mirror, arch: process.arch, v: 1 };
+  const params = {
+    suite: image.suite,
+    variant: image.variant,
+    mirror: image.mirror,
+    arch: process.arch,
+    v: 1,
+  };
   return `${image.baseRepo}:${image.suite}-${sha(JSON.stringify(params)).slice(0, 16)}`;
 }
 
@@ -37,8 +46,12 @@ async function ensureRootfsTarball(tarball, log) {
   fs.mkdirSync(cacheDir, { recursive: true });
   const rootfs = `${tarball}.rootfs`;
   fs.rmSync(rootfs, { recursive: true, force: true });
-  log(`debootstrap --variant=${image.variant} ${image.suite} (once per machine, cached in ${cacheDir})`);
-  await run("debootstrap", [`--variant=${image.variant}`, image.suite, rootfs, image.mirror], { timeoutMs: 900_000 });
+  log(
+    `debootstrap --variant=${image.variant} ${image.suite} (once per machine, cached in ${cacheDir})`,
+  );
+  await run("debootstrap", [`--variant=${image.variant}`, image.suite, rootfs, image.mirror], {
+    timeoutMs: 900_000,
+  });
   await run("rm", ["-rf", `${rootfs}/var/cache/apt/archives`, `${rootfs}/var/lib/apt/lists`]);
   fs.mkdirSync(`${rootfs}/var/cache/apt/archives/partial`, { recursive: true });
   fs.mkdirSync(`${rootfs}/var/lib/apt/lists/partial`, { recursive: true });
@@ -64,16 +77,24 @@ function listFiles(dir, rel = "") {
     .readdirSync(path.join(dir, rel), { withFileTypes: true })
     .filter((e) => !["__pycache__", ".pytest_cache"].includes(e.name) && !e.name.endsWith(".pyc"))
     .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((e) => (e.isDirectory() ? listFiles(dir, path.join(rel, e.name)) : [path.join(rel, e.name)]));
+    .flatMap((e) =>
+      e.isDirectory() ? listFiles(dir, path.join(rel, e.name)) : [path.join(rel, e.name)],
+    );
 }
 
 /** The build context: Dockerfile + scripts/trainer only, so the repo's bulk never goes to dockerd. */
 function stageContext(base) {
   const projectDockerfile = fs.existsSync(image.dockerfile);
-  const dockerfile = projectDockerfile ? fs.readFileSync(image.dockerfile, "utf8") : FALLBACK_DOCKERFILE;
+  const dockerfile = projectDockerfile
+    ? fs.readFileSync(image.dockerfile, "utf8")
+    : FALLBACK_DOCKERFILE;
   const files = listFiles(image.trainerDir);
   const hash = sha(
-    [base, dockerfile, ...files.map((f) => `${f}\0${sha(fs.readFileSync(path.join(image.trainerDir, f)))}`)].join("\n"),
+    [
+      base,
+      dockerfile,
+      ...files.map((f) => `${f}\0${sha(fs.readFileSync(path.join(image.trainerDir, f)))}`),
+    ].join("\n"),
   );
   const context = path.join(image.fallbackDir, "context");
   fs.rmSync(context, { recursive: true, force: true });
@@ -90,8 +111,10 @@ function stageContext(base) {
 export async function ensureTrainerImage(log) {
   const base = await ensureBaseImage(log);
   const { context, hash, projectDockerfile } = stageContext(base);
-  if ((await imageLabel(image.trainer)) === hash) return { name: image.trainer, base, hash, built: false, projectDockerfile };
-  if (!projectDockerfile) log("no top-level Dockerfile yet: building from the testbed's minimal cpu stage");
+  if ((await imageLabel(image.trainer)) === hash)
+    return { name: image.trainer, base, hash, built: false, projectDockerfile };
+  if (!projectDockerfile)
+    log("no top-level Dockerfile yet: building from the testbed's minimal cpu stage");
   log(`docker build --target cpu -t ${image.trainer} (content hash ${hash})`);
   const args = ["build", "--network=host", "--build-arg", `BASE=${base}`, "--target", "cpu"];
   await docker([...args, "--label", `${HASH_LABEL}=${hash}`, "-t", image.trainer, context], {

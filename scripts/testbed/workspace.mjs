@@ -72,6 +72,9 @@ export function writeWorkspace(hosts, imageName) {
   fs.mkdirSync(workspaceDir, { recursive: true });
   fs.writeFileSync(workspaceFiles.tunectlYaml, tunectlYaml(hosts, imageName));
   fs.writeFileSync(workspaceFiles.sshConfig, sshConfig(hosts));
-  fs.writeFileSync(workspaceFiles.knownHosts, hosts.map((h) => `${h.address} ${hostPublicKey(h)}\n`).join(""));
+  fs.writeFileSync(
+    workspaceFiles.knownHosts,
+    hosts.map((h) => `${h.address} ${hostPublicKey(h)}\n`).join(""),
+  );
   fs.writeFileSync(workspaceFiles.awsEnv, awsEnv());
 }
