@@ -1,0 +1,154 @@
+import os from "node:os";
+import path from "node:path";
+import type { HostConfig, WorkspaceConfig } from "../config/index.js";
+import { UserError } from "../errors/index.js";
+import { loadSshConfig, resolveSshHost } from "./ssh-config.js";
+
+/** Where and how to open an SSH connection to one host, after ssh_config is applied. */
+export interface SshTarget {
+  /** The name people know the host by (inventory name, or the jump alias). */
+  label: string;
+  address: string;
+  port: number;
+  user: string;
+  /** Private keys to try in order (files that do not exist are skipped). */
+  identityFiles: string[];
+  /** Hops to go through first, outermost first. */
+  jumps: SshTarget[];
+}
+
+export interface InventoryHost {
+  name: string;
+  config: HostConfig;
+  /** null for the embedded host (`address: local`): this machine, no SSH. */
+  ssh: SshTarget | null;
+}
+
+export interface Inventory {
+  hosts: InventoryHost[];
+  /** known_hosts files checked in order: the workspace's, ssh_config's, ~/.ssh/known_hosts. */
+  knownHostsFiles: string[];
+  /** Where --accept-new-host-key records a key. */
+  knownHostsWriteFile: string;
+}
+
+export interface InventoryInputs {
+  root: string;
+  config: WorkspaceConfig;
+  /** Home directory for ~/.ssh (defaults to the user's). */
+  home?: string;
+  /** Login name when neither tunectl.yaml nor ssh_config gives a user. */
+  localUser?: string;
+}
+
+const defaultIdentityFiles = ["id_ed25519", "id_ecdsa", "id_rsa"];
+
+/** Parse `[user@]host[:port]` hops of a ProxyJump value. */
+function parseJumpSpec(spec: string): Array<{ user?: string; host: string; port?: number }> {
+  if (spec === "none") return [];
+  return spec.split(",").map((hop) => {
+    const match = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hop.trim());
+    if (!match) throw new Error(`bad ProxyJump hop "${hop}"`);
+    return {
+      ...(match[1] ? { user: match[1] } : {}),
+      host: match[2]!.replace(/^\[|\]$/g, ""),
+      ...(match[3] ? { port: Number(match[3]) } : {}),
+    };
+  });
+}
+
+export async function loadInventory(inputs: InventoryInputs): Promise<Inventory> {
+  const home = inputs.home ?? os.homedir();
+  const localUser = inputs.localUser ?? os.userInfo().username;
+  const fromRoot = (file: string) =>
+    path.resolve(inputs.root, file.startsWith("~/") ? path.join(home, file.slice(2)) : file);
+  const sshConfigFile = inputs.config.ssh_config
+    ? fromRoot(inputs.config.ssh_config)
+    : path.join(home, ".ssh", "config");
+  const lines = await loadSshConfig(sshConfigFile, home);
+  const userKnownHosts = path.join(home, ".ssh", "known_hosts");
+  const workspaceKnownHosts = inputs.config.known_hosts
+    ? fromRoot(inputs.config.known_hosts)
+    : undefined;
+  const fromSshConfig = new Set<string>();
+
+  const target = (
+    label: string,
+    alias: string,
+    explicit: { user?: string; port?: number; identityFile?: string; proxyJump?: string },
+    depth: number,
+  ): SshTarget => {
+    const found = resolveSshHost(lines, alias, home);
+    found.userKnownHostsFiles.forEach((file) => fromSshConfig.add(fromRoot(file)));
+    const identityFiles = explicit.identityFile
+      ? [fromRoot(explicit.identityFile)]
+      : found.identityFiles.length > 0
+        ? found.identityFiles.map(fromRoot)
+        : defaultIdentityFiles.map((file) => path.join(home, ".ssh", file));
+    const jumpSpec = explicit.proxyJump ?? found.proxyJump;
+    if (jumpSpec && depth > 4) {
+      throw new UserError(`host ${label}: ProxyJump chain deeper than 4 hops (a loop?)`, {
+        code: "hosts.proxy_jump_loop",
+      });
+    }
+    const jumps = jumpSpec
+      ? parseJumpSpec(jumpSpec).flatMap((hop) => {
+          const hopTarget = target(
+            hop.host,
+            hop.host,
+            { user: hop.user, port: hop.port },
+            depth + 1,
+          );
+          return [...hopTarget.jumps, { ...hopTarget, jumps: [] }];
+        })
+      : [];
+    return {
+      label,
+      address: found.hostName ?? alias,
+      port: explicit.port ?? found.port ?? 22,
+      user: explicit.user ?? found.user ?? localUser,
+      identityFiles,
+      jumps,
+    };
+  };
+
+  const hosts = inputs.config.hosts.map((config, index): InventoryHost => {
+    const address = config.address ?? config.name;
+    if (address === "local") return { name: config.name, config, ssh: null };
+    try {
+      return {
+        name: config.name,
+        config,
+        ssh: target(
+          config.name,
+          address,
+          {
+            user: config.user,
+            port: config.port,
+            identityFile: config.identity_file,
+            proxyJump: config.proxy_jump,
+          },
+          0,
+        ),
+      };
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      throw new UserError(`host ${config.name}: ${(error as Error).message}`, {
+        code: "hosts.bad_proxy_jump",
+        problems: [{ message: (error as Error).message, path: `hosts[${index}].proxy_jump` }],
+        cause: error,
+      });
+    }
+  });
+
+  const knownHostsFiles = [
+    ...(workspaceKnownHosts ? [workspaceKnownHosts] : []),
+    ...fromSshConfig,
+    userKnownHosts,
+  ].filter((file, i, all) => all.indexOf(file) === i);
+  return {
+    hosts,
+    knownHostsFiles,
+    knownHostsWriteFile: workspaceKnownHosts ?? userKnownHosts,
+  };
+}

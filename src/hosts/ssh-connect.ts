@@ -1,0 +1,224 @@
+import { readFile } from "node:fs/promises";
+import type { Readable } from "node:stream";
+import ssh2 from "ssh2";
+import type { AuthMethod, Client as SshClient, ConnectConfig } from "ssh2";
+import { InfraError, remoteError, type TunectlError } from "../errors/index.js";
+import { report, type Reporter } from "../report/index.js";
+import { checkHostKey, hostKeyError, preferredHostKeyAlgorithms } from "./host-key-check.js";
+import type { SshTarget } from "./inventory.js";
+import { appendKnownHost, fingerprint, knownHostsName, readKnownHosts } from "./known-hosts.js";
+
+export interface ConnectSettings {
+  knownHostsFiles: string[];
+  knownHostsWriteFile: string;
+  acceptNewHostKey: boolean;
+  connectTimeoutMs: number;
+  keepaliveIntervalMs: number;
+  keepaliveCountMax: number;
+  /** ssh-agent socket (SSH_AUTH_SOCK), tried before key files. */
+  agent?: string;
+  reporter: Reporter;
+}
+
+/** An open connection; `close()` also closes the jump connections beneath it. */
+export interface SshConnection {
+  client: SshClient;
+  close(): void;
+}
+
+async function authMethods(target: SshTarget, agent: string | undefined) {
+  const methods: AuthMethod[] = [];
+  const skipped: string[] = [];
+  if (agent) methods.push({ type: "agent", username: target.user, agent } as AuthMethod);
+  for (const file of target.identityFiles) {
+    let key: Buffer;
+    try {
+      key = await readFile(file);
+    } catch {
+      skipped.push(`${file} (not readable)`);
+      continue;
+    }
+    const parsed = ssh2.utils.parseKey(key);
+    if (parsed instanceof Error) {
+      skipped.push(`${file} (${parsed.message})`);
+      continue;
+    }
+    methods.push({ type: "publickey", username: target.user, key } as AuthMethod);
+  }
+  return { methods, skipped };
+}
+
+function describeTarget(target: SshTarget): string {
+  return `host ${target.label} (${target.user}@${target.address}:${target.port})`;
+}
+
+/** Open one hop: TCP (or `sock` through the previous hop), host key check, authentication. */
+async function connectHop(
+  target: SshTarget,
+  settings: ConnectSettings,
+  sock?: Readable,
+): Promise<SshClient> {
+  const name = knownHostsName(target.address, target.port);
+  const entries = await readKnownHosts(settings.knownHostsFiles);
+  const { methods, skipped } = await authMethods(target, settings.agent);
+  if (methods.length === 0) {
+    throw new InfraError(`${describeTarget(target)}: no usable SSH key and no ssh-agent`, {
+      code: "ssh.no_credentials",
+      hint: `tried ${skipped.join(", ") || "nothing"}; set identity_file for this host or start ssh-agent`,
+    });
+  }
+  let refused: TunectlError | undefined;
+  const client = new ssh2.Client();
+
+  const config: ConnectConfig = {
+    host: target.address,
+    port: target.port,
+    username: target.user,
+    readyTimeout: settings.connectTimeoutMs,
+    keepaliveInterval: settings.keepaliveIntervalMs,
+    keepaliveCountMax: settings.keepaliveCountMax,
+    authHandler: methods,
+    algorithms: { serverHostKey: preferredHostKeyAlgorithms(entries, name) as never },
+    hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+      const verdict = checkHostKey(entries, name, key);
+      if (verdict.kind === "known") return verify(true);
+      if (verdict.kind === "unknown" && settings.acceptNewHostKey) {
+        appendKnownHost(settings.knownHostsWriteFile, name, key).then(
+          () => {
+            report(
+              settings.reporter,
+              "warn",
+              "ssh.host_key_accepted",
+              `accepted new host key for ${target.label} (${name}) ${fingerprint(key)}, recorded in ${settings.knownHostsWriteFile}`,
+              {
+                host: target.label,
+                name,
+                fingerprint: fingerprint(key),
+                file: settings.knownHostsWriteFile,
+              },
+            );
+            verify(true);
+          },
+          (error: unknown) => {
+            refused = new InfraError(
+              `could not record the host key of ${target.label} in ${settings.knownHostsWriteFile}`,
+              { code: "ssh.known_hosts_write", cause: error },
+            );
+            verify(false);
+          },
+        );
+        return;
+      }
+      refused = hostKeyError(target.label, name, key, verdict, settings.knownHostsWriteFile);
+      verify(false);
+    },
+    ...(sock ? { sock } : {}),
+  };
+
+  return new Promise<SshClient>((resolve, reject) => {
+    let settled = false;
+    const fail = (error: TunectlError) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(guard);
+      client.end();
+      client.destroy();
+      reject(error);
+    };
+    // ssh2's readyTimeout covers the handshake; this guard also bounds DNS and TCP stalls.
+    const guard = setTimeout(
+      () =>
+        fail(
+          new InfraError(
+            `${describeTarget(target)}: no answer within ${settings.connectTimeoutMs} ms`,
+            {
+              code: "ssh.unreachable",
+              hint: "check the host's address and network, or raise the connect timeout",
+            },
+          ),
+        ),
+      settings.connectTimeoutMs + 1000,
+    );
+    client.on("ready", () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(guard);
+      resolve(client);
+    });
+    client.on("error", (error: Error & { level?: string }) => {
+      if (refused) return fail(refused);
+      if (error.level === "client-authentication") {
+        const keys = target.identityFiles.join(", ");
+        return fail(
+          new InfraError(
+            `${describeTarget(target)}: authentication failed for user ${target.user} (tried ${settings.agent ? "ssh-agent, " : ""}${keys})`,
+            {
+              code: "ssh.auth_failed",
+              hint: "check `user` and `identity_file` for this host in tunectl.yaml (or ~/.ssh/config), or load the key into ssh-agent",
+              data: { host: target.label, user: target.user, keys: target.identityFiles, skipped },
+              cause: error,
+            },
+          ),
+        );
+      }
+      fail(
+        remoteError(
+          describeTarget(target),
+          `${error.message} ${(error as NodeJS.ErrnoException).code ?? ""}`,
+          error,
+        ),
+      );
+    });
+    client.on("close", () => {
+      if (refused) return fail(refused);
+      fail(
+        new InfraError(`${describeTarget(target)}: connection closed during the handshake`, {
+          code: "ssh.unreachable",
+        }),
+      );
+    });
+    client.connect(config);
+  });
+}
+
+function forwardOut(client: SshClient, target: SshTarget): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    client.forwardOut("127.0.0.1", 0, target.address, target.port, (error, stream) => {
+      if (error) {
+        reject(
+          new InfraError(
+            `${describeTarget(target)}: the jump host could not reach it (${error.message})`,
+            {
+              code: "ssh.unreachable",
+              cause: error,
+            },
+          ),
+        );
+      } else resolve(stream);
+    });
+  });
+}
+
+/** Connect through every ProxyJump hop, then to the target. */
+export async function connectSsh(
+  target: SshTarget,
+  settings: ConnectSettings,
+): Promise<SshConnection> {
+  const opened: SshClient[] = [];
+  const closeAll = () => opened.reverse().forEach((client) => client.end());
+  try {
+    let previous: SshClient | undefined;
+    for (const hop of [...target.jumps, target]) {
+      const sock = previous ? await forwardOut(previous, hop) : undefined;
+      previous = await connectHop(hop, settings, sock);
+      opened.push(previous);
+    }
+    const client = previous!;
+    // A jump host dropping takes the target's connection with it.
+    opened.slice(0, -1).forEach((jump) => jump.on("close", () => client.end()));
+    return { client, close: closeAll };
+  } catch (error) {
+    closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,345 @@
+import { createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
+import type { ClientChannel, Client as SshClient, SFTPWrapper, Stats } from "ssh2";
+import { InfraError, remoteError } from "../errors/index.js";
+import { ChannelSlots } from "./channel-slots.js";
+import type {
+  DirEntry,
+  ExecOptions,
+  ExecResult,
+  FileStat,
+  RemoteHost,
+  StreamOptions,
+  TransferOptions,
+} from "./remote-host.js";
+import { scriptCommand, shellCommand } from "./shell-command.js";
+import type { SshConnection } from "./ssh-connect.js";
+
+const sftpNoSuchFile = 2;
+
+function typeOfMode(mode: number): FileStat["type"] {
+  switch (mode & 0o170000) {
+    case 0o040000:
+      return "directory";
+    case 0o100000:
+      return "file";
+    case 0o120000:
+      return "symlink";
+    default:
+      return "other";
+  }
+}
+
+/**
+ * A host over one pooled SSH connection. The object stays valid across drops: each call
+ * reconnects on demand (the pool's connect function checks the host key again).
+ */
+export class SshHost implements RemoteHost {
+  readonly kind = "ssh" as const;
+  private connection?: Promise<SshConnection>;
+  private sftpSession?: Promise<SFTPWrapper>;
+  private readonly slots: ChannelSlots;
+
+  constructor(
+    readonly name: string,
+    private readonly open: () => Promise<SshConnection>,
+    maxChannels = 8,
+  ) {
+    this.slots = new ChannelSlots(maxChannels);
+  }
+
+  /** The live client, connecting (again) if needed. */
+  async client(): Promise<SshClient> {
+    if (!this.connection) {
+      const pending = this.open();
+      this.connection = pending;
+      pending.then(
+        (conn) =>
+          conn.client.once("close", () => {
+            if (this.connection === pending) {
+              this.connection = undefined;
+              this.sftpSession = undefined;
+            }
+          }),
+        () => {
+          if (this.connection === pending) this.connection = undefined;
+        },
+      );
+    }
+    return (await this.connection).client;
+  }
+
+  private async channel(command: string): Promise<{ channel: ClientChannel; release(): void }> {
+    const client = await this.client();
+    const release = await this.slots.acquire();
+    return new Promise((resolve, reject) => {
+      client.exec(command, (error, channel) => {
+        if (error) {
+          release();
+          reject(
+            new InfraError(
+              `host ${this.name}: could not open a command channel (${error.message})`,
+              {
+                code: "ssh.channel_failed",
+                cause: error,
+              },
+            ),
+          );
+        } else resolve({ channel, release });
+      });
+    });
+  }
+
+  private lost(): InfraError {
+    return new InfraError(`host ${this.name}: the SSH connection dropped while a command ran`, {
+      code: "ssh.connection_lost",
+      hint: "the command may still be running on the host",
+    });
+  }
+
+  private async run(
+    command: string,
+    options: {
+      stdin?: string | Buffer;
+      onStdout(chunk: Buffer): void;
+      onStderr?(chunk: Buffer): void;
+      signal?: AbortSignal;
+      timeoutMs?: number;
+    },
+  ): Promise<{ code: number | null; signal?: string; timedOut?: boolean }> {
+    const { channel, release } = await this.channel(command);
+    return new Promise((resolve, reject) => {
+      let exit: { code: number | null; signal?: string } | undefined;
+      let stopped: "timeout" | "abort" | undefined;
+      const stop = (why: "timeout" | "abort") => {
+        stopped = why;
+        try {
+          channel.signal("KILL");
+        } catch {
+          // servers without signal support: closing the channel is all we can do
+        }
+        channel.close();
+      };
+      const timer =
+        options.timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => stop("timeout"), options.timeoutMs);
+      const onAbort = () => stop("abort");
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      channel.on("data", (chunk: Buffer) => options.onStdout(chunk));
+      channel.stderr.on("data", (chunk: Buffer) => options.onStderr?.(chunk));
+      channel.on("exit", (code: number | null, signal?: string) => {
+        exit = signal ? { code: null, signal } : { code };
+      });
+      channel.on("close", () => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onAbort);
+        release();
+        if (exit) resolve(stopped === "timeout" ? { ...exit, timedOut: true } : exit);
+        else if (stopped)
+          resolve({ code: null, ...(stopped === "timeout" ? { timedOut: true } : {}) });
+        else reject(this.lost());
+      });
+      channel.end(options.stdin ?? "");
+    });
+  }
+
+  async exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return this.collect(shellCommand(argv, options), options);
+  }
+
+  async script(
+    script: string,
+    args: string[] = [],
+    options: ExecOptions = {},
+  ): Promise<ExecResult> {
+    return this.collect(scriptCommand(script, args, options), options);
+  }
+
+  private async collect(command: string, options: ExecOptions): Promise<ExecResult> {
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    const result = await this.run(command, {
+      stdin: options.stdin,
+      timeoutMs: options.timeoutMs,
+      onStdout: (chunk) => stdout.push(chunk),
+      onStderr: (chunk) => stderr.push(chunk),
+    });
+    return {
+      ...result,
+      stdout: Buffer.concat(stdout).toString("utf8"),
+      stderr: Buffer.concat(stderr).toString("utf8"),
+    };
+  }
+
+  async stream(argv: string[], options: StreamOptions) {
+    const { code, signal } = await this.run(shellCommand(argv, options), options);
+    return signal ? { code, signal } : { code };
+  }
+
+  private async sftp(): Promise<SFTPWrapper> {
+    const client = await this.client();
+    if (!this.sftpSession) {
+      const pending = new Promise<SFTPWrapper>((resolve, reject) =>
+        client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp))),
+      );
+      this.sftpSession = pending;
+      pending.catch(() => {
+        if (this.sftpSession === pending) this.sftpSession = undefined;
+      });
+    }
+    return this.sftpSession;
+  }
+
+  /** Run one SFTP call, turning its status errors into tunectl errors naming the path. */
+  private async onSftp<T>(
+    what: string,
+    path: string,
+    body: (sftp: SFTPWrapper) => Promise<T>,
+  ): Promise<T> {
+    const sftp = await this.sftp();
+    try {
+      return await body(sftp);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw remoteError(`host ${this.name}: ${what} ${path}`, message, error);
+    }
+  }
+
+  writeFile(path: string, content: string | Buffer, options: { mode?: number } = {}) {
+    return this.onSftp(
+      "write",
+      path,
+      (sftp) =>
+        new Promise<void>((resolve, reject) =>
+          sftp.writeFile(
+            path,
+            content,
+            options.mode === undefined ? {} : { mode: options.mode },
+            (error) => {
+              if (error) return reject(error);
+              if (options.mode === undefined) return resolve();
+              sftp.chmod(path, options.mode, (chmodError) =>
+                chmodError ? reject(chmodError) : resolve(),
+              );
+            },
+          ),
+        ),
+    );
+  }
+
+  readFile(path: string, options: { offset?: number; length?: number } = {}) {
+    return this.onSftp("read", path, (sftp) => {
+      const start = options.offset ?? 0;
+      if (options.length === 0) return Promise.resolve(Buffer.alloc(0));
+      const end = options.length === undefined ? undefined : start + options.length - 1;
+      return new Promise<Buffer>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        const stream = sftp.createReadStream(path, {
+          start,
+          ...(end === undefined ? {} : { end }),
+        });
+        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+        stream.on("error", reject);
+        stream.on("end", () => resolve(Buffer.concat(chunks)));
+      });
+    });
+  }
+
+  async stat(path: string): Promise<FileStat | null> {
+    const sftp = await this.sftp();
+    const stats = await new Promise<Stats | null>((resolve, reject) =>
+      sftp.lstat(path, (error, result) => {
+        if (!error) return resolve(result);
+        if ((error as Error & { code?: number }).code === sftpNoSuchFile) return resolve(null);
+        reject(remoteError(`host ${this.name}: stat ${path}`, error.message, error));
+      }),
+    );
+    if (!stats) return null;
+    return {
+      size: stats.size,
+      mtimeMs: stats.mtime * 1000,
+      mode: stats.mode & 0o7777,
+      type: typeOfMode(stats.mode),
+    };
+  }
+
+  readdir(path: string): Promise<DirEntry[]> {
+    return this.onSftp(
+      "list",
+      path,
+      (sftp) =>
+        new Promise<DirEntry[]>((resolve, reject) =>
+          sftp.readdir(path, (error, list) => {
+            if (error) return reject(error);
+            resolve(
+              list
+                .map((entry) => ({
+                  name: entry.filename,
+                  type: typeOfMode(entry.attrs.mode),
+                  size: entry.attrs.size,
+                }))
+                .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+            );
+          }),
+        ),
+    );
+  }
+
+  putFile(localPath: string, remotePath: string, options: TransferOptions = {}) {
+    return this.onSftp(
+      "upload to",
+      remotePath,
+      (sftp) =>
+        new Promise<void>((resolve, reject) =>
+          sftp.fastPut(
+            localPath,
+            remotePath,
+            { step: (done, _chunk, total) => options.onProgress?.(done, total) },
+            (error) => (error ? reject(error) : resolve()),
+          ),
+        ),
+    );
+  }
+
+  getFile(
+    remotePath: string,
+    localPath: string,
+    options: TransferOptions & { offset?: number } = {},
+  ) {
+    const offset = options.offset ?? 0;
+    return this.onSftp("download", remotePath, async (sftp) => {
+      if (offset === 0) {
+        return new Promise<void>((resolve, reject) =>
+          sftp.fastGet(
+            remotePath,
+            localPath,
+            { step: (done, _chunk, total) => options.onProgress?.(done, total) },
+            (error) => (error ? reject(error) : resolve()),
+          ),
+        );
+      }
+      // Resume: append from the local length, so a partial pull never restarts from zero.
+      const total = (await this.stat(remotePath))?.size ?? 0;
+      let done = offset;
+      const source = sftp.createReadStream(remotePath, { start: offset });
+      source.on("data", (chunk: Buffer) => {
+        done += chunk.length;
+        options.onProgress?.(done, total);
+      });
+      await pipeline(source, createWriteStream(localPath, { flags: "r+", start: offset }));
+    });
+  }
+
+  async close(): Promise<void> {
+    const pending = this.connection;
+    this.connection = undefined;
+    this.sftpSession = undefined;
+    if (!pending) return;
+    try {
+      (await pending).close();
+    } catch {
+      // never connected: nothing to close
+    }
+  }
+}
