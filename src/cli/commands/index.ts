@@ -1,7 +1,9 @@
 import type { RegisterCommand } from "../app.js";
+import { registerSchema } from "./schema.js";
+import { registerValidate } from "./validate.js";
 
 /**
  * Every command, one file each. A command file imports core modules lazily inside its
  * action (`await import(...)`), so start-up stays cheap.
  */
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerValidate, registerSchema];

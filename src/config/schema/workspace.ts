@@ -61,18 +61,16 @@ export const workspaceSchema = z
       .optional()
       .describe("known_hosts file checked before ~/.ssh/known_hosts."),
     ssh_config: z.string().optional().describe("ssh_config file (default ~/.ssh/config)."),
-    hosts: z
-      .array(hostSchema)
-      .default([
-        {
-          name: "local",
-          address: "local",
-          runtime: "process",
-          gpus: "auto",
-          workdir: ".tunectl/hosts/local",
-          python: "python3",
-        },
-      ]),
+    hosts: z.array(hostSchema).default([
+      {
+        name: "local",
+        address: "local",
+        runtime: "process",
+        gpus: "auto",
+        workdir: ".tunectl/hosts/local",
+        python: "python3",
+      },
+    ]),
     defaults: z
       .record(z.string(), z.unknown())
       .default({})

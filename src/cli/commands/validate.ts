@@ -1,0 +1,88 @@
+import type { Command } from "commander";
+import type { Problem } from "../../errors/index.js";
+import type { App, CommandContext, RegisterCommand } from "../app.js";
+import { ExitCode } from "../exit-code.js";
+
+interface ValidateOptions {
+  set: string[];
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export const registerValidate: RegisterCommand = (program: Command, app: App) => {
+  program
+    .command("validate")
+    .description("check an experiment file (extends, --set, env, schema); writes nothing")
+    .argument("<config>", "experiment YAML file")
+    .option("--set <path=value>", "override a field, e.g. train.learning_rate=1e-4", collect, [])
+    .action(app.action(validate));
+};
+
+async function validate(ctx: CommandContext, file: string, options: ValidateOptions) {
+  const { validateExperiment, loadWorkspace } = await import("../../config/index.js");
+  const { isTunectlError, formatProblem } = await import("../../errors/index.js");
+  const cwd = process.cwd();
+  let workspace;
+  try {
+    workspace = await loadWorkspace({ dir: ctx.globals.workspace, cwd, env: process.env });
+  } catch (error) {
+    if (!isTunectlError(error) || error.problems.length === 0) throw error;
+    return invalid(ctx, error.problems, formatProblem, error.message);
+  }
+  const result = await validateExperiment(file, {
+    sets: options.set,
+    env: process.env,
+    workspace,
+    cwd,
+  });
+  // Further checks of a valid config (data files, ...) append their problems here.
+  const problems: Problem[] = [...result.problems];
+  if (!result.loaded || problems.length > 0) {
+    const count = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
+    return invalid(ctx, problems, formatProblem, `${file}: not valid (${count})`);
+  }
+  const { experiment } = result.loaded;
+  if (ctx.globals.json) {
+    ctx.io.json({
+      valid: true,
+      file: result.loaded.file,
+      files: result.loaded.files,
+      config: experiment,
+    });
+    return ExitCode.ok;
+  }
+  const { data, train } = experiment;
+  const length =
+    train.max_steps !== undefined
+      ? `${train.max_steps} steps`
+      : train.epochs !== undefined
+        ? `${train.epochs} epoch${train.epochs === 1 ? "" : "s"}`
+        : "length not set";
+  const lines = [
+    `${file}: valid`,
+    `  name:  ${experiment.name}`,
+    `  model: ${experiment.model.base} (${experiment.model.dtype}), LoRA r=${experiment.lora.r} alpha=${experiment.lora.alpha}`,
+    ...data.train.map((source) => `  train: ${source.path} (${source.format})`),
+    ...(data.eval ?? []).map((source) => `  eval:  ${source.path} (${source.format})`),
+    ...(data.eval_split > 0 ? [`  eval:  ${data.eval_split} held out`] : []),
+    `  run:   ${length}, batch ${train.micro_batch_size} x ${train.gradient_accumulation_steps}, lr ${train.learning_rate}, template ${data.template}, max_seq_len ${data.max_seq_len}`,
+    `  on:    ${experiment.resources.gpus} GPU(s), image ${experiment.resources.image}`,
+  ];
+  ctx.io.out(lines.join("\n"));
+  return ExitCode.ok;
+}
+
+/** Problems go to stderr one per line, in the FILE:LINE:COL form editors jump to. */
+function invalid(
+  ctx: CommandContext,
+  problems: Problem[],
+  format: (problem: Problem) => string,
+  summary: string,
+): number {
+  if (ctx.globals.json) {
+    ctx.io.json({ valid: false, problems });
+  } else {
+    process.stderr.write(`${[...problems.map(format), summary].join("\n")}\n`);
+  }
+  return ExitCode.user;
+}

@@ -1,0 +1,36 @@
+import path from "node:path";
+import type { ConfigNode } from "./config-node.js";
+
+/**
+ * `data.train[].path` and `data.eval[].path` are relative to the file that wrote them, so a
+ * config extended from another folder still finds its data. s3:// and absolute paths stay.
+ */
+export function resolveDataPaths(root: ConfigNode): ConfigNode {
+  if (root.kind !== "map") return root;
+  const data = root.entries.get("data");
+  if (!data || data.node.kind !== "map") return root;
+  const dataEntries = new Map(data.node.entries);
+  for (const list of ["train", "eval"]) {
+    const entry = dataEntries.get(list);
+    if (!entry || entry.node.kind !== "seq") continue;
+    const items = entry.node.items.map(resolveSourcePath);
+    dataEntries.set(list, { ...entry, node: { ...entry.node, items } });
+  }
+  const entries = new Map(root.entries);
+  entries.set("data", { ...data, node: { ...data.node, entries: dataEntries } });
+  return { ...root, entries };
+}
+
+function resolveSourcePath(item: ConfigNode): ConfigNode {
+  if (item.kind !== "map") return item;
+  const entry = item.entries.get("path");
+  if (!entry || entry.node.kind !== "scalar" || typeof entry.node.value !== "string") return item;
+  const value = entry.node.value;
+  if (value === "" || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || path.isAbsolute(value)) return item;
+  const entries = new Map(item.entries);
+  entries.set("path", {
+    ...entry,
+    node: { ...entry.node, value: path.resolve(entry.node.at.dir, value) },
+  });
+  return { ...item, entries };
+}
