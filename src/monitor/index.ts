@@ -1,0 +1,2 @@
+export { RunStreamer, type RunStreamerOptions } from "./run-streamer.js";
+export type { BucketStore, MonitorHost, StoredObject } from "./ports.js";

@@ -1,0 +1,73 @@
+import { mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import type { RunRecord } from "../runs/index.js";
+import { writeFileAtomic } from "../runs/index.js";
+
+/**
+ * Where an attempt's metrics begin in the local metrics.jsonl, and which remote byte that
+ * local byte corresponds to. The local file holds the attempts one after another; an attempt
+ * on the same host directory as the previous one continues the same remote file, one on
+ * another host starts it from 0. Written once, before the attempt's first byte is appended,
+ * so the remote offset is always `local length - local_start + remote_start`.
+ */
+export interface StreamOrigin {
+  host: string;
+  host_dir: string;
+  metrics_local_start: number;
+  metrics_remote_start: number;
+}
+
+export function monitorDir(runDir: string): string {
+  return path.join(runDir, ".monitor");
+}
+
+function originFile(runDir: string, attempt: number): string {
+  return path.join(monitorDir(runDir), `attempt-${attempt}.json`);
+}
+
+export async function readStreamOrigin(
+  runDir: string,
+  attempt: number,
+): Promise<StreamOrigin | null> {
+  try {
+    return JSON.parse(await readFile(originFile(runDir, attempt), "utf8")) as StreamOrigin;
+  } catch {
+    return null;
+  }
+}
+
+/** The origin of `attempt`, recorded now from the local length when it is not yet known. */
+export async function streamOrigin(
+  run: RunRecord,
+  runDir: string,
+  attempt: number,
+  host: string,
+  hostDir: string,
+  localMetricsLength: number,
+): Promise<StreamOrigin> {
+  const known = await readStreamOrigin(runDir, attempt);
+  if (known) return known;
+  let origin: StreamOrigin = {
+    host,
+    host_dir: hostDir,
+    metrics_local_start: localMetricsLength,
+    metrics_remote_start: 0,
+  };
+  // Walk back over earlier attempts that wrote to the same remote file; when that chain goes
+  // back to the first attempt, the remote file is the whole local file.
+  let n = attempt - 1;
+  for (; n >= 1; n--) {
+    const earlier = run.attempts.find((a) => a.n === n);
+    if (!earlier || earlier.host !== host || earlier.host_dir !== hostDir) break;
+    const earlierOrigin = await readStreamOrigin(runDir, n);
+    if (earlierOrigin) {
+      origin = { ...earlierOrigin, host, host_dir: hostDir };
+      break;
+    }
+  }
+  if (n === 0)
+    origin = { host, host_dir: hostDir, metrics_local_start: 0, metrics_remote_start: 0 };
+  await mkdir(monitorDir(runDir), { recursive: true });
+  await writeFileAtomic(originFile(runDir, attempt), `${JSON.stringify(origin)}\n`);
+  return origin;
+}
