@@ -1,0 +1,47 @@
+/**
+ * The normalized record every format reads into and every template renders from.
+ * A conversation always alternates user/assistant, starts with a user turn and ends with an
+ * assistant turn; formats enforce that before building one.
+ */
+export type Role = "system" | "user" | "assistant";
+
+export interface Turn {
+  role: "user" | "assistant";
+  content: string;
+  /** Alpaca's `input`: context the alpaca template writes in its own block; others append it. */
+  input?: string;
+}
+
+export interface Conversation {
+  kind: "conversation";
+  system?: string;
+  turns: Turn[];
+}
+
+export interface Segment {
+  text: string;
+  train: boolean;
+}
+
+export interface SegmentsExample {
+  kind: "segments";
+  segments: Segment[];
+}
+
+export type Example = Conversation | SegmentsExample;
+
+/** One record as read from a file, before its format interprets it. */
+export interface RawRecord {
+  value: unknown;
+  /** `FILE:LINE` or `FILE[index]`: how problems name this record. */
+  where: string;
+  /** Set when the record itself could not be read (bad JSON, invalid UTF-8, wrong column count). */
+  error?: string;
+}
+
+/** Something wrong with one record: where, which field, what. */
+export interface RecordProblem {
+  where: string;
+  field?: string;
+  message: string;
+}

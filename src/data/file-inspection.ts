@@ -1,0 +1,135 @@
+import { createHash } from "node:crypto";
+import { datasetFormats, type DatasetSource, type DataConfig } from "../config/index.js";
+import { UserError } from "../errors/index.js";
+import { didYouMean } from "./closest-name.js";
+import { StatsAccumulator, type DatasetStats } from "./dataset-stats.js";
+import { ProblemCollector } from "./problem-collector.js";
+import type { OpenInput } from "./readers/record-source.js";
+import { scanSource } from "./source-scan.js";
+import { resolveTemplate } from "./templates/template-registry.js";
+import type { Problem } from "../errors/index.js";
+
+export type DatasetFormat = (typeof datasetFormats)[number];
+
+export interface DataFileOptions {
+  format: string;
+  /** Defaults to alpaca; the template only matters for rendering and length statistics. */
+  template?: string;
+  templates?: DataConfig["templates"];
+  type?: DatasetSource["type"];
+  fields?: Record<string, string>;
+  roles?: Record<string, string>;
+  textLabel?: DatasetSource["text_label"];
+  seed?: number;
+  open?: OpenInput;
+}
+
+export interface DataFileReport {
+  file: string;
+  format: DatasetFormat;
+  valid: boolean;
+  stats: DatasetStats;
+  problems: Problem[];
+  /** Reported, records kept: empty outputs. */
+  warnings: Problem[];
+  /** Later copies of an earlier record, first few only. */
+  duplicates: Array<{ where: string; first: string }>;
+}
+
+export function parseFormat(name: string): DatasetFormat {
+  if ((datasetFormats as readonly string[]).includes(name)) return name as DatasetFormat;
+  throw new UserError(`unknown format "${name}"`, {
+    code: "data.unknown_format",
+    hint: didYouMean(name, datasetFormats),
+  });
+}
+
+function sourceOf(path: string, options: DataFileOptions): DatasetSource {
+  return {
+    path,
+    format: parseFormat(options.format),
+    type: options.type ?? "auto",
+    ...(options.fields ? { fields: options.fields } : {}),
+    ...(options.roles ? { roles: options.roles } : {}),
+    ...(options.textLabel ? { text_label: options.textLabel } : {}),
+  };
+}
+
+/** `tunectl data validate` and `data stats`: every record checked, statistics, duplicates. */
+export async function inspectDataFile(
+  path: string,
+  options: DataFileOptions,
+): Promise<DataFileReport> {
+  const source = sourceOf(path, options);
+  const template = resolveTemplate(options.template ?? "alpaca", options.templates);
+  const problems = new ProblemCollector();
+  const stats = new StatsAccumulator();
+  const seen = new Map<string, string>();
+  const duplicates: DataFileReport["duplicates"] = [];
+  await scanSource(
+    source,
+    {
+      seed: options.seed ?? 42,
+      template,
+      problems,
+      ...(options.open ? { open: options.open } : {}),
+    },
+    (record) => {
+      const key = createHash("sha1").update(record.line).digest("base64");
+      const first = seen.get(key);
+      if (first !== undefined) {
+        stats.duplicates += 1;
+        if (duplicates.length < 20) duplicates.push({ where: record.where, first });
+        return;
+      }
+      seen.set(key, record.where);
+      stats.add(record.example, record.rendered);
+    },
+  );
+  stats.invalid = problems.invalidRecords;
+  return {
+    file: path,
+    format: source.format,
+    valid: problems.invalidRecords === 0,
+    stats: stats.result(),
+    problems: problems.problems(),
+    warnings: problems.warnings(),
+    duplicates,
+  };
+}
+
+/**
+ * `tunectl data render`: rendered records as JSONL lines, streamed to `write`. Invalid records
+ * are skipped while writing and reported at the end as a `data.invalid` error unless
+ * `skipInvalid`.
+ */
+export async function renderDataFile(
+  path: string,
+  options: DataFileOptions & { template: string; skipInvalid?: boolean },
+  write: (lines: string) => void | Promise<void>,
+): Promise<{ records: number; invalid: number }> {
+  const source = sourceOf(path, options);
+  const template = resolveTemplate(options.template, options.templates);
+  const problems = new ProblemCollector();
+  let batch = "";
+  const result = await scanSource(
+    source,
+    {
+      seed: options.seed ?? 42,
+      template,
+      problems,
+      ...(options.open ? { open: options.open } : {}),
+    },
+    (record) => {
+      batch += `${record.line}\n`;
+      if (batch.length >= 1 << 20) {
+        const out = batch;
+        batch = "";
+        return write(out);
+      }
+    },
+  );
+  if (batch) await write(batch);
+  if (problems.invalidRecords > 0 && !options.skipInvalid) throw problems.error(path);
+  return result;
+}

@@ -1,0 +1,16 @@
+export type { Conversation, Example, Segment, Turn } from "./example.js";
+export { closestName, didYouMean } from "./closest-name.js";
+export type { DatasetStats } from "./dataset-stats.js";
+export {
+  inspectDataFile,
+  parseFormat,
+  renderDataFile,
+  type DataFileOptions,
+  type DataFileReport,
+  type DatasetFormat,
+} from "./file-inspection.js";
+export { renderExample, type RenderedRecord } from "./record-render.js";
+export { readRecords, type OpenInput } from "./readers/record-source.js";
+export { builtinTemplateNames, resolveTemplate } from "./templates/template-registry.js";
+export type { PromptTemplate } from "./templates/prompt-template.js";
+export { builtinTaskNames } from "./formats/task-phrasings.js";

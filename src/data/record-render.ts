@@ -1,0 +1,42 @@
+import type { Example, Segment } from "./example.js";
+import { userText, type PromptTemplate } from "./templates/prompt-template.js";
+import type { tokenizerTemplate } from "./templates/template-registry.js";
+
+export type RenderedRecord =
+  { segments: Segment[] } | { messages: Array<{ role: string; content: string }> };
+
+/** DESIGN.md's trainer contract: segments, or messages for `template: tokenizer`. */
+export function renderExample(
+  example: Example,
+  template: PromptTemplate | typeof tokenizerTemplate,
+): RenderedRecord {
+  if (example.kind === "segments") return { segments: example.segments };
+  if (template !== "tokenizer") return { segments: template.render(example) };
+  const messages: Array<{ role: string; content: string }> = [];
+  if (example.system !== undefined) messages.push({ role: "system", content: example.system });
+  for (const turn of example.turns) {
+    messages.push({
+      role: turn.role,
+      content: turn.role === "user" ? userText(turn.content, turn.input) : turn.content,
+    });
+  }
+  return { messages };
+}
+
+/** Characters of context and of trained text in a rendered record. */
+export function renderedLengths(record: RenderedRecord): { prompt: number; output: number } {
+  let prompt = 0;
+  let output = 0;
+  if ("segments" in record) {
+    for (const s of record.segments) {
+      if (s.train) output += s.text.length;
+      else prompt += s.text.length;
+    }
+  } else {
+    for (const m of record.messages) {
+      if (m.role === "assistant") output += m.content.length;
+      else prompt += m.content.length;
+    }
+  }
+  return { prompt, output };
+}

@@ -1,0 +1,62 @@
+import type { DatasetSource } from "../config/index.js";
+import type { Example } from "./example.js";
+import { exampleReader } from "./formats/read-example.js";
+import type { ProblemCollector } from "./problem-collector.js";
+import { renderExample, type RenderedRecord } from "./record-render.js";
+import { readRecords, type OpenInput } from "./readers/record-source.js";
+import type { PromptTemplate } from "./templates/prompt-template.js";
+import type { tokenizerTemplate } from "./templates/template-registry.js";
+
+export interface ScanOptions {
+  seed: number;
+  template: PromptTemplate | typeof tokenizerTemplate;
+  open?: OpenInput;
+  problems: ProblemCollector;
+}
+
+export interface ScannedRecord {
+  example: Example;
+  rendered: RenderedRecord;
+  /** The rendered record as one JSONL line, without the newline. */
+  line: string;
+  where: string;
+}
+
+/**
+ * Reads, checks and renders every record of one source, streaming; invalid records go to the
+ * problem collector and are not visited. Stops after the source's `max_records` good ones.
+ */
+export async function scanSource(
+  source: DatasetSource,
+  options: ScanOptions,
+  visit: (record: ScannedRecord) => void | Promise<void>,
+): Promise<{ records: number; invalid: number }> {
+  const read = exampleReader(source, options.seed);
+  const limit = source.max_records ?? Infinity;
+  let records = 0;
+  let invalid = 0;
+  if (limit === 0) return { records, invalid };
+  for await (const raw of readRecords(source.path, {
+    type: source.type,
+    ...(options.open ? { open: options.open } : {}),
+  })) {
+    const result = read(raw);
+    if (result.problems) {
+      invalid += 1;
+      options.problems.addRecord(result.problems);
+      continue;
+    }
+    if (result.warnings.length) options.problems.addWarnings(result.warnings);
+    const rendered = renderExample(result.example, options.template);
+    const pending = visit({
+      example: result.example,
+      rendered,
+      line: JSON.stringify(rendered),
+      where: raw.where,
+    });
+    if (pending) await pending;
+    records += 1;
+    if (records >= limit) break;
+  }
+  return { records, invalid };
+}
