@@ -68,7 +68,7 @@ export async function validateExperiment(
   if (!parsed.success) {
     const reported = new Set(problems.map((p) => p.path).filter(Boolean));
     const fromSchema = problemsFromIssues(parsed.error.issues, tree, experimentSchema);
-    problems.push(...fromSchema.filter((p) => !p.path || !reported.has(p.path)));
+    problems.push(...byPosition(fromSchema.filter((p) => !p.path || !reported.has(p.path))));
   }
   if (problems.length > 0 || !parsed.success) return { problems: clean(problems) };
   return {
@@ -117,4 +117,15 @@ function clean(problems: Problem[]): Problem[] {
     if (problem.hint) out.hint = problem.hint;
     return out;
   });
+}
+
+/** Schema problems in reading order: by file, line and column; --set problems last. */
+function byPosition(problems: Problem[]): Problem[] {
+  const key = (p: Problem) => p.position?.line ?? Number.MAX_SAFE_INTEGER;
+  return [...problems].sort(
+    (a, b) =>
+      (a.position?.file ?? "").localeCompare(b.position?.file ?? "") ||
+      key(a) - key(b) ||
+      (a.position?.col ?? 0) - (b.position?.col ?? 0),
+  );
 }

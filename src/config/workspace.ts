@@ -6,7 +6,6 @@ import { workspaceSchema, type WorkspaceConfig } from "./schema/index.js";
 import { toPlain, type ConfigNode } from "./source/config-node.js";
 import { displayPath } from "./source/display-path.js";
 import { interpolateEnv, type Env } from "./source/interpolate.js";
-import { dropNulls } from "./source/merge.js";
 import { parseYamlSource } from "./source/yaml-source.js";
 import { problemsFromIssues } from "./source/zod-problems.js";
 
@@ -71,7 +70,7 @@ export async function loadWorkspace(options: WorkspaceOptions): Promise<Workspac
   if (node && problems.length === 0) {
     const interpolated = interpolateEnv(node, options.env ?? {}, workspaceSchema);
     problems.push(...interpolated.problems);
-    node = dropNulls(interpolated.node);
+    node = interpolated.node;
   }
   const result =
     problems.length === 0 ? workspaceSchema.safeParse(node ? toPlain(node) : {}) : undefined;

@@ -52,6 +52,7 @@ async function validate(ctx: CommandContext, file: string, options: ValidateOpti
     return ExitCode.ok;
   }
   const { data, train } = experiment;
+  const shown = (p: string) => (p.startsWith(`${cwd}/`) ? p.slice(cwd.length + 1) : p);
   const length =
     train.max_steps !== undefined
       ? `${train.max_steps} steps`
@@ -62,8 +63,8 @@ async function validate(ctx: CommandContext, file: string, options: ValidateOpti
     `${file}: valid`,
     `  name:  ${experiment.name}`,
     `  model: ${experiment.model.base} (${experiment.model.dtype}), LoRA r=${experiment.lora.r} alpha=${experiment.lora.alpha}`,
-    ...data.train.map((source) => `  train: ${source.path} (${source.format})`),
-    ...(data.eval ?? []).map((source) => `  eval:  ${source.path} (${source.format})`),
+    ...data.train.map((source) => `  train: ${shown(source.path)} (${source.format})`),
+    ...(data.eval ?? []).map((source) => `  eval:  ${shown(source.path)} (${source.format})`),
     ...(data.eval_split > 0 ? [`  eval:  ${data.eval_split} held out`] : []),
     `  run:   ${length}, batch ${train.micro_batch_size} x ${train.gradient_accumulation_steps}, lr ${train.learning_rate}, template ${data.template}, max_seq_len ${data.max_seq_len}`,
     `  on:    ${experiment.resources.gpus} GPU(s), image ${experiment.resources.image}`,

@@ -29,12 +29,16 @@ export function emptyMap(at: Origin): MapNode {
   return { kind: "map", at, entries: new Map() };
 }
 
-/** Plain JS value for zod. Own-property writes so a `__proto__` key stays an ordinary key. */
+/**
+ * Plain JS value for zod. A null map value means "not set" (so defaults apply). Own-property
+ * writes, so a `__proto__` key stays an ordinary key.
+ */
 export function toPlain(node: ConfigNode): unknown {
   if (node.kind === "scalar") return node.value;
   if (node.kind === "seq") return node.items.map(toPlain);
   const out: Record<string, unknown> = {};
   for (const [key, entry] of node.entries) {
+    if (entry.node.kind === "scalar" && entry.node.value === null) continue;
     Object.defineProperty(out, key, {
       value: toPlain(entry.node),
       enumerable: true,

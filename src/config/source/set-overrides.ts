@@ -4,7 +4,7 @@ import { acceptsString, childSchema, keysOf, leafPaths, schemaAt } from "../sche
 import { suggest } from "../suggest.js";
 import { emptyMap, type ConfigNode, type MapEntry, type Origin } from "./config-node.js";
 import { interpolateEnv, type Env } from "./interpolate.js";
-import { dropNulls, mergeNodes } from "./merge.js";
+import { mergeNodes } from "./merge.js";
 import { parseYamlSource } from "./yaml-source.js";
 
 /**
@@ -153,7 +153,7 @@ function setAt(
   at: Origin,
 ): ConfigNode | string {
   const [head, ...rest] = path;
-  if (head === undefined) return dropNulls(value);
+  if (head === undefined) return value;
   if (node.kind === "seq" && /^\d+$/.test(head)) {
     const index = Number(head);
     if (index > node.items.length) {
@@ -172,11 +172,6 @@ function setAt(
   }
   const map = node.kind === "map" ? node : emptyMap(at);
   const previous = map.entries.get(head);
-  if (rest.length === 0 && value.kind === "scalar" && value.value === null) {
-    const entries = new Map(map.entries);
-    entries.delete(head);
-    return { ...map, entries };
-  }
   const child =
     rest.length === 0
       ? mergeNodes(previous?.node, value)

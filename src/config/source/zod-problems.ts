@@ -17,7 +17,8 @@ function fromIssue(issue: z.core.$ZodIssue, root: ConfigNode, schema: z.core.$Zo
   const path = issue.path.map(String);
   const dotted = path.join(".");
   const found = locate(root, issue.path as Array<string | number>);
-  const value = found.node;
+  // A null is "not set": report it like a missing value, at its key.
+  const value = found.node?.kind === "scalar" && found.node.value === null ? undefined : found.node;
   const base = { position: found.at, path: dotted };
   switch (issue.code) {
     case "unrecognized_keys": {
