@@ -14,4 +14,17 @@ export {
   type ShellCommandOptions,
 } from "./shell-command.js";
 export { LocalHost } from "./local-host.js";
+export { createHostPool, type HostPool, type HostPoolOptions } from "./host-pool.js";
+export { hostWorkdir } from "./host-workdir.js";
 export { fingerprint } from "./known-hosts.js";
+export { probeHost, probeHosts, type HostProbe, type RuntimeProbe } from "./probe.js";
+export { parseNvidiaSmiCsv, nvidiaSmiQuery, type GpuInfo } from "./nvidia-smi.js";
+export {
+  acquireGpus,
+  listLeases,
+  recordLeaseHandle,
+  releaseGpus,
+  type AcquireRequest,
+  type AcquireResult,
+  type GpuLease,
+} from "./gpu-leases.js";

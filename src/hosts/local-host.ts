@@ -25,6 +25,8 @@ export class LocalHost implements RemoteHost {
     readonly name: string,
     /** Relative paths and commands start here (the workspace root). */
     private readonly root: string,
+    /** Environment of every command (default: this process's). */
+    private readonly baseEnv: NodeJS.ProcessEnv = process.env,
   ) {}
 
   exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -73,6 +75,7 @@ export class LocalHost implements RemoteHost {
       // Own process group, so a timeout or abort ends the whole command, not just `sh`.
       const child = spawn("sh", ["-c", command], {
         cwd: this.root,
+        env: this.baseEnv,
         detached: true,
         stdio: ["pipe", "pipe", "pipe"],
       });
