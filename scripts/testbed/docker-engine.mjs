@@ -81,5 +81,7 @@ export async function stopDocker() {
   const cpid = readPid(containerdPidFile);
   if (cpid && isOurs(cpid, docker.execRoot))
     await stopPid(cpid, docker.execRoot, { graceMs: 10_000 });
+  // Its pidfile may name a zombie, which dockerd would then wait on as if it were containerd.
+  fs.rmSync(containerdPidFile, { force: true });
   fs.rmSync(docker.socket, { force: true });
 }

@@ -2,9 +2,9 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { cacheDir, image } from "./layout.mjs";
+import { cacheDir, image, logsDir } from "./layout.mjs";
 import { dockerEnv } from "./docker-engine.mjs";
-import { run } from "./proc.mjs";
+import { run, spawnDetached } from "./proc.mjs";
 
 const HASH_LABEL = "tunectl.testbed.hash";
 const sha = (data) => createHash("sha256").update(data).digest("hex");
@@ -107,12 +107,51 @@ function stageContext(base) {
   return { context, hash: hash.slice(0, 16), projectDockerfile };
 }
 
+const exportPath = (hash) => path.join(cacheDir, `trainer-cpu-${hash}.tar`);
+
+/** A fresh checkout has an empty data-root: load the image this machine built before, if any. */
+async function loadExport(hash, log) {
+  if (!fs.existsSync(exportPath(hash))) return false;
+  log(`docker load ${path.basename(exportPath(hash))} (built before on this machine)`);
+  const { code } = await docker(["load", "-i", exportPath(hash)], {
+    allowFail: true,
+    timeoutMs: 600_000,
+  });
+  return code === 0 && (await imageLabel(image.trainer)) === hash;
+}
+
+/**
+ * Export in the background (a 1.6 GB save takes ~25 s, which a warm up should not wait for);
+ * keep one export, the newest, so the cache does not grow with every trainer change.
+ */
+function saveExportInBackground(hash) {
+  for (const f of fs.readdirSync(cacheDir)) {
+    if (/^trainer-cpu-.*\.tar(\.tmp)?$/.test(f)) fs.rmSync(path.join(cacheDir, f), { force: true });
+  }
+  const out = exportPath(hash);
+  spawnDetached(
+    "sh",
+    ["-c", 'docker save -o "$1.tmp" "$2" && mv "$1.tmp" "$1"', "sh", out, image.trainer],
+    {
+      logFile: path.join(logsDir, "image-export.log"),
+      env: dockerEnv(),
+    },
+  );
+}
+
 /** Build tunectl-trainer:cpu unless an image with the same content hash is already there. */
 export async function ensureTrainerImage(log) {
   const base = await ensureBaseImage(log);
   const { context, hash, projectDockerfile } = stageContext(base);
-  if ((await imageLabel(image.trainer)) === hash)
-    return { name: image.trainer, base, hash, built: false, projectDockerfile };
+  const info = { name: image.trainer, base, hash, projectDockerfile };
+  if ((await imageLabel(image.trainer)) === hash) {
+    const exporting =
+      fs.existsSync(`${exportPath(hash)}.tmp`) &&
+      Date.now() - fs.statSync(`${exportPath(hash)}.tmp`).mtimeMs < 60_000;
+    if (!fs.existsSync(exportPath(hash)) && !exporting) saveExportInBackground(hash);
+    return { ...info, built: false };
+  }
+  if (await loadExport(hash, log)) return { ...info, built: false, loaded: true };
   if (!projectDockerfile)
     log("no top-level Dockerfile yet: building from the testbed's minimal cpu stage");
   log(`docker build --target cpu -t ${image.trainer} (content hash ${hash})`);
@@ -121,7 +160,8 @@ export async function ensureTrainerImage(log) {
     timeoutMs: 1_200_000,
     env: { ...dockerEnv(), DOCKER_BUILDKIT: "0" },
   });
-  return { name: image.trainer, base, hash, built: true, projectDockerfile };
+  saveExportInBackground(hash);
+  return { ...info, built: true };
 }
 
 export async function trainerImagePresent() {
