@@ -292,3 +292,23 @@ describe("loadExperiment", () => {
     });
   });
 });
+
+describe("--set into lists", () => {
+  it("creates a list that is not there yet", async () => {
+    const cwd = tempFiles({ "exp.yaml": minimal });
+    const { experiment } = await loadExperiment("exp.yaml", {
+      cwd,
+      env: {},
+      sets: ["resources.hosts.0=gpu-a", "data.train.1={path: b.json, format: sharegpt}"],
+    });
+    expect(experiment.resources.hosts).toEqual(["gpu-a"]);
+    expect(experiment.data.train[1]).toMatchObject({ path: path.join(cwd, "b.json") });
+  });
+
+  it("refuses an empty path segment", async () => {
+    const lines = await problemsOf({ "exp.yaml": minimal }, { sets: ["train..seed=1"] });
+    expect(lines).toEqual([
+      "--set train..seed=1: train..seed: empty segment in the path (expected a.b.c)",
+    ]);
+  });
+});

@@ -70,6 +70,7 @@ function checkPath(
   let current: z.core.$ZodType = schema;
   for (let i = 0; i < path.length; i++) {
     const segment = path[i] ?? "";
+    if (segment === "") return { message: "empty segment in the path", expected: "a.b.c" };
     const child = childSchema(current, segment);
     if (child) {
       current = child;
@@ -159,7 +160,7 @@ function setAt(
     if (index > node.items.length) {
       return `list index ${index} is past the end (the list has ${node.items.length} item${node.items.length === 1 ? "" : "s"})`;
     }
-    const child = setAt(node.items[index] ?? emptyMap(at), rest, value, at);
+    const child = setAt(node.items[index] ?? emptyFor(rest[0], at), rest, value, at);
     if (typeof child === "string") return child;
     const items = [...node.items];
     items[index] = child;
@@ -167,7 +168,7 @@ function setAt(
   }
   if (node.kind !== "map" && /^\d+$/.test(head)) {
     if (head !== "0") return `list index ${head} is past the end (there is no list yet)`;
-    const child = setAt(emptyMap(at), rest, value, at);
+    const child = setAt(emptyFor(rest[0], at), rest, value, at);
     return typeof child === "string" ? child : { kind: "seq", at, items: [child] };
   }
   const map = node.kind === "map" ? node : emptyMap(at);
@@ -175,9 +176,14 @@ function setAt(
   const child =
     rest.length === 0
       ? mergeNodes(previous?.node, value)
-      : setAt(previous?.node ?? emptyMap(at), rest, value, at);
+      : setAt(previous?.node ?? emptyFor(rest[0], at), rest, value, at);
   if (typeof child === "string") return child;
   const entries = new Map<string, MapEntry>(map.entries);
   entries.set(head, { keyAt: at, node: child });
   return { ...map, entries };
+}
+
+/** A new container on the way to a value: a list when the next segment is an index. */
+function emptyFor(next: string | undefined, at: Origin): ConfigNode {
+  return next !== undefined && /^\d+$/.test(next) ? { kind: "seq", at, items: [] } : emptyMap(at);
 }

@@ -1,0 +1,155 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+// Drives the built CLI as a person would (npm test builds before the unit suite).
+const bin = path.resolve("bin", "tunectl.js");
+const configs = path.resolve("configs");
+
+function tunectl(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env },
+  });
+  return {
+    code: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    firstError: result.stderr.split("\n")[0],
+  };
+}
+
+function workdir(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "tunectl-validate-"));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const good = "name: t\ndata:\n  train:\n    - {path: d.jsonl, format: alpaca}\n";
+
+describe("tunectl validate", () => {
+  it.each(["tiny-cpu", "alpaca-lora", "vicuna-sharegpt"])("accepts configs/%s.yaml", (name) => {
+    const run = tunectl(["validate", path.join(configs, `${name}.yaml`)], path.resolve("."));
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`configs/${name}.yaml: valid`);
+  });
+
+  it("prints the resolved config with --json", () => {
+    const dir = workdir({ "exp.yaml": good });
+    const run = tunectl(["validate", "exp.yaml", "--json", "--set", "train.seed=9"], dir);
+    expect(run.code).toBe(0);
+    const body = JSON.parse(run.stdout) as { valid: boolean; config: { train: { seed: number } } };
+    expect(body.valid).toBe(true);
+    expect(body.config.train.seed).toBe(9);
+  });
+
+  it.each([
+    ["a YAML syntax error", "name: t\ndata: [\n", [], "exp.yaml:3:1: YAML syntax error: "],
+    [
+      "a wrong type",
+      `${good}train:\n  learning_rate: fast\n`,
+      [],
+      'exp.yaml:6:18: train.learning_rate: wrong type: string "fast" (expected a number)',
+    ],
+    [
+      "an unknown key",
+      `${good}lora:\n  rank: 8\n`,
+      [],
+      "exp.yaml:6:3: lora.rank: unknown key; did you mean r?",
+    ],
+    [
+      "a bad enum value",
+      `${good}model:\n  dtype: fp8\n`,
+      [],
+      'exp.yaml:6:10: model.dtype: string "fp8" is not allowed (expected one of "auto", "float32", "bf16", "fp16")',
+    ],
+    [
+      "a missing required field",
+      "name: t\n",
+      [],
+      "exp.yaml:1:1: data: missing required field (expected a mapping of keys)",
+    ],
+    [
+      "a missing extends file",
+      `extends: base.yaml\n${good}`,
+      [],
+      "exp.yaml:1:10: extends: base.yaml: file not found",
+    ],
+    [
+      "an unset env var",
+      `${good}model:\n  base: \${env:TUNECTL_TEST_MODEL}\n`,
+      [],
+      "exp.yaml:6:9: model.base: environment variable TUNECTL_TEST_MODEL is not set",
+    ],
+    [
+      "a bad --set path",
+      good,
+      ["--set", "train.lr=1"],
+      "--set train.lr=1: train.lr: unknown config path; did you mean train.learning_rate?",
+    ],
+    [
+      "a bad --set value",
+      good,
+      ["--set", "train.epochs=-1"],
+      "--set train.epochs=-1: train.epochs: number -1 is too small (expected a number > 0)",
+    ],
+  ])("exits 2 on %s", (_, text, flags, first) => {
+    const dir = workdir({ "exp.yaml": text as string });
+    const run = tunectl(["validate", "exp.yaml", ...(flags as string[])], dir);
+    expect(run.code).toBe(2);
+    if ((first as string).endsWith(": "))
+      expect(run.firstError?.startsWith(first as string)).toBe(true);
+    else expect(run.firstError).toBe(first);
+    expect(run.stdout).toBe("");
+    expect(existsSync(path.join(dir, ".tunectl"))).toBe(false);
+  });
+
+  it("reports an error inside an extended file at its own position", () => {
+    const dir = workdir({
+      "base/common.yaml": "train:\n  save_steps: 0\n",
+      "exp.yaml": `extends: base/common.yaml\n${good}`,
+    });
+    const run = tunectl(["validate", "exp.yaml"], dir);
+    expect(run.code).toBe(2);
+    expect(run.firstError).toBe(
+      "base/common.yaml:2:15: train.save_steps: number 0 is too small (expected a number > 0)",
+    );
+  });
+
+  it("lists problems with --json and writes nothing", () => {
+    const dir = workdir({
+      "tunectl.yaml": "storage: store\n",
+      "exp.yaml": "name: t\nlora: {r: x}\n",
+    });
+    const run = tunectl(["validate", "exp.yaml", "--json"], dir);
+    expect(run.code).toBe(2);
+    const body = JSON.parse(run.stdout) as { valid: boolean; problems: Array<{ path: string }> };
+    expect(body.valid).toBe(false);
+    expect(body.problems.map((p) => p.path)).toEqual(["data", "lora.r"]);
+    expect(existsSync(path.join(dir, ".tunectl"))).toBe(false);
+    expect(existsSync(path.join(dir, "store"))).toBe(false);
+  });
+
+  it("reports a bad workspace file as problems", () => {
+    const dir = workdir({ "tunectl.yaml": "hostz: []\n", "exp.yaml": good });
+    const run = tunectl(["validate", "exp.yaml"], dir);
+    expect(run.code).toBe(2);
+    expect(run.firstError).toBe("tunectl.yaml:1:1: hostz: unknown key; did you mean hosts?");
+  });
+});
+
+describe("tunectl schema", () => {
+  it("prints the JSON Schema of the experiment file", () => {
+    const run = tunectl(["schema"], path.resolve("."));
+    expect(run.code).toBe(0);
+    const schema = JSON.parse(run.stdout) as { required: string[] };
+    expect(schema.required).toEqual(["name", "data"]);
+  });
+});
