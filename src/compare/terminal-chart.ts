@@ -35,12 +35,20 @@ export function renderTerminalChart(curves: ChartCurve[], options: TerminalChart
     () => new Array(width).fill(undefined),
   );
   curves.forEach((curve, run) => {
+    const mark = { ch: symbols[run % symbols.length]!, run };
+    let previous: number | undefined;
     for (let column = 0; column < width; column++) {
       const x = domain.x.min + ((domain.x.max - domain.x.min) * column) / (width - 1);
       const y = valueAt(curve.points, x);
-      if (y === undefined) continue;
+      if (y === undefined) {
+        previous = undefined;
+        continue;
+      }
       const row = Math.round(((domain.y.max - y) / (domain.y.max - domain.y.min)) * (height - 1));
-      grid[row]![column] = { ch: symbols[run % symbols.length]!, run };
+      // a steep drop between two columns is drawn as a vertical run, so the curve stays connected
+      const from = previous === undefined ? row : previous + Math.sign(row - previous);
+      for (let r = Math.min(from, row); r <= Math.max(from, row); r++) grid[r]![column] = mark;
+      previous = row;
     }
   });
   const paint = (text: string, run: number) =>

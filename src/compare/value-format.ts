@@ -32,10 +32,13 @@ export function formatDuration(seconds: number | null): string {
   return `${s}s`;
 }
 
-/** A config value in one table cell: scalars as written, the rest as compact JSON. */
+/**
+ * A config value in one table cell: scalars in full (rounding could make two different
+ * values look equal in a diff), the rest as compact JSON.
+ */
 export function formatValue(value: unknown): string {
   if (value === null || value === undefined) return "-";
   if (typeof value === "string") return value;
-  if (typeof value === "number") return formatNumber(value, 6);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
   return JSON.stringify(value);
 }
