@@ -1,3 +1,5 @@
+import type { ObjectStore } from "../storage/index.js";
+
 /**
  * The slices of other modules' ports that monitoring needs, stated here so this module
  * depends on behaviour, not on a concrete client: the hosts module's `RemoteHost` and the
@@ -39,13 +41,14 @@ export interface StoredObject {
   size: number;
 }
 
-export interface BucketStore {
-  put(key: string, body: string | Buffer): Promise<void>;
-  putFile(key: string, localPath: string): Promise<void>;
-  /** Object bytes, or null when the key does not exist. */
-  get(key: string): Promise<Buffer | null>;
-  head(key: string): Promise<{ size: number } | null>;
-  /** Every object under the prefix (recursive). */
-  list(prefix: string): Promise<StoredObject[]>;
-  delete(key: string): Promise<void>;
+/** What monitoring uses of the storage module's ObjectStore. */
+export type BucketStore = Pick<
+  ObjectStore,
+  "put" | "putFile" | "getBuffer" | "head" | "list" | "delete"
+>;
+
+export async function listAll(store: BucketStore, prefix: string): Promise<StoredObject[]> {
+  const found: StoredObject[] = [];
+  for await (const object of store.list(prefix)) found.push(object);
+  return found;
 }
