@@ -2,7 +2,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { stringify } from "yaml";
 
 // Drives the built CLI as a person would (npm test builds before the unit suite).
 const bin = path.resolve("bin", "tunectl.js");
@@ -151,5 +153,29 @@ describe("tunectl schema", () => {
     expect(run.code).toBe(0);
     const schema = JSON.parse(run.stdout) as { required: string[] };
     expect(schema.required).toEqual(["name", "data"]);
+  });
+});
+
+describe("tunectl validate on random input", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("exits 0 or 2 for random documents and --set flags", async () => {
+    const { main } = await import("../main.js");
+    const dir = workdir({ "base.yaml": good });
+    const exp = path.join(dir, "exp.yaml");
+    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    vi.spyOn(process, "cwd").mockReturnValue(dir);
+    const key = fc.oneof(fc.constantFrom("name", "data", "train", "lora", "extends"), fc.string());
+    const leaf = fc.oneof(fc.string(), fc.double(), fc.boolean(), fc.constant("base.yaml"));
+    const doc = fc.dictionary(key, fc.oneof(leaf, fc.dictionary(key, leaf)), { maxKeys: 6 });
+    await fc.assert(
+      fc.asyncProperty(doc, fc.array(fc.string(), { maxLength: 2 }), async (value, sets) => {
+        writeFileSync(exp, stringify(value));
+        const code = await main(["validate", exp, ...sets.flatMap((s) => ["--set", s])]);
+        expect([0, 2]).toContain(code);
+      }),
+      { numRuns: 50 },
+    );
   });
 });
