@@ -6,6 +6,8 @@ export interface GlobalOptions {
   verbose: boolean;
   quiet: boolean;
   workspace?: string;
+  /** Record unknown SSH host keys (never changed ones). */
+  acceptNewHostKey?: boolean;
 }
 
 /**

@@ -18,6 +18,10 @@ export async function main(argv: string[]): Promise<number> {
     .option("-v, --verbose", "show debug events")
     .option("--quiet", "only warnings and errors")
     .option("--workspace <dir>", "workspace directory (default: nearest tunectl.yaml upwards)")
+    .option(
+      "--accept-new-host-key",
+      "record an unknown SSH host key (a changed one is always refused)",
+    )
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -26,12 +30,16 @@ export async function main(argv: string[]): Promise<number> {
     action(body) {
       return async (...args: unknown[]) => {
         const command = args[args.length - 1] as Command;
-        const ctx = createContext(globalsOf(command));
+        const interrupt = new AbortController();
+        const ctx = createContext(globalsOf(command), interrupt.signal);
+        // First Ctrl-C: commands that follow a run detach cleanly; anything else gets a few
+        // seconds to wind down. A second Ctrl-C leaves at once.
         const onSigint = () => {
-          process.stderr.write("\ninterrupted\n");
-          void ctx.close().finally(() => process.exit(ExitCode.interrupted));
+          if (interrupt.signal.aborted) process.exit(ExitCode.interrupted);
+          interrupt.abort();
+          setTimeout(() => process.exit(ExitCode.interrupted), 5000).unref();
         };
-        process.once("SIGINT", onSigint);
+        process.on("SIGINT", onSigint);
         try {
           const code = await body(ctx, ...args.slice(0, -1));
           exitCode = typeof code === "number" ? code : ExitCode.ok;

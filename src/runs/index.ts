@@ -20,3 +20,4 @@ export {
 export { attemptAwareMetrics, parseMetricLines, readRunMetrics } from "./metrics-view.js";
 export { appendLines, writeFileAtomic } from "./atomic-file.js";
 export { withFileLock } from "./file-lock.js";
+export { runOverview, type RunOverview } from "./run-overview.js";

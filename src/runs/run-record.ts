@@ -23,6 +23,8 @@ export interface Attempt {
   /** Byte offsets already copied from the host's files (monitor). */
   offsets?: { metrics: number; log: number };
   unreachable_since?: string | null;
+  /** The tunectl process driving the launch, so a launcher killed mid-way is noticed. */
+  launcher?: { pid: number; machine: string };
 }
 
 /** `.tunectl/runs/<id>/run.json`, written atomically. */

@@ -1,10 +1,26 @@
 import type { RegisterCommand } from "../app.js";
+import { registerAttach } from "./attach.js";
+import { registerCancel } from "./cancel.js";
 import { registerCompare } from "./compare.js";
+import { registerHosts } from "./hosts.js";
+import { registerPs } from "./ps.js";
+import { registerRun } from "./run.js";
 import { registerSchema } from "./schema.js";
+import { registerShow } from "./show.js";
 import { registerValidate } from "./validate.js";
 
 /**
  * Every command, one file each. A command file imports core modules lazily inside its
  * action (`await import(...)`), so start-up stays cheap.
  */
-export const commands: RegisterCommand[] = [registerValidate, registerSchema, registerCompare];
+export const commands: RegisterCommand[] = [
+  registerValidate,
+  registerRun,
+  registerPs,
+  registerShow,
+  registerAttach,
+  registerCancel,
+  registerCompare,
+  registerHosts,
+  registerSchema,
+];

@@ -1,0 +1,24 @@
+import type { RegisterCommand } from "../app.js";
+
+export const registerCancel: RegisterCommand = (program, app) => {
+  program
+    .command("cancel")
+    .description("stop a run: SIGTERM (checkpoint, exit), kill after the grace period")
+    .argument("<run>", "run id, unique prefix, name, or last")
+    .option("--force", "kill at once, without a final checkpoint")
+    .option("--grace <seconds>", "how long the trainer gets to checkpoint", "120")
+    .action(
+      app.action(async (ctx, ref: string, options: { force?: boolean; grace: string }) => {
+        const { cancelRun } = await import("../../launch/index.js");
+        const run = await (await ctx.registry()).resolve(ref);
+        ctx.io.emit({ level: "info", code: "run.cancelling", message: `cancelling ${run.id}` });
+        const final = await cancelRun(await ctx.launchDeps(), run.id, {
+          force: Boolean(options.force),
+          graceMs: Number(options.grace) * 1000,
+        });
+        if (ctx.globals.json) ctx.io.json({ run: final.id, state: final.state });
+        else ctx.io.out(`${final.id} ${final.state}`);
+        return 0;
+      }),
+    );
+};

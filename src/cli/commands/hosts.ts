@@ -1,0 +1,113 @@
+import type { HostProbe } from "../../hosts/index.js";
+import type { RegisterCommand } from "../app.js";
+import { ExitCode } from "../exit-code.js";
+import { renderTable } from "../table.js";
+
+interface HostsOptions {
+  acceptNewHostKey?: boolean;
+  timeout: string;
+}
+
+/** Exit 3 when no host answered, or when a host key was refused: neither heals by itself. */
+export function hostsExitCode(probes: HostProbe[]): number {
+  const keyRefused = probes.some((probe) => probe.error?.code.startsWith("ssh.host_key_"));
+  const noneAnswered = probes.length > 0 && probes.every((probe) => !probe.reachable);
+  return keyRefused || noneAnswered ? ExitCode.infra : ExitCode.ok;
+}
+
+/** The `--json` entry: the probe plus how many of its GPUs no run holds. */
+export function hostJson(probe: HostProbe) {
+  const leased = new Set(probe.leases.map((lease) => lease.gpu));
+  return { ...probe, gpus_free: probe.gpus.filter((gpu) => !leased.has(gpu.index)).length };
+}
+
+function gib(bytes: number | null): string | null {
+  return bytes === null ? null : `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+}
+
+function gpuCell(probe: HostProbe): string | null {
+  if (!probe.reachable) return null;
+  if (probe.gpu_error) return `error: ${probe.gpu_error}`;
+  if (probe.gpus.length === 0) return "none";
+  const names = new Map<string, number>();
+  probe.gpus.forEach((gpu) => names.set(gpu.name, (names.get(gpu.name) ?? 0) + 1));
+  const kinds = [...names].map(([name, count]) => `${count}x ${name}`).join(", ");
+  return `${hostJson(probe).gpus_free}/${probe.gpus.length} free (${kinds})`;
+}
+
+function runtimeCell(probe: HostProbe): string | null {
+  const runtime = probe.runtime;
+  if (!runtime) return null;
+  if (!runtime.available) return `${runtime.kind}: unavailable`;
+  return `${runtime.kind} ${runtime.version ?? "?"}${runtime.gpu_support ? " +gpu" : ""}`;
+}
+
+export function renderHosts(probes: HostProbe[]): string {
+  const table = renderTable(
+    ["HOST", "ADDRESS", "STATUS", "OS", "RUNTIME", "GPUS", "DISK FREE", "RUNS"],
+    probes.map((probe) => [
+      probe.name,
+      probe.address,
+      probe.reachable ? "ok" : (probe.error?.code ?? "unreachable"),
+      probe.os,
+      runtimeCell(probe),
+      gpuCell(probe),
+      gib(probe.disk_free_bytes),
+      probe.leases.length === 0
+        ? null
+        : probe.leases.map((lease) => `${lease.run_id || "?"}(gpu${lease.gpu})`).join(", "),
+    ]),
+  );
+  const notes = probes.flatMap((probe) => {
+    if (!probe.reachable && probe.error) {
+      return [
+        `${probe.name}: ${probe.error.message}`,
+        ...(probe.error.hint ? [`  hint: ${probe.error.hint}`] : []),
+      ];
+    }
+    if (probe.runtime && !probe.runtime.available)
+      return [`${probe.name}: ${probe.runtime.kind}: ${probe.runtime.error}`];
+    return [];
+  });
+  return notes.length === 0 ? table : `${table}\n\n${notes.join("\n")}`;
+}
+
+export const registerHosts: RegisterCommand = (program, app) => {
+  program
+    .command("hosts")
+    .description("probe every host: reachability, OS, runtime, GPUs, free disk, GPU leases")
+    .option(
+      "--accept-new-host-key",
+      "record host keys seen for the first time (never a changed one)",
+    )
+    .option("--timeout <seconds>", "per-host limit, connecting included", "20")
+    .action(
+      app.action(async (ctx, options: HostsOptions) => {
+        const timeoutS = Number(options.timeout);
+        if (!Number.isFinite(timeoutS) || timeoutS <= 0) {
+          const { UserError } = await import("../../errors/index.js");
+          throw new UserError(`--timeout: expected a number of seconds, got "${options.timeout}"`, {
+            code: "cli.bad_option",
+          });
+        }
+        const { loadWorkspace } = await import("../../config/index.js");
+        const { createHostPool, probeHosts } = await import("../../hosts/index.js");
+        const workspace = await loadWorkspace({
+          dir: ctx.globals.workspace,
+          cwd: process.cwd(),
+          env: process.env,
+        });
+        const pool = await createHostPool({
+          workspace,
+          reporter: ctx.io,
+          acceptNewHostKey: Boolean(options.acceptNewHostKey),
+          connectTimeoutMs: Math.min(10_000, timeoutS * 1000),
+        });
+        ctx.onClose(() => pool.closeAll());
+        const probes = await probeHosts(pool, { timeoutMs: timeoutS * 1000 });
+        if (ctx.globals.json) ctx.io.json({ hosts: probes.map(hostJson) });
+        else ctx.io.out(renderHosts(probes));
+        return hostsExitCode(probes);
+      }),
+    );
+};

@@ -1,0 +1,63 @@
+import type { RegisterCommand } from "../app.js";
+import { renderTable } from "../table.js";
+
+export const registerShow: RegisterCommand = (program, app) => {
+  program
+    .command("show")
+    .description("a run's record: attempts, metric summary, checkpoints, config")
+    .argument("<run>", "run id, unique prefix, name, or last")
+    .option("--config", "also print the fully resolved experiment")
+    .action(
+      app.action(async (ctx, ref: string, options: { config?: boolean }) => {
+        const { parse } = await import("yaml");
+        const registry = await ctx.registry();
+        const run = await registry.resolve(ref);
+        const configYaml = await registry.configYaml(run.id);
+        const events = await registry.events(run.id);
+        if (ctx.globals.json) {
+          ctx.io.json({ run, config: parse(configYaml) as unknown, events });
+          return;
+        }
+        const lines = [
+          `run ${run.id}  ${run.state}`,
+          `  name        ${run.name}${run.description ? ` — ${run.description}` : ""}`,
+          `  experiment  ${run.experiment_file ?? "-"}`,
+          `  created     ${run.created_at}`,
+          `  model       ${run.model}`,
+          `  image       ${run.image}`,
+          `  dataset     ${run.dataset ? `${run.dataset.fingerprint} (${run.dataset.train_records} train, ${run.dataset.eval_records} eval)` : "-"}`,
+          "",
+          renderTable(
+            [
+              "ATTEMPT",
+              "STATE",
+              "WHY",
+              "HOST",
+              "GPUS",
+              "STARTED",
+              "ENDED",
+              "EXIT",
+              "STEP",
+              "ERROR",
+            ],
+            run.attempts.map((attempt) => [
+              attempt.n,
+              attempt.state,
+              attempt.resume_from
+                ? `${attempt.reason} from ${attempt.resume_from.step}`
+                : attempt.reason,
+              attempt.host ?? null,
+              attempt.gpus.length > 0 ? attempt.gpus.join(",") : null,
+              attempt.started_at ?? null,
+              attempt.ended_at ?? null,
+              attempt.exit_code ?? null,
+              attempt.final_step ?? null,
+              attempt.error ? `${attempt.error.code}: ${attempt.error.message}` : null,
+            ]),
+          ),
+        ];
+        ctx.io.out(lines.join("\n"));
+        if (options.config) ctx.io.out(`\n${configYaml}`);
+      }),
+    );
+};

@@ -1,0 +1,80 @@
+import { matchRemoteError } from "../errors/index.js";
+import type { RemoteHost } from "../hosts/index.js";
+import type { RunRecord, RunState } from "../runs/index.js";
+import type { HostLayout } from "./host-layout.js";
+
+/** The trainer's `/output/status.json` (DESIGN.md trainer contract). */
+export interface TrainerStatus {
+  state: "succeeded" | "stopped" | "failed";
+  step?: number;
+  error?: string;
+}
+
+export interface AttemptOutcome {
+  state: Extract<RunState, "succeeded" | "failed" | "cancelled">;
+  exitCode: number;
+  step?: number;
+  error?: { code: string; message: string };
+}
+
+/** Exit status 75: the trainer stopped on SIGTERM after writing a checkpoint. */
+export const stoppedExitCode = 75;
+
+async function readStatus(
+  host: RemoteHost,
+  layout: HostLayout,
+): Promise<TrainerStatus | undefined> {
+  try {
+    return JSON.parse((await host.readFile(layout.status)).toString("utf8")) as TrainerStatus;
+  } catch {
+    return undefined;
+  }
+}
+
+async function logTail(host: RemoteHost, layout: HostLayout, attempt: number): Promise<string> {
+  const stat = await host.stat(layout.attemptLog(attempt)).catch(() => null);
+  if (!stat) return "";
+  const offset = Math.max(0, stat.size - 4096);
+  return (await host.readFile(layout.attemptLog(attempt), { offset })).toString("utf8");
+}
+
+/** What an exited attempt means, from its exit status, status.json and, for failures, its log's tail. */
+export async function attemptOutcome(
+  host: RemoteHost,
+  layout: HostLayout,
+  run: RunRecord,
+  attempt: number,
+  exitCode: number,
+): Promise<AttemptOutcome> {
+  const status = await readStatus(host, layout);
+  const step = status?.step;
+  const withStep = step === undefined ? {} : { step };
+  if (exitCode === 0) return { state: "succeeded", exitCode, ...withStep };
+  if (exitCode === stoppedExitCode) {
+    if (run.cancel_requested_at) return { state: "cancelled", exitCode, ...withStep };
+    return {
+      state: "failed",
+      exitCode,
+      ...withStep,
+      error: {
+        code: "trainer.stopped",
+        message:
+          "the trainer was stopped by SIGTERM from outside tunectl (host shutdown or preemption?)",
+      },
+    };
+  }
+  const tail = await logTail(host, layout, attempt).catch(() => "");
+  const words = status?.error ?? tail.trim().split("\n").slice(-1)[0] ?? "";
+  const known = matchRemoteError(`${status?.error ?? ""}\n${tail}`);
+  return {
+    state: run.cancel_requested_at ? "cancelled" : "failed",
+    exitCode,
+    ...withStep,
+    error: {
+      code: known?.code ?? "trainer.failed",
+      message: known
+        ? `${known.message}: ${words}`
+        : words || `the trainer exited with status ${exitCode}`,
+    },
+  };
+}

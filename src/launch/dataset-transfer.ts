@@ -1,0 +1,111 @@
+import path from "node:path";
+import { InfraError, UserError, remoteError } from "../errors/index.js";
+import type { RemoteHost } from "../hosts/index.js";
+import type { HostLayout } from "./host-layout.js";
+
+export interface StagedFile {
+  name: string;
+  size: number;
+  sha256: string;
+}
+
+/** The two things launch needs from the object store to move a staged dataset. */
+export interface DatasetSourceStore {
+  presignGet(key: string, expiresSeconds: number): Promise<string | undefined>;
+  localPath(key: string): string | undefined;
+}
+
+export interface DatasetOnHost {
+  dir: string;
+  /** false when the host already had it (the per-host cache by content hash). */
+  moved: boolean;
+}
+
+const safeFileName = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * Check the downloaded files against their sha256 and publish the directory with one rename,
+ * so a half-fetched dataset is never taken for a cached one. A concurrent fetch of the same
+ * data by another run simply loses the rename race.
+ */
+const publish = `dest=$1 tmp=$2 sums=$3
+cd "$tmp" || exit 1
+printf '%s' "$sums" | sha256sum -c --quiet - >&2 || { cd /; rm -rf "$tmp"; echo "dataset checksum mismatch" >&2; exit 65; }
+touch .complete
+mv "$tmp" "$dest" 2>/dev/null || { [ -f "$dest/.complete" ] && rm -rf "$tmp"; }
+[ -f "$dest/.complete" ]`;
+
+/** Fetch with curl reading its URLs from stdin, so presigned URLs stay out of the process list. */
+const fetchWithCurl = `tmp=$1
+mkdir -p "$tmp" && cd "$tmp" || exit 1
+command -v curl >/dev/null || { echo "curl: not found" >&2; exit 127; }
+curl --fail --silent --show-error --retry 3 --retry-delay 1 --config -`;
+
+const spaceCheck = `mkdir -p "$1" && df -Pk "$1" | awk 'NR==2 {print $4 * 1024}'`;
+
+/**
+ * Bring a staged dataset to the host: nothing when the host's cache already has it, else
+ * from the bucket by presigned URL (fetched on the host) or, for a local store, over SFTP.
+ */
+export async function bringDataset(
+  host: RemoteHost,
+  layout: HostLayout,
+  store: DatasetSourceStore,
+  fingerprint: string,
+  prefix: string,
+  files: StagedFile[],
+  minFreeBytes: number,
+): Promise<DatasetOnHost> {
+  const dest = layout.dataset(fingerprint);
+  const cached = await host.stat(`${dest}/.complete`);
+  if (cached) return { dir: dest, moved: false };
+
+  for (const file of files) {
+    if (!safeFileName.test(file.name) || !/^[0-9a-f]{64}$/.test(file.sha256)) {
+      throw new UserError(`unsafe file in staged dataset manifest: ${JSON.stringify(file.name)}`, {
+        code: "data.unsafe_manifest",
+      });
+    }
+  }
+  const needed = files.reduce((sum, file) => sum + file.size, 0);
+  const space = await host.script(spaceCheck, [path.posix.dirname(dest)], { timeoutMs: 30_000 });
+  const free = Number(space.stdout.trim());
+  if (space.code === 0 && Number.isFinite(free) && free < needed + minFreeBytes) {
+    throw new InfraError(
+      `disk too small on ${host.name}: the dataset needs ${needed} bytes plus ${minFreeBytes} free, ${free} available in ${layout.workdir}`,
+      {
+        code: "host.disk_full",
+        hint: "free space in the host's workdir, lower resources.min_disk_gb, or choose another host",
+      },
+    );
+  }
+
+  const tmp = `${dest}.tmp-${process.pid}-${Date.now()}`;
+  const urls = await Promise.all(
+    files.map((file) => store.presignGet(`${prefix}${file.name}`, 3600)),
+  );
+  if (urls.every((url) => url !== undefined)) {
+    const config = files.map((file, i) => `url = "${urls[i]}"\noutput = "${file.name}"\n`).join("");
+    const fetched = await host.script(fetchWithCurl, [tmp], {
+      stdin: config,
+      timeoutMs: 3_600_000,
+    });
+    if (fetched.code !== 0)
+      throw remoteError(`fetching the dataset on ${host.name}`, fetched.stderr);
+  } else {
+    await host.exec(["mkdir", "-p", tmp]);
+    for (const file of files) {
+      const local = store.localPath(`${prefix}${file.name}`);
+      if (!local)
+        throw new InfraError("the object store gave neither a URL nor a local file", {
+          code: "storage.no_transfer",
+        });
+      await host.putFile(local, `${tmp}/${file.name}`);
+    }
+  }
+  const sums = files.map((file) => `${file.sha256}  ${file.name}\n`).join("");
+  const published = await host.script(publish, [dest, tmp, sums], { timeoutMs: 3_600_000 });
+  if (published.code !== 0)
+    throw remoteError(`checking the dataset on ${host.name}`, published.stderr);
+  return { dir: dest, moved: true };
+}

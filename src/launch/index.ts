@@ -1,0 +1,16 @@
+export type { LaunchDeps } from "./launch-deps.js";
+export { startRun, type RunPlan, type RunRequest, type StartResult } from "./start-run.js";
+export {
+  launchAttempt,
+  type AttemptRequest,
+  type ResumePoint,
+  type StagedDataset,
+} from "./launch-attempt.js";
+export { followRun, type FollowOptions } from "./follow-run.js";
+export { cancelRun, type CancelOptions } from "./cancel-run.js";
+export { checkRun, reconcileActiveRuns, probeAttempt } from "./reconcile.js";
+export { hostLayout, layoutFromRunDir, containerName, type HostLayout } from "./host-layout.js";
+export { runtimeFor } from "./runtime-for.js";
+export type { ContainerRuntime, AttemptProbe, LaunchSpec } from "./container-runtime.js";
+export { readSecrets, checkEnvValues } from "./trainer-env.js";
+export { releaseAttemptLeases } from "./settle-attempt.js";

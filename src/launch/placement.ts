@@ -1,0 +1,137 @@
+import type { HostConfig } from "../config/index.js";
+import { InfraError, UserError, type Problem } from "../errors/index.js";
+import {
+  acquireGpus,
+  hostWorkdir,
+  probeHost,
+  type HostPool,
+  type RemoteHost,
+} from "../hosts/index.js";
+import { report, type Reporter } from "../report/index.js";
+import { isLeaseHolderAlive } from "./holder-alive.js";
+
+export interface Placement {
+  name: string;
+  host: RemoteHost;
+  config: HostConfig;
+  /** Absolute workdir on the host. */
+  workdir: string;
+  gpus: number[];
+  runtime: HostConfig["runtime"];
+}
+
+export interface PlacementRequest {
+  runId: string;
+  gpus: number;
+  /** --host, or resources.hosts, or every host in inventory order. */
+  candidates: string[];
+  /** Only look: lease nothing (dry run). */
+  dryRun?: boolean;
+}
+
+export function candidateHosts(
+  pool: HostPool,
+  preferred: string[] | undefined,
+  override?: string,
+): string[] {
+  const known = new Set(pool.names());
+  const wanted = override ? [override] : (preferred ?? pool.names());
+  for (const name of wanted) {
+    if (!known.has(name)) {
+      throw new UserError(`unknown host "${name}"`, {
+        code: "hosts.unknown",
+        hint: `hosts in the workspace: ${pool.names().join(", ") || "(none)"}`,
+      });
+    }
+  }
+  return wanted;
+}
+
+/**
+ * The first candidate host that answers, has the runtime, and has `gpus` free GPUs, which are
+ * leased on the host itself. No capacity anywhere: an error that lists what each host has.
+ */
+export async function placeRun(
+  pool: HostPool,
+  request: PlacementRequest,
+  reporter: Reporter,
+): Promise<Placement> {
+  const why: Problem[] = [];
+  for (const name of request.candidates) {
+    const config = pool.config(name);
+    let host: RemoteHost;
+    try {
+      host = await pool.get(name);
+    } catch (error) {
+      why.push({ message: `${name}: unreachable (${(error as Error).message})` });
+      continue;
+    }
+    const probe = await probeHost(host, config, { timeoutMs: 30_000 });
+    if (!probe.reachable || !probe.workdir) {
+      why.push({ message: `${name}: ${probe.error?.message ?? "probe failed"}` });
+      continue;
+    }
+    if (probe.runtime && !probe.runtime.available) {
+      why.push({
+        message: `${name}: runtime ${config.runtime} not available (${probe.runtime.error ?? "not found"})`,
+      });
+      continue;
+    }
+    const usable = probe.gpus.map((gpu) => gpu.index);
+    if (request.gpus === 0) {
+      return { name, host, config, workdir: probe.workdir, gpus: [], runtime: config.runtime };
+    }
+    if (usable.length < request.gpus) {
+      why.push({ message: `${name}: ${usable.length} GPU(s), ${request.gpus} requested` });
+      continue;
+    }
+    if (request.dryRun) {
+      const held = new Set(probe.leases.map((lease) => lease.gpu));
+      const free = usable.filter((gpu) => !held.has(gpu));
+      if (free.length >= request.gpus) {
+        return {
+          name,
+          host,
+          config,
+          workdir: probe.workdir,
+          gpus: free.slice(0, request.gpus),
+          runtime: config.runtime,
+        };
+      }
+      why.push({ message: `${name}: ${free.length} of ${usable.length} GPU(s) free` });
+      continue;
+    }
+    const lease = await acquireGpus(host, {
+      workdir: hostWorkdir(config),
+      runId: request.runId,
+      count: request.gpus,
+      gpus: usable,
+      isHolderAlive: (holder) => isLeaseHolderAlive(host, holder),
+    });
+    for (const reclaimed of lease.reclaimed) {
+      report(
+        reporter,
+        "info",
+        "placement.lease_reclaimed",
+        `${name}: reclaimed GPU ${reclaimed.gpu} from ended run ${reclaimed.run_id || "(unknown)"}`,
+      );
+    }
+    if (lease.ok) {
+      return {
+        name,
+        host,
+        config,
+        workdir: probe.workdir,
+        gpus: lease.gpus,
+        runtime: config.runtime,
+      };
+    }
+    const holders = lease.held.map((held) => `GPU ${held.gpu}: ${held.run_id}`).join(", ");
+    why.push({ message: `${name}: ${lease.free} of ${usable.length} GPU(s) free (${holders})` });
+  }
+  throw new InfraError(`no host can take ${request.gpus} GPU(s) now`, {
+    code: "placement.no_capacity",
+    problems: why,
+    hint: "wait for a run to end (tunectl gpus shows who holds what), ask for fewer GPUs, or add hosts",
+  });
+}

@@ -1,0 +1,147 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { loadExperiment, type Experiment } from "../config/index.js";
+import { prepareDataset, stageDataset, type PreparedDataset } from "../data/index.js";
+import { report } from "../report/index.js";
+import type { RunRecord } from "../runs/index.js";
+import type { StagedFile } from "./dataset-transfer.js";
+import { launchAttempt, type StagedDataset } from "./launch-attempt.js";
+import type { LaunchDeps } from "./launch-deps.js";
+import { candidateHosts, placeRun } from "./placement.js";
+import { checkEnvValues, readSecrets } from "./trainer-env.js";
+
+export interface RunRequest {
+  file: string;
+  sets: string[];
+  host?: string;
+  name?: string;
+  dryRun?: boolean;
+}
+
+/** What `run --dry-run` prints: where and how the run would start. Nothing is created or leased. */
+export interface RunPlan {
+  name: string;
+  host: string;
+  runtime: string;
+  gpus: number[];
+  image: string;
+  model: string;
+  dataset: { fingerprint: string; train_records: number; eval_records: number };
+  command: string[];
+}
+
+export type StartResult = { kind: "plan"; plan: RunPlan } | { kind: "started"; run: RunRecord };
+
+/**
+ * `tunectl run`: validate the experiment and its data (nothing created on a mistake), then
+ * register the run, stage the data, place it and start the trainer.
+ */
+export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<StartResult> {
+  const loaded = await loadExperiment(request.file, {
+    sets: [...request.sets, ...(request.name ? [`name=${request.name}`] : [])],
+    env: deps.env,
+    workspace: deps.workspace,
+  });
+  const experiment: Experiment = loaded.experiment;
+  checkEnvValues(experiment.env, "env");
+  const secrets = readSecrets(experiment, deps.env);
+  const candidates = candidateHosts(deps.hosts, experiment.resources.hosts, request.host);
+
+  const prepared = await prepareDataset(experiment, {
+    cacheDir: path.join(deps.workspace.stateDir, "cache", "datasets"),
+    reporter: deps.reporter,
+    storage: deps.workspace.config.storage,
+  });
+
+  if (request.dryRun) {
+    const placed = await placeRun(
+      deps.hosts,
+      { runId: "dry-run", gpus: experiment.resources.gpus, candidates, dryRun: true },
+      deps.reporter,
+    );
+    return {
+      kind: "plan",
+      plan: {
+        name: experiment.name,
+        host: placed.name,
+        runtime: placed.runtime,
+        gpus: placed.gpus,
+        image: experiment.resources.image,
+        model: experiment.model.base,
+        dataset: {
+          fingerprint: prepared.fingerprint,
+          train_records: prepared.records.train,
+          eval_records: prepared.records.eval,
+        },
+        command:
+          placed.runtime === "process"
+            ? [placed.config.python, "-m", "trainer"]
+            : [placed.runtime, "run", "--detach", experiment.resources.image],
+      },
+    };
+  }
+
+  const created = await deps.registry.create({
+    name: experiment.name,
+    ...(experiment.description === undefined ? {} : { description: experiment.description }),
+    experiment_file: request.file,
+    configYaml: loaded.yaml,
+    model: experiment.model.base,
+    image: experiment.resources.image,
+    gpus_requested: experiment.resources.gpus,
+  });
+  report(deps.reporter, "info", "run.created", `run ${created.id}`, { run: created.id });
+
+  let staged: StagedDataset;
+  try {
+    await deps.registry.setState(created.id, "staging");
+    const store = await deps.store();
+    const result = await stageDataset(prepared, store, { reporter: deps.reporter });
+    staged = {
+      fingerprint: result.fingerprint,
+      prefix: result.prefix,
+      files: await stagedFiles(prepared),
+    };
+    await deps.registry.update(created.id, (run) => {
+      run.dataset = {
+        fingerprint: result.fingerprint,
+        uri: result.uri,
+        train_records: prepared.records.train,
+        eval_records: prepared.records.eval,
+      };
+    });
+  } catch (error) {
+    await deps.registry.setState(
+      created.id,
+      "failed",
+      {
+        error: { code: "stage.failed", message: (error as Error).message },
+      },
+      `failed to stage the dataset: ${(error as Error).message}`,
+    );
+    throw error;
+  }
+  const run = await deps.registry.get(created.id);
+  const started = await launchAttempt(deps, {
+    run,
+    experiment,
+    dataset: staged,
+    secrets,
+    ...(request.host ? { hostOverride: request.host } : {}),
+  });
+  return { kind: "started", run: started };
+}
+
+/** The files a host needs: the rendered data and the manifest itself (DESIGN.md: /data/manifest.json). */
+async function stagedFiles(prepared: PreparedDataset): Promise<StagedFile[]> {
+  const manifest = await readFile(path.join(prepared.dir, "manifest.json"));
+  return [
+    ...prepared.manifest.files,
+    {
+      name: "manifest.json",
+      size: manifest.length,
+      sha256: createHash("sha256").update(manifest).digest("hex"),
+    },
+  ];
+}
