@@ -18,7 +18,7 @@ import { dockerAnswers, dockerPid, startDocker, stopDocker } from "./docker-engi
 import { configureFakeGpus } from "./fake-gpus.mjs";
 import * as network from "./network.mjs";
 import { ensurePackages } from "./packages.mjs";
-import { run } from "./proc.mjs";
+import { run, stopPid } from "./proc.mjs";
 import { s3Answers, s3Pid, startS3, stopS3 } from "./s3-server.mjs";
 import {
   ensureClientKey,
@@ -38,7 +38,6 @@ import {
 } from "./state.mjs";
 import { ensureTrainerImage, trainerImagePresent } from "./trainer-image.mjs";
 import { workspaceFiles, writeWorkspace } from "./workspace.mjs";
-import { stopPid } from "./proc.mjs";
 
 const serveScript = path.join(path.dirname(fileURLToPath(import.meta.url)), "s3-serve.mjs");
 
@@ -139,11 +138,7 @@ export async function up({ hosts: count = 3, gpus = defaultGpus, image: withImag
     }
     configureFakeGpus(h, gpus[h.name] ?? 0);
   }
-  const [, ,] = await Promise.all([
-    Promise.all(hosts.map((h) => startSshd(h))),
-    startS3(),
-    startDocker(log),
-  ]);
+  await Promise.all([Promise.all(hosts.map((h) => startSshd(h))), startS3(), startDocker(log)]);
   let imageInfo = { name: null, built: false };
   if (withImage) imageInfo = await ensureTrainerImage(log);
   writeWorkspace(hosts, imageInfo.name ?? "tunectl-trainer:cpu");

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { cacheDir, image, logsDir } from "./layout.mjs";
+import { cacheDir, image, logsDir, repoRoot } from "./layout.mjs";
 import { dockerEnv } from "./docker-engine.mjs";
 import { run, spawnDetached } from "./proc.mjs";
 
@@ -82,27 +82,47 @@ function listFiles(dir, rel = "") {
     );
 }
 
-/** The build context: Dockerfile + scripts/trainer only, so the repo's bulk never goes to dockerd. */
+/** Repo paths the Dockerfile COPYs or ADDs (not from other stages), plus scripts/trainer. */
+function copiedPaths(dockerfile) {
+  const paths = new Set([path.relative(repoRoot, image.trainerDir)]);
+  for (const line of dockerfile.replace(/\\\n/g, " ").split("\n")) {
+    const m = /^\s*(COPY|ADD)\s+(.*)$/i.exec(line);
+    if (!m || /--from=/.test(m[2])) continue;
+    const args = m[2].trim().startsWith("[") ? JSON.parse(m[2]) : m[2].trim().split(/\s+/);
+    for (const src of args.filter((a) => !a.startsWith("--")).slice(0, -1)) {
+      const rel = path.normalize(src).replace(/\/+$/, "");
+      if (rel && rel !== "." && !rel.startsWith("..") && fs.existsSync(path.join(repoRoot, rel)))
+        paths.add(rel);
+    }
+  }
+  return [...paths].sort();
+}
+
+/** The build context holds only what the Dockerfile copies, so the repo's bulk never goes to dockerd. */
 function stageContext(base) {
   const projectDockerfile = fs.existsSync(image.dockerfile);
   const dockerfile = projectDockerfile
     ? fs.readFileSync(image.dockerfile, "utf8")
     : FALLBACK_DOCKERFILE;
-  const files = listFiles(image.trainerDir);
+  const files = copiedPaths(dockerfile).flatMap((p) =>
+    fs.statSync(path.join(repoRoot, p)).isDirectory()
+      ? listFiles(path.join(repoRoot, p)).map((f) => path.join(p, f))
+      : [p],
+  );
   const hash = sha(
     [
       base,
       dockerfile,
-      ...files.map((f) => `${f}\0${sha(fs.readFileSync(path.join(image.trainerDir, f)))}`),
+      ...files.map((f) => `${f}\0${sha(fs.readFileSync(path.join(repoRoot, f)))}`),
     ].join("\n"),
   );
   const context = path.join(image.fallbackDir, "context");
   fs.rmSync(context, { recursive: true, force: true });
-  fs.mkdirSync(path.join(context, "scripts", "trainer"), { recursive: true });
+  fs.mkdirSync(path.join(context, path.relative(repoRoot, image.trainerDir)), { recursive: true });
   fs.writeFileSync(path.join(context, "Dockerfile"), dockerfile);
   for (const f of files) {
-    fs.mkdirSync(path.dirname(path.join(context, "scripts", "trainer", f)), { recursive: true });
-    fs.copyFileSync(path.join(image.trainerDir, f), path.join(context, "scripts", "trainer", f));
+    fs.mkdirSync(path.dirname(path.join(context, f)), { recursive: true });
+    fs.copyFileSync(path.join(repoRoot, f), path.join(context, f));
   }
   return { context, hash: hash.slice(0, 16), projectDockerfile };
 }
