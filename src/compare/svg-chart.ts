@@ -20,7 +20,7 @@ const plotH = height - margin.top - margin.bottom;
 
 /** One chart as inline SVG: grid, ticked axes, and one `<path data-run>` per run with data. */
 export function renderSvgChart(title: string, xLabel: string, curves: SvgCurve[]): string {
-  const domain = domainOf(curves.map((curve) => curve.points));
+  const domain = padded(domainOf(curves.map((curve) => curve.points)));
   const open = `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(title)}">`;
   if (!domain) {
     return `${open}<text class="empty" x="${width / 2}" y="${height / 2}" text-anchor="middle">no data</text></svg>`;
@@ -69,6 +69,13 @@ function pathData(
     return `M${x - 4},${y}L${x},${y - 4}L${x + 4},${y}L${x},${y + 4}Z`;
   }
   return points.map(([x, y], i) => `${i === 0 ? "M" : "L"}${r(sx(x))},${r(sy(y))}`).join("");
+}
+
+/** A little air above and below, so a curve never runs along an axis. */
+function padded(domain: { x: Domain; y: Domain } | undefined) {
+  if (!domain) return undefined;
+  const pad = span(domain.y) * 0.05;
+  return { x: domain.x, y: { min: domain.y.min - pad, max: domain.y.max + pad } };
 }
 
 function span(domain: Domain): number {
