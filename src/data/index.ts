@@ -14,3 +14,7 @@ export { readRecords, type OpenInput } from "./readers/record-source.js";
 export { builtinTemplateNames, resolveTemplate } from "./templates/template-registry.js";
 export type { PromptTemplate } from "./templates/prompt-template.js";
 export { builtinTaskNames } from "./formats/task-phrasings.js";
+export { prepareDataset, type PrepareOptions, type PreparedDataset } from "./prepare-dataset.js";
+export { stageDataset, type StagedDataset } from "./stage-dataset.js";
+export { inspectExperimentData, type ExperimentDataReport } from "./inspect-experiment.js";
+export type { DatasetManifest, ManifestFile } from "./dataset-manifest.js";

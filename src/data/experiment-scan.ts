@@ -1,0 +1,122 @@
+import { createHash } from "node:crypto";
+import type { Experiment } from "../config/index.js";
+import { UserError, type Problem } from "../errors/index.js";
+import { report, type Reporter } from "../report/index.js";
+import type { DatasetManifest } from "./dataset-manifest.js";
+import { StatsAccumulator, type DatasetStats } from "./dataset-stats.js";
+import { ProblemCollector } from "./problem-collector.js";
+import type { OpenInput } from "./readers/record-source.js";
+import { scanSource } from "./source-scan.js";
+import { resolveTemplate } from "./templates/template-registry.js";
+
+export interface ExperimentScan {
+  sources: DatasetManifest["sources"];
+  duplicates: number;
+  invalid: number;
+  stats: DatasetStats;
+  problems: Problem[];
+  warnings: Problem[];
+}
+
+export interface ExperimentScanOptions {
+  open?: OpenInput;
+  reporter: Reporter;
+  onRecord?: (split: "train" | "eval", line: string) => void;
+  /** Return problems instead of throwing (validate); staging always throws. */
+  collectOnly?: boolean;
+}
+
+/**
+ * Every source of an experiment read, checked and rendered once. Exact duplicates are dropped
+ * (train first, so an eval record equal to a train record never leaks into eval). Invalid
+ * records fail the scan unless `on_error: skip`.
+ */
+export async function scanExperiment(
+  experiment: Experiment,
+  options: ExperimentScanOptions,
+): Promise<ExperimentScan> {
+  const { data } = experiment;
+  const template = resolveTemplate(data.template, data.templates);
+  const problems = new ProblemCollector();
+  const stats = new StatsAccumulator();
+  const seen = new Set<string>();
+  const sources: ExperimentScan["sources"] = [];
+  const splits: Array<["train" | "eval", typeof data.train]> = [
+    ["train", data.train],
+    ["eval", data.eval ?? []],
+  ];
+  for (const [split, list] of splits) {
+    for (const source of list) {
+      const counts = await scanSource(
+        source,
+        {
+          seed: experiment.train.seed,
+          template,
+          problems,
+          ...(options.open ? { open: options.open } : {}),
+        },
+        (record) => {
+          if (data.dedup) {
+            const key = createHash("sha1").update(record.line).digest("base64").slice(0, 16);
+            if (seen.has(key)) {
+              stats.duplicates += 1;
+              return;
+            }
+            seen.add(key);
+          }
+          stats.add(record.example, record.rendered);
+          options.onRecord?.(split, record.line);
+        },
+      );
+      sources.push({ path: source.path, format: source.format, split, ...counts });
+      report(
+        options.reporter,
+        "debug",
+        "data.source",
+        `${source.path}: ${counts.records} records, ${counts.invalid} invalid`,
+        { path: source.path, ...counts },
+      );
+    }
+  }
+  stats.invalid = problems.invalidRecords;
+  const result = {
+    sources,
+    duplicates: stats.duplicates,
+    invalid: problems.invalidRecords,
+    stats: stats.result(),
+    problems: problems.problems(),
+    warnings: problems.warnings(),
+  };
+  if (options.collectOnly) return result;
+  if (problems.invalidRecords > 0) {
+    if (data.on_error === "fail") throw problems.error("the experiment's data");
+    report(
+      options.reporter,
+      "warn",
+      "data.skipped",
+      `skipped ${problems.invalidRecords} invalid records (data.on_error: skip)`,
+      { invalid: problems.invalidRecords },
+    );
+  }
+  if (problems.warningCount > 0) {
+    report(
+      options.reporter,
+      "warn",
+      "data.warnings",
+      `${problems.warningCount} records kept with warnings (e.g. ${describeFirst(problems.warnings())})`,
+      { warnings: problems.warningCount },
+    );
+  }
+  if (result.stats.records === 0 || !sources.some((s) => s.split === "train" && s.records > 0)) {
+    throw new UserError("no training records left after filtering", {
+      code: "data.empty",
+      hint: "check data.train paths, max_records, and the records the problems above name",
+    });
+  }
+  return result;
+}
+
+function describeFirst(problems: Problem[]): string {
+  const first = problems[0];
+  return first ? `${first.position?.file ?? ""} ${first.path ?? ""}: ${first.message}`.trim() : "";
+}

@@ -1,0 +1,217 @@
+import { createHash, randomBytes } from "node:crypto";
+import { closeSync, openSync, writeSync } from "node:fs";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Experiment, StorageConfig } from "../config/index.js";
+import { UserError } from "../errors/index.js";
+import { report, type Reporter } from "../report/index.js";
+import {
+  localFilesMatch,
+  parseManifest,
+  type DatasetManifest,
+  type ManifestFile,
+} from "./dataset-manifest.js";
+import type { DatasetStats } from "./dataset-stats.js";
+import { inputAccess } from "./input-identity.js";
+import { LineSpool } from "./line-spool.js";
+import { scanExperiment } from "./experiment-scan.js";
+import { seededOrder } from "./seeded-order.js";
+
+export interface PrepareOptions {
+  /** `.tunectl/cache/datasets` of the workspace. */
+  cacheDir: string;
+  reporter: Reporter;
+  /** The workspace storage settings, used to read `s3://` inputs. */
+  storage?: StorageConfig;
+}
+
+export interface PreparedDataset {
+  fingerprint: string;
+  /** Local directory with train.jsonl, eval.jsonl and manifest.json. */
+  dir: string;
+  records: { train: number; eval: number };
+  manifest: DatasetManifest;
+  stats?: DatasetStats;
+  /** True when an unchanged earlier render was reused. */
+  cached: boolean;
+}
+
+const settingsVersion = 1;
+
+/**
+ * Renders the experiment's data to `<cacheDir>/<fingerprint>/`: every record checked
+ * (nothing is written when validation fails), exact duplicates dropped, shuffled with the
+ * training seed, split, and fingerprinted. Inputs unchanged since the last render (same
+ * path, size and mtime, same data settings) are not read again.
+ */
+export async function prepareDataset(
+  experiment: Experiment,
+  options: PrepareOptions,
+): Promise<PreparedDataset> {
+  const access = inputAccess(options.storage, options.reporter);
+  try {
+    const data = experiment.data;
+    const seed = experiment.train.seed;
+    const sources = [...data.train, ...(data.eval ?? [])];
+    const identities = await Promise.all(sources.map((s) => access.identify(s.path)));
+    const cacheKey = sha256(JSON.stringify({ v: settingsVersion, identities, data, seed }));
+    const indexFile = join(options.cacheDir, "index", `${cacheKey}.json`);
+    const hit = await cachedDataset(options.cacheDir, indexFile);
+    if (hit) {
+      report(
+        options.reporter,
+        "info",
+        "data.cache_hit",
+        `data unchanged: reusing ${hit.fingerprint.slice(0, 12)}`,
+        { fingerprint: hit.fingerprint },
+      );
+      return hit;
+    }
+
+    const work = join(options.cacheDir, `tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+    await mkdir(work, { recursive: true });
+    const trainSpool = new LineSpool(join(work, "train.spool"));
+    const evalSpool = new LineSpool(join(work, "eval.spool"));
+    let open = true;
+    const closeSpools = () => {
+      if (open) [trainSpool, evalSpool].forEach((spool) => spool.close());
+      open = false;
+    };
+    try {
+      const scan = await scanExperiment(experiment, {
+        open: access.open,
+        reporter: options.reporter,
+        onRecord: (split, line) => (split === "train" ? trainSpool : evalSpool).push(line),
+      });
+      const { trainOrder, evalOrder } = splitOrder(trainSpool.length, evalSpool.length, experiment);
+      const train = writeOrdered(join(work, "train.jsonl"), [[trainSpool, trainOrder.train]]);
+      const evalFile = writeOrdered(join(work, "eval.jsonl"), [
+        [trainSpool, trainOrder.eval],
+        [evalSpool, evalOrder ?? new Uint32Array(0)],
+      ]);
+      const fingerprint = sha256(
+        `tunectl-dataset/${settingsVersion}\n${data.template}\n${train.sha256} ${train.size}\n${evalFile.sha256} ${evalFile.size}\n`,
+      );
+      const records = {
+        train: trainOrder.train.length,
+        eval: evalOrder ? evalOrder.length : trainOrder.eval.length,
+      };
+      const manifest: DatasetManifest = {
+        fingerprint,
+        format_version: 1,
+        files: [train, evalFile],
+        records,
+        template: data.template,
+        sources: scan.sources,
+        duplicates_dropped: scan.duplicates,
+        invalid_skipped: scan.invalid,
+        created_at: new Date().toISOString(),
+      };
+      closeSpools();
+      await rm(join(work, "train.spool"));
+      await rm(join(work, "eval.spool"));
+      const dir = join(options.cacheDir, fingerprint);
+      await writeFile(join(work, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+      await rm(dir, { recursive: true, force: true });
+      await rename(work, dir);
+      await mkdir(join(options.cacheDir, "index"), { recursive: true });
+      await writeFile(indexFile, JSON.stringify({ fingerprint, stats: scan.stats }));
+      report(
+        options.reporter,
+        "info",
+        "data.rendered",
+        `rendered ${records.train} train and ${records.eval} eval records (${fingerprint.slice(0, 12)})`,
+        { fingerprint, records },
+      );
+      return { fingerprint, dir, records, manifest, stats: scan.stats, cached: false };
+    } finally {
+      closeSpools();
+      await rm(work, { recursive: true, force: true });
+    }
+  } finally {
+    access.close();
+  }
+}
+
+async function cachedDataset(
+  cacheDir: string,
+  indexFile: string,
+): Promise<PreparedDataset | undefined> {
+  try {
+    const index = JSON.parse(await readFile(indexFile, "utf8")) as {
+      fingerprint: string;
+      stats?: DatasetStats;
+    };
+    const dir = join(cacheDir, index.fingerprint);
+    const manifest = parseManifest(await readFile(join(dir, "manifest.json"), "utf8"));
+    if (
+      !manifest ||
+      manifest.fingerprint !== index.fingerprint ||
+      !(await localFilesMatch(dir, manifest))
+    )
+      return undefined;
+    return {
+      fingerprint: manifest.fingerprint,
+      dir,
+      records: manifest.records,
+      manifest,
+      ...(index.stats ? { stats: index.stats } : {}),
+      cached: true,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Shuffled (or not) order, cut to max_records, split into train and held-out eval. */
+function splitOrder(trainCount: number, evalCount: number, experiment: Experiment) {
+  const { data, train } = experiment;
+  let order = seededOrder(trainCount, train.seed, data.shuffle);
+  if (data.max_records !== undefined && order.length > data.max_records)
+    order = order.subarray(0, data.max_records);
+  const evalOrder =
+    evalCount > 0 || (data.eval?.length ?? 0) > 0
+      ? seededOrder(evalCount, train.seed, false)
+      : undefined;
+  let held = 0;
+  if (!evalOrder && data.eval_split > 0) {
+    held =
+      data.eval_split < 1
+        ? Math.max(1, Math.round(order.length * data.eval_split))
+        : data.eval_split;
+    if (held >= order.length) {
+      throw new UserError(
+        `data.eval_split ${data.eval_split} leaves no training records (${order.length} records in all)`,
+        {
+          code: "data.empty",
+          problems: [
+            { path: "data.eval_split", message: `holds out ${held} of ${order.length} records` },
+          ],
+        },
+      );
+    }
+  }
+  return { trainOrder: { eval: order.subarray(0, held), train: order.subarray(held) }, evalOrder };
+}
+
+/** Writes lines from spools in order, hashing as it goes; returns the manifest entry. */
+function writeOrdered(path: string, parts: Array<[LineSpool, ArrayLike<number>]>): ManifestFile {
+  const fd = openSync(path, "w");
+  const hash = createHash("sha256");
+  let size = 0;
+  const out = (bytes: Buffer) => {
+    hash.update(bytes);
+    writeSync(fd, bytes);
+    size += bytes.length;
+  };
+  try {
+    for (const [spool, order] of parts) spool.copyOut(order, out);
+  } finally {
+    closeSync(fd);
+  }
+  return { name: path.slice(path.lastIndexOf("/") + 1), size, sha256: hash.digest("hex") };
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}

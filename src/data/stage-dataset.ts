@@ -1,0 +1,101 @@
+import { join } from "node:path";
+import { report, type Reporter } from "../report/index.js";
+import type { ObjectStore } from "../storage/index.js";
+import { parseManifest, type DatasetManifest } from "./dataset-manifest.js";
+import type { PreparedDataset } from "./prepare-dataset.js";
+
+export interface StagedDataset {
+  fingerprint: string;
+  /** `s3://bucket/prefix/datasets/<sha>` (or file:// for the local store). */
+  uri: string;
+  /** Key prefix inside the store: `datasets/<sha>/`. */
+  prefix: string;
+  /** False when the same data was already staged. */
+  uploaded: boolean;
+  bytes: number;
+}
+
+/**
+ * Uploads a prepared dataset to `datasets/<fingerprint>/`, the manifest last. A dataset is
+ * already staged only when its manifest is there, valid, and every listed object has its
+ * size; anything less (an interrupted upload) is uploaded again.
+ */
+export async function stageDataset(
+  prepared: PreparedDataset,
+  store: ObjectStore,
+  options: { reporter: Reporter },
+): Promise<StagedDataset> {
+  const prefix = `datasets/${prepared.fingerprint}/`;
+  const uri = `${store.uri.replace(/\/$/, "")}/${prefix.slice(0, -1)}`;
+  const base = { fingerprint: prepared.fingerprint, uri, prefix };
+  if (await alreadyStaged(store, prefix, prepared.manifest)) {
+    report(
+      options.reporter,
+      "info",
+      "stage.skipped",
+      `dataset ${prepared.fingerprint.slice(0, 12)} already staged at ${uri}`,
+      { uri },
+    );
+    return { ...base, uploaded: false, bytes: 0 };
+  }
+  const total = prepared.manifest.files.reduce((sum, f) => sum + f.size, 0);
+  const progress = progressReporter(options.reporter, total);
+  let done = 0;
+  for (const file of prepared.manifest.files) {
+    await store.putFile(`${prefix}${file.name}`, join(prepared.dir, file.name), {
+      contentType: "application/x-ndjson",
+      metadata: { sha256: file.sha256 },
+      onProgress: (p) => progress(done + p.loaded),
+    });
+    done += file.size;
+    progress(done, true);
+  }
+  await store.put(`${prefix}manifest.json`, `${JSON.stringify(prepared.manifest, null, 2)}\n`, {
+    contentType: "application/json",
+  });
+  report(
+    options.reporter,
+    "info",
+    "stage.done",
+    `staged ${prepared.fingerprint.slice(0, 12)} to ${uri}`,
+    { uri, bytes: total },
+  );
+  return { ...base, uploaded: true, bytes: total };
+}
+
+async function alreadyStaged(
+  store: ObjectStore,
+  prefix: string,
+  local: DatasetManifest,
+): Promise<boolean> {
+  if (!(await store.head(`${prefix}manifest.json`))) return false;
+  const remote = parseManifest((await store.getBuffer(`${prefix}manifest.json`)).toString("utf8"));
+  if (!remote || remote.fingerprint !== local.fingerprint) return false;
+  for (const file of local.files) {
+    const listed = remote.files.find((f) => f.name === file.name);
+    if (!listed || listed.sha256 !== file.sha256) return false;
+    const info = await store.head(`${prefix}${file.name}`);
+    if (!info || info.size !== file.size) return false;
+  }
+  return true;
+}
+
+/** `stage.progress` events with bytes, total, rate and ETA, at most four a second. */
+function progressReporter(reporter: Reporter, total: number) {
+  const started = Date.now();
+  let last = 0;
+  return (bytes: number, force = false) => {
+    const now = Date.now();
+    if (!force && now - last < 250) return;
+    last = now;
+    const seconds = Math.max(0.001, (now - started) / 1000);
+    const rate = bytes / seconds;
+    const eta = rate > 0 ? (total - bytes) / rate : undefined;
+    report(reporter, "info", "stage.progress", `uploaded ${bytes} of ${total} bytes`, {
+      bytes,
+      total,
+      rate,
+      ...(eta === undefined ? {} : { eta }),
+    });
+  };
+}
