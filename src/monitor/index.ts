@@ -1,3 +1,8 @@
+export {
+  monitorAttempt,
+  type AttemptMonitor,
+  type AttemptMonitorOptions,
+} from "./attempt-monitor.js";
 export { RunStreamer, type RunStreamerOptions } from "./run-streamer.js";
 export {
   CheckpointSync,
@@ -6,4 +11,16 @@ export {
 } from "./checkpoint-sync.js";
 export { listCheckpoints, type CheckpointListing } from "./checkpoint-list.js";
 export { stepsToRemove } from "./checkpoint-retention.js";
+export { mirrorRun } from "./mirror-run.js";
+export { catchUpRun, type CatchUpResult } from "./run-catch-up.js";
+export { followFile, readLastLines } from "./file-follower.js";
+export {
+  applyMetric,
+  etaSeconds,
+  formatDuration,
+  renderProgressLine,
+  renderStepLine,
+  type LiveState,
+} from "./live-view.js";
 export type { BucketStore, MonitorHost, StoredObject } from "./ports.js";
+export { gpuRows, type GpuRow } from "./gpu-view.js";

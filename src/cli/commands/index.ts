@@ -1,12 +1,17 @@
 import type { RegisterCommand } from "../app.js";
 import { registerAttach } from "./attach.js";
 import { registerCancel } from "./cancel.js";
+import { registerCheckpoints } from "./checkpoints.js";
 import { registerCompare } from "./compare.js";
+import { registerData } from "./data.js";
+import { registerGpus } from "./gpus.js";
 import { registerHosts } from "./hosts.js";
+import { registerLogs } from "./logs.js";
 import { registerPs } from "./ps.js";
 import { registerRun } from "./run.js";
 import { registerSchema } from "./schema.js";
 import { registerShow } from "./show.js";
+import { registerSync } from "./sync.js";
 import { registerValidate } from "./validate.js";
 
 /**
@@ -22,5 +27,10 @@ export const commands: RegisterCommand[] = [
   registerCancel,
   registerCompare,
   registerHosts,
+  registerLogs,
+  registerCheckpoints,
+  registerSync,
+  registerGpus,
   registerSchema,
+  registerData,
 ];
