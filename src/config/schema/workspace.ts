@@ -68,7 +68,7 @@ export const workspaceSchema = z
         runtime: "process",
         gpus: "auto",
         workdir: ".tunectl/hosts/local",
-        python: "python3",
+        python: "/usr/bin/python3", // Debian python3-torch; see docs/launch.md
       },
     ]),
     defaults: z
