@@ -1,0 +1,310 @@
+import type { Command } from "commander";
+import type { DataFileOptions, DataFileReport } from "../../data/index.js";
+import type { ReportEvent, Reporter } from "../../report/index.js";
+import type { App, CommandContext, RegisterCommand } from "../app.js";
+import { ExitCode } from "../exit-code.js";
+
+interface FileFlags {
+  format: string;
+  template?: string;
+  type?: string;
+  field: string[];
+  role: string[];
+  seed?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function fileOptions(command: Command, templateHelp: string, templateDefault?: string): Command {
+  return command
+    .argument(
+      "<file>",
+      "dataset file: .json, .jsonl, .csv, .tsv, .parquet (optionally .gz) or s3://",
+    )
+    .requiredOption(
+      "--format <format>",
+      "alpaca | sharegpt | messages | completion | segments | text-label",
+    )
+    .option("--template <template>", templateHelp, templateDefault)
+    .option(
+      "--type <type>",
+      "file type when the extension does not tell: json | jsonl | csv | tsv | parquet",
+    )
+    .option("--field <name=column>", "field mapping, e.g. --field output=answer", collect, [])
+    .option("--role <name=role>", "role mapping, e.g. --role bot=assistant", collect, [])
+    .option("--seed <n>", "seed for text-label phrasing choice", "42");
+}
+
+export const registerData: RegisterCommand = (program: Command, app: App) => {
+  const data = program.command("data").description("check, describe, render and stage datasets");
+  fileOptions(
+    data
+      .command("validate")
+      .description("check every record; problems as FILE:LINE (or FILE[i]): field: problem"),
+    "template for length checks",
+    "alpaca",
+  ).action(app.action(validateFile));
+  fileOptions(
+    data
+      .command("stats")
+      .description("records, turns, characters, length percentiles, duplicates, empty fields"),
+    "template whose rendering is measured",
+    "alpaca",
+  ).action(app.action(statsFile));
+  fileOptions(
+    data
+      .command("render")
+      .description("write rendered records (the trainer's JSONL) to stdout or --out"),
+    "alpaca | vicuna | chatml | llama3 | tokenizer",
+  )
+    .option("--out <file>", "write here (atomically) instead of stdout")
+    .option("--skip-invalid", "leave invalid records out instead of failing")
+    .action(app.action(renderFile));
+  data
+    .command("stage")
+    .description("render, fingerprint and upload an experiment's data to datasets/<sha256>/")
+    .argument("<config>", "experiment YAML file")
+    .option("--set <path=value>", "override a field, e.g. data.eval_split=0.1", collect, [])
+    .action(app.action(stage));
+};
+
+function pairs(
+  list: string[],
+  flag: string,
+  bad: (message: string) => Error,
+): Record<string, string> | undefined {
+  if (!list.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const at = item.indexOf("=");
+    if (at <= 0) throw bad(`${flag} ${item}: expected name=value`);
+    out[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return out;
+}
+
+async function toOptions(flags: FileFlags): Promise<DataFileOptions> {
+  const { UserError } = await import("../../errors/index.js");
+  const types = ["auto", "json", "jsonl", "csv", "tsv", "parquet"];
+  if (flags.type && !types.includes(flags.type)) {
+    throw new UserError(`unknown --type ${flags.type}`, {
+      code: "data.unknown_type",
+      hint: `use one of ${types.join(", ")}`,
+    });
+  }
+  const bad = (message: string) => new UserError(message, { code: "usage.bad_option" });
+  const fields = pairs(flags.field, "--field", bad);
+  const roles = pairs(flags.role, "--role", bad);
+  return {
+    format: flags.format,
+    ...(flags.template ? { template: flags.template } : {}),
+    ...(flags.type ? { type: flags.type as DataFileOptions["type"] } : {}),
+    ...(fields ? { fields } : {}),
+    ...(roles ? { roles } : {}),
+    seed: Number(flags.seed ?? 42),
+  };
+}
+
+async function validateFile(ctx: CommandContext, file: string, flags: FileFlags) {
+  const { inspectDataFile } = await import("../../data/index.js");
+  const report = await inspectDataFile(file, await toOptions(flags));
+  if (ctx.globals.json) {
+    ctx.io.json(report);
+    return report.valid ? ExitCode.ok : ExitCode.user;
+  }
+  await printWarnings(ctx, report);
+  if (!report.valid) {
+    const { UserError } = await import("../../errors/index.js");
+    const invalid = report.stats.invalid;
+    throw new UserError(
+      `${file}: ${invalid} invalid record${invalid === 1 ? "" : "s"} of ${invalid + report.stats.records + report.stats.duplicates}`,
+      {
+        code: "data.invalid",
+        problems: report.problems,
+      },
+    );
+  }
+  ctx.io.out(
+    `${file}: ${report.stats.records} valid ${report.format} records${report.stats.duplicates ? `, ${report.stats.duplicates} duplicates` : ""}`,
+  );
+  return ExitCode.ok;
+}
+
+async function printWarnings(ctx: CommandContext, report: DataFileReport) {
+  const { formatProblem } = await import("../../errors/index.js");
+  for (const warning of report.warnings)
+    ctx.io.emit({ level: "warn", code: "data.warning", message: formatProblem(warning) });
+  for (const d of report.duplicates.slice(0, 5)) {
+    ctx.io.emit({
+      level: "warn",
+      code: "data.duplicate",
+      message: `${d.where}: duplicate of ${d.first}`,
+    });
+  }
+  const more = report.stats.duplicates - Math.min(5, report.duplicates.length);
+  if (more > 0)
+    ctx.io.emit({
+      level: "warn",
+      code: "data.duplicate",
+      message: `... and ${more} more duplicates`,
+    });
+}
+
+async function statsFile(ctx: CommandContext, file: string, flags: FileFlags) {
+  const { inspectDataFile } = await import("../../data/index.js");
+  const report = await inspectDataFile(file, await toOptions(flags));
+  if (ctx.globals.json) {
+    ctx.io.json({ file: report.file, format: report.format, ...report.stats });
+    return ExitCode.ok;
+  }
+  const s = report.stats;
+  ctx.io.out(
+    [
+      `${file} (${report.format})`,
+      `  records:     ${s.records} valid, ${s.invalid} invalid, ${s.duplicates} duplicates`,
+      `  turns:       ${s.turns.total} (max ${s.turns.max} per record, ${s.turns.multi_turn_records} multi-turn records)`,
+      `  characters:  ${s.characters.total} (prompt ${s.characters.prompt}, output ${s.characters.output})`,
+      `  length:      min ${s.length.min}, p50 ${s.length.p50}, p90 ${s.length.p90}, p99 ${s.length.p99}, max ${s.length.max}, mean ${s.length.mean} chars`,
+      `  without:     input ${s.empty_fields.input} records, system prompt ${s.empty_fields.system} records`,
+      ...(report.problems.length ? ["  run `tunectl data validate` for the invalid records"] : []),
+    ].join("\n"),
+  );
+  return ExitCode.ok;
+}
+
+async function renderFile(
+  ctx: CommandContext,
+  file: string,
+  flags: FileFlags & { out?: string; skipInvalid?: boolean },
+) {
+  const { renderDataFile } = await import("../../data/index.js");
+  const { UserError } = await import("../../errors/index.js");
+  if (!flags.template) {
+    throw new UserError("data render needs --template", {
+      code: "usage.missing_option",
+      hint: "e.g. --template alpaca (alpaca, vicuna, chatml, llama3, tokenizer)",
+    });
+  }
+  const options = {
+    ...(await toOptions(flags)),
+    template: flags.template,
+    skipInvalid: Boolean(flags.skipInvalid),
+  };
+  if (!flags.out) {
+    // `| head` closes the pipe early: that is the reader's choice, not a failure
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(ExitCode.ok);
+    });
+    await renderDataFile(file, options, (lines) => writeStdout(lines));
+    return ExitCode.ok;
+  }
+  const { open, rename, rm } = await import("node:fs/promises");
+  const temp = `${flags.out}.tmp-${process.pid}`;
+  const handle = await open(temp, "w");
+  try {
+    const result = await renderDataFile(
+      file,
+      options,
+      async (lines) => void (await handle.write(lines)),
+    );
+    await handle.close();
+    await rename(temp, flags.out);
+    ctx.io.emit({
+      level: "info",
+      code: "data.rendered",
+      message: `wrote ${result.records} records to ${flags.out}`,
+    });
+    return ExitCode.ok;
+  } finally {
+    await handle.close().catch(() => undefined);
+    await rm(temp, { force: true });
+  }
+}
+
+/** Honour back-pressure so `| head` and large files do not pile up in memory. */
+function writeStdout(text: string): Promise<void> | void {
+  if (process.stdout.write(text)) return;
+  return new Promise((resolve) => process.stdout.once("drain", resolve));
+}
+
+async function stage(ctx: CommandContext, file: string, options: { set: string[] }) {
+  const { loadExperiment, loadWorkspace } = await import("../../config/index.js");
+  const { prepareDataset, stageDataset } = await import("../../data/index.js");
+  const { createObjectStore } = await import("../../storage/index.js");
+  const { join } = await import("node:path");
+  const cwd = process.cwd();
+  const workspace = await loadWorkspace({
+    ...(ctx.globals.workspace ? { dir: ctx.globals.workspace } : {}),
+    cwd,
+    env: process.env,
+  });
+  const { experiment } = await loadExperiment(file, {
+    sets: options.set,
+    env: process.env,
+    workspace,
+    cwd,
+  });
+  const reporter = progressRenderer(ctx);
+  const prepared = await prepareDataset(experiment, {
+    cacheDir: join(workspace.stateDir, "cache", "datasets"),
+    reporter,
+    storage: workspace.config.storage,
+  });
+  const store = await createObjectStore(workspace.config.storage, {
+    root: workspace.root,
+    reporter,
+  });
+  ctx.onClose(() => store.close());
+  const staged = await stageDataset(prepared, store, { reporter });
+  if (ctx.globals.json) {
+    ctx.io.json({ ...staged, records: prepared.records, cached: prepared.cached });
+    return ExitCode.ok;
+  }
+  const what = staged.uploaded ? `staged ${formatBytes(staged.bytes)} to` : "already staged at";
+  ctx.io.out(
+    `${prepared.fingerprint}: ${prepared.records.train} train + ${prepared.records.eval} eval records, ${what} ${staged.uri}`,
+  );
+  return ExitCode.ok;
+}
+
+/** `stage.progress` as a redrawn bar on a terminal, a plain line every few seconds otherwise. */
+function progressRenderer(ctx: CommandContext): Reporter {
+  let lastPlain = 0;
+  let drawn = false;
+  return {
+    emit(event: ReportEvent) {
+      if (event.code !== "stage.progress") {
+        if (drawn) process.stderr.write("\n");
+        drawn = false;
+        ctx.io.emit(event);
+        return;
+      }
+      if (ctx.globals.json || ctx.globals.quiet) return;
+      const { bytes = 0, total = 0, rate = 0, eta } = (event.data ?? {}) as Record<string, number>;
+      const share = total ? bytes / total : 1;
+      const line = `${formatBytes(bytes)} / ${formatBytes(total)}  ${formatBytes(rate)}/s${eta !== undefined ? `  ETA ${Math.ceil(eta)}s` : ""}`;
+      if (ctx.io.isTTY) {
+        const width = 30;
+        const filled = Math.round(share * width);
+        process.stderr.write(
+          `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${Math.floor(share * 100)}%  ${line}\x1b[K`,
+        );
+        drawn = true;
+      } else if (Date.now() - lastPlain > 5000 || bytes === total) {
+        lastPlain = Date.now();
+        ctx.io.emit({ ...event, message: `upload ${Math.floor(share * 100)}%: ${line}` });
+      }
+    },
+  };
+}
+
+function formatBytes(n: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(unit ? 1 : 0)} ${units[unit]}`;
+}
