@@ -16,6 +16,21 @@ def log(message: str) -> None:
     print(f"[trainer {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
+def redirect_output(path: str) -> None:
+    """Send stdout and stderr (Python's and native code's alike) to the attempt log.
+
+    The orchestrator streams this file by byte offset; container runtimes keep their own
+    logs only as long as the container exists.
+    """
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+
+
 def train_main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m trainer", description="LoRA training per the tunectl trainer contract")
     parser.add_argument("--config", default="/config/train.json")
@@ -23,6 +38,8 @@ def train_main(argv: Sequence[str]) -> int:
     parser.add_argument("--output", default="/output")
     args = parser.parse_args(argv)
     os.makedirs(args.output, exist_ok=True)
+    if os.environ.get("TUNECTL_LOG_FILE"):
+        redirect_output(os.environ["TUNECTL_LOG_FILE"])
 
     from .outcome import describe_error, write_status
     from .stop import StopRequest
