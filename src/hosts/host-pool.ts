@@ -17,7 +17,7 @@ export interface HostPoolOptions {
   /** SSH keepalive; the connection is declared dead after `count` missed. Default 5 s x 3. */
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
-  /** ssh-agent socket; default SSH_AUTH_SOCK. */
+  /** ssh-agent socket; default SSH_AUTH_SOCK; "" uses no agent. */
   agent?: string;
   /** Home directory for ~/.ssh; default the user's. */
   home?: string;

@@ -12,10 +12,23 @@ import type {
   StreamOptions,
   TransferOptions,
 } from "./remote-host.js";
-import { scriptCommand, shellCommand } from "./shell-command.js";
+import { shellCommand } from "./shell-command.js";
 import type { SshConnection } from "./ssh-connect.js";
 
 const sftpNoSuchFile = 2;
+
+/**
+ * With a time limit, the command runs under `timeout -s KILL` when the host has it (coreutils,
+ * busybox), so it ends on the host too: OpenSSH does not deliver signal requests to commands.
+ */
+const timeoutWrapper =
+  'if command -v timeout >/dev/null 2>&1; then exec timeout -s KILL "$0" "$@"; else exec "$@"; fi';
+
+function commandLine(argv: string[], options: ExecOptions): string {
+  if (options.timeoutMs === undefined) return shellCommand(argv, options);
+  const seconds = String(Math.max(1, Math.ceil(options.timeoutMs / 1000)));
+  return shellCommand(["sh", "-c", timeoutWrapper, seconds, ...argv], options);
+}
 
 function typeOfMode(mode: number): FileStat["type"] {
   switch (mode & 0o170000) {
@@ -111,14 +124,17 @@ export class SshHost implements RemoteHost {
     return new Promise((resolve, reject) => {
       let exit: { code: number | null; signal?: string } | undefined;
       let stopped: "timeout" | "abort" | undefined;
+      // sshd keeps a channel open until its command exits, so a stopped command is settled
+      // here at once; the remote side ends by `timeout` (see commandLine) or on its next write.
       const stop = (why: "timeout" | "abort") => {
         stopped = why;
         try {
           channel.signal("KILL");
         } catch {
-          // servers without signal support: closing the channel is all we can do
+          // not every server accepts signal requests
         }
         channel.close();
+        resolve(why === "timeout" ? { code: null, timedOut: true } : { code: null });
       };
       const timer =
         options.timeoutMs === undefined
@@ -145,7 +161,7 @@ export class SshHost implements RemoteHost {
   }
 
   async exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    return this.collect(shellCommand(argv, options), options);
+    return this.collect(commandLine(argv, options), options);
   }
 
   async script(
@@ -153,7 +169,7 @@ export class SshHost implements RemoteHost {
     args: string[] = [],
     options: ExecOptions = {},
   ): Promise<ExecResult> {
-    return this.collect(scriptCommand(script, args, options), options);
+    return this.collect(commandLine(["sh", "-c", script, "tunectl-sh", ...args], options), options);
   }
 
   private async collect(command: string, options: ExecOptions): Promise<ExecResult> {

@@ -4,7 +4,6 @@ import { ExitCode } from "../exit-code.js";
 import { renderTable } from "../table.js";
 
 interface HostsOptions {
-  acceptNewHostKey?: boolean;
   timeout: string;
 }
 
@@ -54,7 +53,7 @@ export function renderHosts(probes: HostProbe[]): string {
       gpuCell(probe),
       gib(probe.disk_free_bytes),
       probe.leases.length === 0
-        ? null
+        ? "-"
         : probe.leases.map((lease) => `${lease.run_id || "?"}(gpu${lease.gpu})`).join(", "),
     ]),
   );
@@ -76,11 +75,13 @@ export const registerHosts: RegisterCommand = (program, app) => {
   program
     .command("hosts")
     .description("probe every host: reachability, OS, runtime, GPUs, free disk, GPU leases")
-    .option(
-      "--accept-new-host-key",
-      "record host keys seen for the first time (never a changed one)",
-    )
     .option("--timeout <seconds>", "per-host limit, connecting included", "20")
+    .addHelpText(
+      "after",
+      "\nA host key seen for the first time is refused unless --accept-new-host-key (a global\n" +
+        "option) is given; a changed key is always refused. Exit 3 when no host answered or a\n" +
+        "host key was refused, else 0 (unreachable hosts are listed with the reason).",
+    )
     .action(
       app.action(async (ctx, options: HostsOptions) => {
         const timeoutS = Number(options.timeout);
@@ -90,21 +91,8 @@ export const registerHosts: RegisterCommand = (program, app) => {
             code: "cli.bad_option",
           });
         }
-        const { loadWorkspace } = await import("../../config/index.js");
-        const { createHostPool, probeHosts } = await import("../../hosts/index.js");
-        const workspace = await loadWorkspace({
-          dir: ctx.globals.workspace,
-          cwd: process.cwd(),
-          env: process.env,
-        });
-        const pool = await createHostPool({
-          workspace,
-          reporter: ctx.io,
-          acceptNewHostKey: Boolean(options.acceptNewHostKey),
-          connectTimeoutMs: Math.min(10_000, timeoutS * 1000),
-        });
-        ctx.onClose(() => pool.closeAll());
-        const probes = await probeHosts(pool, { timeoutMs: timeoutS * 1000 });
+        const { probeHosts } = await import("../../hosts/index.js");
+        const probes = await probeHosts(await ctx.hosts(), { timeoutMs: timeoutS * 1000 });
         if (ctx.globals.json) ctx.io.json({ hosts: probes.map(hostJson) });
         else ctx.io.out(renderHosts(probes));
         return hostsExitCode(probes);
