@@ -87,6 +87,9 @@ class HfBackend:
 
     @classmethod
     def create(cls, cfg: TrainConfig, log: Callable[[str], None]) -> "HfBackend":
+        base = cfg.model.base
+        if base.startswith(("/", "./", "../", "~")) and not os.path.exists(os.path.expanduser(base)):
+            raise ModelNotFound(f"model path '{base}' does not exist on this host")
         transformers, peft = import_hf()
         dtype = DTYPES.get(cfg.model.dtype)
         if dtype is None:

@@ -20,9 +20,9 @@ from .tiny_tokenizer import VOCAB_SIZE
 
 @dataclass(frozen=True)
 class TinyDims:
-    n_layer: int = 3
+    n_layer: int = 2
     n_head: int = 4
-    n_embd: int = 128
+    n_embd: int = 64
     vocab_size: int = VOCAB_SIZE
     init_seed: int = 0  # the "pretrained" base weights are this seed's init, same in every run
 
@@ -102,6 +102,11 @@ class TinyGPT(nn.Module):
         self.norm = nn.LayerNorm(dims.n_embd)
         self.lm_head = nn.Linear(dims.n_embd, dims.vocab_size, bias=False)
         self.apply(self._init)
+        # Tied input/output embeddings at std 1/sqrt(n_embd): a frozen random head at std 0.02
+        # caps every logit near 1 (loss stuck near 4.5 whatever LoRA learns), and tying lets
+        # attention copy a token's embedding straight into a prediction of that token.
+        nn.init.normal_(self.embed_tokens.weight, mean=0.0, std=dims.n_embd**-0.5)
+        self.lm_head.weight = self.embed_tokens.weight
 
     @staticmethod
     def _init(module: nn.Module) -> None:

@@ -1,0 +1,117 @@
+"""Masking, truncation and packing on hand-checked token sequences."""
+
+from __future__ import annotations
+
+import torch
+
+from trainer.backends.tiny_tokenizer import BOS, EOS, IM_END, IM_START, PAD, ByteTokenizer
+from trainer.encode import IGNORE, encode_messages, encode_segments, truncate
+from trainer.packing import block_causal_mask, collate, pack
+
+tok = ByteTokenizer()
+X = IGNORE
+
+
+def b(text: str) -> list[int]:
+    return list(text.encode())
+
+
+def test_segments_mask_context_and_learn_the_response_and_eos() -> None:
+    ex = encode_segments(tok, [{"text": "Q:", "train": False}, {"text": "ok", "train": True}], train_on_inputs=False)
+    assert ex.ids == [BOS, *b("Q:"), *b("ok"), EOS]
+    assert ex.labels == [X, X, X, *b("ok"), EOS]
+    # position i predicts token i+1: only the response and the end of text are learned
+    assert ex.targets() == [X, X, *b("ok"), EOS, X]
+    assert ex.trainable_tokens() == 3
+
+
+def test_train_on_inputs_learns_everything_but_bos() -> None:
+    ex = encode_segments(tok, [{"text": "Q", "train": False}, {"text": "A", "train": True}], train_on_inputs=True)
+    assert ex.targets() == [*b("QA"), EOS, X]
+
+
+def test_context_after_the_response_leaves_eos_unlearned() -> None:
+    ex = encode_segments(tok, [{"text": "A", "train": True}, {"text": "ctx", "train": False}], train_on_inputs=False)
+    assert ex.labels == [X, *b("A"), X, X, X, X]
+
+
+def test_multi_turn_conversation_learns_only_assistant_turns() -> None:
+    messages = [
+        {"role": "system", "content": "S"},
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": "yo"},
+        {"role": "user", "content": "q"},
+        {"role": "assistant", "content": "a"},
+    ]
+    ex = encode_messages(tok, messages, train_on_inputs=False)
+    nl = b("\n")
+    expected_ids = (
+        [BOS]
+        + [IM_START, *b("system\nS"), IM_END, *nl]
+        + [IM_START, *b("user\nhi"), IM_END, *nl]
+        + [IM_START, *b("assistant\n"), *b("yo"), IM_END, *nl]
+        + [IM_START, *b("user\nq"), IM_END, *nl]
+        + [IM_START, *b("assistant\n"), *b("a"), IM_END, *nl]
+    )
+    assert ex.ids == expected_ids
+    context = lambda ids: [X] * len(ids)  # noqa: E731
+    expected_labels = (
+        context([BOS])
+        + context([IM_START, *b("system\nS"), IM_END, *nl])
+        + context([IM_START, *b("user\nhi"), IM_END, *nl])
+        + context([IM_START, *b("assistant\n")]) + [*b("yo"), IM_END, *nl]
+        + context([IM_START, *b("user\nq"), IM_END, *nl])
+        + context([IM_START, *b("assistant\n")]) + [*b("a"), IM_END, *nl]
+    )
+    assert ex.labels == expected_labels
+
+
+def test_truncation_cuts_and_reports() -> None:
+    ex = encode_segments(tok, [{"text": "abcdef", "train": True}], train_on_inputs=False)
+    cut, was_cut = truncate(ex, 4)
+    assert was_cut and cut.ids == [BOS, *b("abc")]
+    assert truncate(ex, 100) == (ex, False)
+
+
+def test_packing_restarts_positions_and_never_predicts_across_records() -> None:
+    a = encode_segments(tok, [{"text": "x", "train": False}, {"text": "y", "train": True}], False)  # 4 tokens
+    c = encode_segments(tok, [{"text": "z", "train": True}], False)  # 3 tokens
+    d = encode_segments(tok, [{"text": "long", "train": True}], False)  # 6 tokens
+    rows = pack([a, c, d], max_len=8)
+    assert [len(r) for r in rows] == [2, 1]
+    batch = collate(rows, PAD)
+    assert batch.input_ids.tolist() == [
+        [BOS, *b("xy"), EOS, BOS, *b("z"), EOS],
+        [BOS, *b("long"), EOS, PAD],
+    ]
+    assert batch.position_ids.tolist() == [[0, 1, 2, 3, 0, 1, 2], [0, 1, 2, 3, 4, 5, 0]]
+    assert batch.segment_ids.tolist() == [[0, 0, 0, 0, 1, 1, 1], [0, 0, 0, 0, 0, 0, -1]]
+    # the EOS of record 0 (index 3) must not be trained to predict the BOS of record 1
+    assert batch.targets[0].tolist() == [X, *b("y"), EOS, X, *b("z"), EOS, X]
+    assert batch.attention_mask[1].tolist() == [1] * 6 + [0]
+
+
+def test_block_causal_mask_is_block_diagonal() -> None:
+    mask = block_causal_mask(torch.tensor([[0, 0, 1, 1, -1]]))[0, 0].int().tolist()
+    assert mask == [
+        [1, 0, 0, 0, 0],
+        [1, 1, 0, 0, 0],
+        [0, 0, 1, 0, 0],
+        [0, 0, 1, 1, 0],
+        [0, 0, 0, 0, 1],
+    ]
+
+
+def test_packed_forward_equals_separate_forwards() -> None:
+    from tests_support import tiny_backend
+
+    backend = tiny_backend()
+    backend.model.eval()
+    a = encode_segments(tok, [{"text": "hello", "train": True}], False)
+    c = encode_segments(tok, [{"text": "world!", "train": True}], False)
+    with torch.no_grad():
+        packed = backend.logits(collate([[a, c]], PAD))[0]
+        alone_a = backend.logits(collate([[a]], PAD))[0]
+        alone_c = backend.logits(collate([[c]], PAD))[0]
+    assert torch.allclose(packed[: len(a.ids)], alone_a, atol=1e-5)
+    assert torch.allclose(packed[len(a.ids) :], alone_c, atol=1e-5)
