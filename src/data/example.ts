@@ -34,9 +34,23 @@ export type Example = Conversation | SegmentsExample;
 export interface RawRecord {
   value: unknown;
   /** `FILE:LINE` or `FILE[index]`: how problems name this record. */
-  where: string;
+  readonly where: string;
   /** Set when the record itself could not be read (bad JSON, invalid UTF-8, wrong column count). */
   error?: string;
+}
+
+/** A record at a line; its `where` is built only when asked for (most records never are). */
+export class LineRecord implements RawRecord {
+  constructor(
+    private readonly file: string,
+    private readonly line: number,
+    public value: unknown,
+    public error?: string,
+  ) {}
+
+  get where(): string {
+    return `${this.file}:${this.line}`;
+  }
 }
 
 /** Something wrong with one record: where, which field, what. */

@@ -111,7 +111,8 @@ export async function renderDataFile(
   const source = sourceOf(path, options);
   const template = resolveTemplate(options.template, options.templates);
   const problems = new ProblemCollector();
-  let batch = "";
+  let batch: string[] = [];
+  let size = 0;
   const result = await scanSource(
     source,
     {
@@ -121,15 +122,17 @@ export async function renderDataFile(
       ...(options.open ? { open: options.open } : {}),
     },
     (record) => {
-      batch += `${record.line}\n`;
-      if (batch.length >= 1 << 20) {
-        const out = batch;
-        batch = "";
+      batch.push(record.line);
+      size += record.line.length;
+      if (size >= 1 << 20) {
+        const out = `${batch.join("\n")}\n`;
+        batch = [];
+        size = 0;
         return write(out);
       }
     },
   );
-  if (batch) await write(batch);
+  if (batch.length) await write(`${batch.join("\n")}\n`);
   if (problems.invalidRecords > 0 && !options.skipInvalid) throw problems.error(path);
   return result;
 }

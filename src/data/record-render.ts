@@ -23,6 +23,20 @@ export function renderExample(
   return { messages };
 }
 
+/**
+ * The record as one JSONL line. Same bytes as JSON.stringify(record), built by hand for the
+ * common segments case because rendering is dominated by serialisation.
+ */
+export function renderedLine(record: RenderedRecord): string {
+  if (!("segments" in record)) return JSON.stringify(record);
+  let out = '{"segments":[';
+  for (let i = 0; i < record.segments.length; i++) {
+    const segment = record.segments[i] as Segment;
+    out += `${i ? "," : ""}{"text":${JSON.stringify(segment.text)},"train":${segment.train}}`;
+  }
+  return `${out}]}`;
+}
+
 /** Characters of context and of trained text in a rendered record. */
 export function renderedLengths(record: RenderedRecord): { prompt: number; output: number } {
   let prompt = 0;

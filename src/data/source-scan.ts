@@ -2,8 +2,8 @@ import type { DatasetSource } from "../config/index.js";
 import type { Example } from "./example.js";
 import { exampleReader } from "./formats/read-example.js";
 import type { ProblemCollector } from "./problem-collector.js";
-import { renderExample, type RenderedRecord } from "./record-render.js";
-import { readRecords, type OpenInput } from "./readers/record-source.js";
+import { renderedLine, renderExample, type RenderedRecord } from "./record-render.js";
+import { readRecordBatches, type OpenInput } from "./readers/record-source.js";
 import type { PromptTemplate } from "./templates/prompt-template.js";
 import type { tokenizerTemplate } from "./templates/template-registry.js";
 
@@ -36,27 +36,30 @@ export async function scanSource(
   let records = 0;
   let invalid = 0;
   if (limit === 0) return { records, invalid };
-  for await (const raw of readRecords(source.path, {
+  const reading = readRecordBatches(source.path, {
     type: source.type,
     ...(options.open ? { open: options.open } : {}),
-  })) {
-    const result = read(raw);
-    if (result.problems) {
-      invalid += 1;
-      options.problems.addRecord(result.problems);
-      continue;
+  });
+  try {
+    for await (const batch of reading) {
+      for (const raw of batch) {
+        const result = read(raw);
+        if (result.problems) {
+          invalid += 1;
+          options.problems.addRecord(result.problems);
+          continue;
+        }
+        if (result.warnings.length) options.problems.addWarnings(result.warnings);
+        const rendered = renderExample(result.example, options.template);
+        const line = renderedLine(rendered);
+        const pending = visit({ example: result.example, rendered, line, where: raw.where });
+        if (pending) await pending;
+        records += 1;
+        if (records >= limit) return { records, invalid };
+      }
     }
-    if (result.warnings.length) options.problems.addWarnings(result.warnings);
-    const rendered = renderExample(result.example, options.template);
-    const pending = visit({
-      example: result.example,
-      rendered,
-      line: JSON.stringify(rendered),
-      where: raw.where,
-    });
-    if (pending) await pending;
-    records += 1;
-    if (records >= limit) break;
+  } finally {
+    await reading.return(undefined);
   }
   return { records, invalid };
 }

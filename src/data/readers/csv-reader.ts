@@ -13,7 +13,7 @@ export async function* readCsv(
   bytes: Readable,
   file: string,
   delimiter: "," | "\t",
-): AsyncGenerator<RawRecord> {
+): AsyncGenerator<RawRecord[]> {
   const decoder = utf8Check(file);
   const parser = parse({
     delimiter,
@@ -40,16 +40,18 @@ export async function* readCsv(
       }
       const where = `${file}:${row.info.lines}`;
       if (row.record.length !== header.length) {
-        yield {
-          where,
-          value: undefined,
-          error: `${row.record.length} columns, the header has ${header.length}`,
-        };
+        yield [
+          {
+            where,
+            value: undefined,
+            error: `${row.record.length} columns, the header has ${header.length}`,
+          },
+        ];
         continue;
       }
       const value: Record<string, string> = {};
       header.forEach((name, i) => (value[name] = row.record[i] as string));
-      yield { where, value };
+      yield [{ where, value }];
     }
   } catch (error) {
     if (error instanceof UserError) throw error;

@@ -21,7 +21,7 @@ const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0
  * structural characters are ASCII, so UTF-8 never confuses it), then JSON.parse reads it.
  * Each element is checked for valid UTF-8 on its own, so a bad one is named by its index.
  */
-export async function* readJsonArray(bytes: Readable, file: string): AsyncGenerator<RawRecord> {
+export async function* readJsonArray(bytes: Readable, file: string): AsyncGenerator<RawRecord[]> {
   let depth = 0;
   let inString = false;
   let escaped = false;
@@ -33,6 +33,7 @@ export async function* readJsonArray(bytes: Readable, file: string): AsyncGenera
   let first = true;
 
   for await (const chunk of bytes as AsyncIterable<Buffer>) {
+    const batch: RawRecord[] = [];
     let begin = -1; // start of the current element within this chunk
     if (started) begin = 0;
     for (let i = 0; i < chunk.length; i++) {
@@ -70,7 +71,7 @@ export async function* readJsonArray(bytes: Readable, file: string): AsyncGenera
       else if (b === Byte.CloseBrace || b === Byte.CloseBracket) {
         if (depth === 1) {
           // `]` closing the top-level array ends the last element
-          yield element(file, index++, parts, chunk.subarray(begin, i));
+          batch.push(element(file, index++, parts, chunk.subarray(begin, i)));
           parts = [];
           started = false;
           depth = 0;
@@ -79,13 +80,14 @@ export async function* readJsonArray(bytes: Readable, file: string): AsyncGenera
         }
         depth -= 1;
       } else if (b === Byte.Comma && depth === 1) {
-        yield element(file, index++, parts, chunk.subarray(begin, i));
+        batch.push(element(file, index++, parts, chunk.subarray(begin, i)));
         parts = [];
         started = false;
       }
     }
     if (started) parts.push(chunk.subarray(begin));
     offset += chunk.length;
+    if (batch.length) yield batch;
   }
   if (!done) {
     if (first) throw new UserError(`${file}: the file is empty`, { code: "data.unreadable" });

@@ -1,42 +1,59 @@
 import { isUtf8 } from "node:buffer";
 import type { Readable } from "node:stream";
-import type { RawRecord } from "../example.js";
+import { LineRecord } from "../example.js";
 
 /**
- * One JSON value per line, in constant memory: lines are cut on raw bytes, each checked for
- * valid UTF-8 before decoding, so one bad line is reported and the rest still read.
+ * One JSON value per line, in constant memory, yielded in batches (one per chunk read).
+ * A chunk of valid UTF-8 (the usual case) is decoded once and split as text; a chunk that
+ * is not is cut into lines on raw bytes, so only the bad line is reported and the rest read.
  */
-export async function* readJsonl(bytes: Readable, file: string): AsyncGenerator<RawRecord> {
+export async function* readJsonl(bytes: Readable, file: string): AsyncGenerator<LineRecord[]> {
   let carry: Buffer | undefined;
   let line = 0;
   for await (const chunk of bytes as AsyncIterable<Buffer>) {
     const buffer: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-    let start = 0;
-    let newline = buffer.indexOf(10, start);
-    while (newline >= 0) {
-      line += 1;
-      const record = parseLine(buffer.subarray(start, newline), file, line);
-      if (record) yield record;
-      start = newline + 1;
-      newline = buffer.indexOf(10, start);
+    const end = buffer.lastIndexOf(10) + 1;
+    carry = end < buffer.length ? buffer.subarray(end) : undefined;
+    if (end === 0) continue;
+    const whole = buffer.subarray(0, end);
+    const batch: LineRecord[] = [];
+    if (isUtf8(whole)) {
+      const text = whole.toString("utf8");
+      let start = 0;
+      for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
+        line += 1;
+        const record = parseText(text.slice(start, nl), file, line);
+        if (record) batch.push(record);
+        start = nl + 1;
+      }
+    } else {
+      let start = 0;
+      for (let nl = whole.indexOf(10); nl >= 0; nl = whole.indexOf(10, start)) {
+        line += 1;
+        const record = parseBytes(whole.subarray(start, nl), file, line);
+        if (record) batch.push(record);
+        start = nl + 1;
+      }
     }
-    carry = start < buffer.length ? buffer.subarray(start) : undefined;
+    if (batch.length) yield batch;
   }
   if (carry && carry.length > 0) {
-    const record = parseLine(carry, file, line + 1);
-    if (record) yield record;
+    const record = parseBytes(carry, file, line + 1);
+    if (record) yield [record];
   }
 }
 
-function parseLine(bytes: Buffer, file: string, line: number): RawRecord | undefined {
-  const where = `${file}:${line}`;
-  if (!isUtf8(bytes)) return { where, value: undefined, error: "invalid UTF-8" };
-  let text = bytes.toString("utf8");
+function parseBytes(bytes: Buffer, file: string, line: number): LineRecord | undefined {
+  if (!isUtf8(bytes)) return new LineRecord(file, line, undefined, "invalid UTF-8");
+  return parseText(bytes.toString("utf8"), file, line);
+}
+
+function parseText(text: string, file: string, line: number): LineRecord | undefined {
   if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === "") return undefined;
   try {
-    return { where, value: JSON.parse(text) };
+    return new LineRecord(file, line, JSON.parse(text));
   } catch (error) {
-    return { where, value: undefined, error: `invalid JSON: ${(error as Error).message}` };
+    if (text.trim() === "") return undefined;
+    return new LineRecord(file, line, undefined, `invalid JSON: ${(error as Error).message}`);
   }
 }

@@ -5,7 +5,7 @@ import type { RawRecord } from "../example.js";
  * Parquet rows, one row group at a time (memory bounded by the largest row group).
  * Uses hyparquet (pure JavaScript); snappy and uncompressed pages are supported.
  */
-export async function* readParquet(localPath: string, file: string): AsyncGenerator<RawRecord> {
+export async function* readParquet(localPath: string, file: string): AsyncGenerator<RawRecord[]> {
   const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } =
     await import("hyparquet");
   let buffer;
@@ -23,9 +23,7 @@ export async function* readParquet(localPath: string, file: string): AsyncGenera
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
     const rows = await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd });
-    for (const [i, row] of rows.entries()) {
-      yield { where: `${file}[${rowStart + i}]`, value: plain(row) };
-    }
+    yield rows.map((row, i) => ({ where: `${file}[${rowStart + i}]`, value: plain(row) }));
     rowStart = rowEnd;
   }
 }

@@ -16,11 +16,22 @@ export interface ReadOptions {
   open?: OpenInput;
 }
 
-/** Every record of a dataset file, streamed, whatever its type and compression. */
+/** Every record of a dataset file, one at a time. */
 export async function* readRecords(
   path: string,
   options: ReadOptions = {},
 ): AsyncGenerator<RawRecord> {
+  for await (const batch of readRecordBatches(path, options)) yield* batch;
+}
+
+/**
+ * Every record of a dataset file, streamed, whatever its type and compression, in batches:
+ * one await per chunk rather than per record keeps small records cheap.
+ */
+export async function* readRecordBatches(
+  path: string,
+  options: ReadOptions = {},
+): AsyncGenerator<RawRecord[]> {
   const open = options.open ?? openLocalFile;
   const type = fileTypeOf(path, options.type);
   if (type === "parquet") {
@@ -38,7 +49,7 @@ export async function* readRecords(
 }
 
 /** Parquet needs random access: remote objects are copied to a temporary file first. */
-async function* readParquetFrom(path: string, open: OpenInput): AsyncGenerator<RawRecord> {
+async function* readParquetFrom(path: string, open: OpenInput): AsyncGenerator<RawRecord[]> {
   if (!path.startsWith("s3://")) {
     await (await open(path)).destroy();
     yield* readParquet(path, path);
