@@ -1,6 +1,4 @@
-import { createWriteStream } from "node:fs";
-import { pipeline } from "node:stream/promises";
-import type { ClientChannel, Client as SshClient, SFTPWrapper, Stats } from "ssh2";
+import type { ClientChannel, Client as SshClient, SFTPWrapper } from "ssh2";
 import { InfraError, remoteError } from "../errors/index.js";
 import { ChannelSlots } from "./channel-slots.js";
 import type {
@@ -12,10 +10,16 @@ import type {
   StreamOptions,
   TransferOptions,
 } from "./remote-host.js";
+import {
+  sftpGet,
+  sftpLstat,
+  sftpPut,
+  sftpReadRange,
+  sftpReaddir,
+  sftpWriteFile,
+} from "./sftp-files.js";
 import { shellCommand } from "./shell-command.js";
 import type { SshConnection } from "./ssh-connect.js";
-
-const sftpNoSuchFile = 2;
 
 /**
  * With a time limit, the command runs under `timeout -s KILL` when the host has it (coreutils,
@@ -28,19 +32,6 @@ function commandLine(argv: string[], options: ExecOptions): string {
   if (options.timeoutMs === undefined) return shellCommand(argv, options);
   const seconds = String(Math.max(1, Math.ceil(options.timeoutMs / 1000)));
   return shellCommand(["sh", "-c", timeoutWrapper, seconds, ...argv], options);
-}
-
-function typeOfMode(mode: number): FileStat["type"] {
-  switch (mode & 0o170000) {
-    case 0o040000:
-      return "directory";
-    case 0o100000:
-      return "file";
-    case 0o120000:
-      return "symlink";
-    default:
-      return "other";
-  }
 }
 
 /**
@@ -84,30 +75,32 @@ export class SshHost implements RemoteHost {
 
   private async channel(command: string): Promise<{ channel: ClientChannel; release(): void }> {
     const client = await this.client();
+    const connection = this.connection;
     const release = await this.slots.acquire();
     return new Promise((resolve, reject) => {
       client.exec(command, (error, channel) => {
-        if (error) {
-          release();
-          reject(
-            new InfraError(
-              `host ${this.name}: could not open a command channel (${error.message})`,
-              {
-                code: "ssh.channel_failed",
-                cause: error,
-              },
-            ),
-          );
-        } else resolve({ channel, release });
+        if (!error) return resolve({ channel, release });
+        release();
+        // the connection closed under the request (keepalive gave up): same as a drop mid-command
+        if (this.connection !== connection) return reject(this.lost());
+        reject(
+          new InfraError(`host ${this.name}: could not open a command channel (${error.message})`, {
+            code: "ssh.channel_failed",
+            cause: error,
+          }),
+        );
       });
     });
   }
 
   private lost(): InfraError {
-    return new InfraError(`host ${this.name}: the SSH connection dropped while a command ran`, {
-      code: "ssh.connection_lost",
-      hint: "the command may still be running on the host",
-    });
+    return new InfraError(
+      `host ${this.name}: the SSH connection dropped during a command or transfer`,
+      {
+        code: "ssh.connection_lost",
+        hint: "the command may still be running on the host",
+      },
+    );
   }
 
   private async run(
@@ -214,107 +207,37 @@ export class SshHost implements RemoteHost {
     body: (sftp: SFTPWrapper) => Promise<T>,
   ): Promise<T> {
     const sftp = await this.sftp();
+    const connection = this.connection;
     try {
       return await body(sftp);
     } catch (error) {
+      if (this.connection !== connection) throw this.lost();
       const message = error instanceof Error ? error.message : String(error);
       throw remoteError(`host ${this.name}: ${what} ${path}`, message, error);
     }
   }
 
   writeFile(path: string, content: string | Buffer, options: { mode?: number } = {}) {
-    return this.onSftp(
-      "write",
-      path,
-      (sftp) =>
-        new Promise<void>((resolve, reject) =>
-          sftp.writeFile(
-            path,
-            content,
-            options.mode === undefined ? {} : { mode: options.mode },
-            (error) => {
-              if (error) return reject(error);
-              if (options.mode === undefined) return resolve();
-              sftp.chmod(path, options.mode, (chmodError) =>
-                chmodError ? reject(chmodError) : resolve(),
-              );
-            },
-          ),
-        ),
-    );
+    return this.onSftp("write", path, (sftp) => sftpWriteFile(sftp, path, content, options.mode));
   }
 
   readFile(path: string, options: { offset?: number; length?: number } = {}) {
-    return this.onSftp("read", path, (sftp) => {
-      const start = options.offset ?? 0;
-      if (options.length === 0) return Promise.resolve(Buffer.alloc(0));
-      const end = options.length === undefined ? undefined : start + options.length - 1;
-      return new Promise<Buffer>((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        const stream = sftp.createReadStream(path, {
-          start,
-          ...(end === undefined ? {} : { end }),
-        });
-        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-        stream.on("error", reject);
-        stream.on("end", () => resolve(Buffer.concat(chunks)));
-      });
-    });
+    return this.onSftp("read", path, (sftp) =>
+      sftpReadRange(sftp, path, options.offset ?? 0, options.length),
+    );
   }
 
-  async stat(path: string): Promise<FileStat | null> {
-    const sftp = await this.sftp();
-    const stats = await new Promise<Stats | null>((resolve, reject) =>
-      sftp.lstat(path, (error, result) => {
-        if (!error) return resolve(result);
-        if ((error as Error & { code?: number }).code === sftpNoSuchFile) return resolve(null);
-        reject(remoteError(`host ${this.name}: stat ${path}`, error.message, error));
-      }),
-    );
-    if (!stats) return null;
-    return {
-      size: stats.size,
-      mtimeMs: stats.mtime * 1000,
-      mode: stats.mode & 0o7777,
-      type: typeOfMode(stats.mode),
-    };
+  stat(path: string): Promise<FileStat | null> {
+    return this.onSftp("stat", path, (sftp) => sftpLstat(sftp, path));
   }
 
   readdir(path: string): Promise<DirEntry[]> {
-    return this.onSftp(
-      "list",
-      path,
-      (sftp) =>
-        new Promise<DirEntry[]>((resolve, reject) =>
-          sftp.readdir(path, (error, list) => {
-            if (error) return reject(error);
-            resolve(
-              list
-                .map((entry) => ({
-                  name: entry.filename,
-                  type: typeOfMode(entry.attrs.mode),
-                  size: entry.attrs.size,
-                }))
-                .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-            );
-          }),
-        ),
-    );
+    return this.onSftp("list", path, (sftp) => sftpReaddir(sftp, path));
   }
 
   putFile(localPath: string, remotePath: string, options: TransferOptions = {}) {
-    return this.onSftp(
-      "upload to",
-      remotePath,
-      (sftp) =>
-        new Promise<void>((resolve, reject) =>
-          sftp.fastPut(
-            localPath,
-            remotePath,
-            { step: (done, _chunk, total) => options.onProgress?.(done, total) },
-            (error) => (error ? reject(error) : resolve()),
-          ),
-        ),
+    return this.onSftp("upload to", remotePath, (sftp) =>
+      sftpPut(sftp, localPath, remotePath, options),
     );
   }
 
@@ -323,28 +246,9 @@ export class SshHost implements RemoteHost {
     localPath: string,
     options: TransferOptions & { offset?: number } = {},
   ) {
-    const offset = options.offset ?? 0;
-    return this.onSftp("download", remotePath, async (sftp) => {
-      if (offset === 0) {
-        return new Promise<void>((resolve, reject) =>
-          sftp.fastGet(
-            remotePath,
-            localPath,
-            { step: (done, _chunk, total) => options.onProgress?.(done, total) },
-            (error) => (error ? reject(error) : resolve()),
-          ),
-        );
-      }
-      // Resume: append from the local length, so a partial pull never restarts from zero.
-      const total = (await this.stat(remotePath))?.size ?? 0;
-      let done = offset;
-      const source = sftp.createReadStream(remotePath, { start: offset });
-      source.on("data", (chunk: Buffer) => {
-        done += chunk.length;
-        options.onProgress?.(done, total);
-      });
-      await pipeline(source, createWriteStream(localPath, { flags: "r+", start: offset }));
-    });
+    return this.onSftp("download", remotePath, (sftp) =>
+      sftpGet(sftp, remotePath, localPath, options),
+    );
   }
 
   async close(): Promise<void> {

@@ -55,4 +55,26 @@ describe("faults", () => {
       await t.dispose();
     }
   });
+
+  it("a link cut under an open connection is detected by keepalive, then reconnected", async () => {
+    const t = await testPool({
+      connectTimeoutMs: 3_000,
+      keepaliveIntervalMs: 1_000,
+      keepaliveCountMax: 2,
+    });
+    try {
+      const h1 = await t.pool.get("h1");
+      expect((await h1.exec(["true"])).code).toBe(0);
+      await tb.cut("h1");
+      const started = Date.now();
+      await expect(h1.exec(["sleep", "20"])).rejects.toMatchObject({ code: "ssh.connection_lost" });
+      expect(Date.now() - started).toBeLessThan(8_000);
+      await expect(h1.exec(["true"])).rejects.toMatchObject({ code: "ssh.unreachable" });
+      await tb.restore("h1");
+      expect((await h1.exec(["true"])).code).toBe(0);
+    } finally {
+      await tb.restore("h1");
+      await t.dispose();
+    }
+  });
 });
