@@ -78,10 +78,9 @@ describe("RunStreamer", () => {
     expect(await readFile(paths.attemptLog(1))).toEqual(await readFile(log));
     expect(seen.map((line) => line.step)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
     const attempt = (await registry.get(runId)).attempts[0]!;
-    expect(attempt.offsets).toEqual({
-      metrics: (await readFile(metrics)).length,
-      log: (await readFile(log)).length,
-    });
+    const copied = { metrics: (await readFile(metrics)).length, log: (await readFile(log)).length };
+    expect(attempt.offsets).toEqual(copied);
+    expect(s.offsets).toEqual(copied);
   });
 
   it("continues exactly from a partial local copy ending in a torn line", async () => {

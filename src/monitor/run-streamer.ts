@@ -62,6 +62,7 @@ export class RunStreamer {
   private unreachableSince?: Date;
   private lastByteAt = 0;
   private truncationReported = new Set<string>();
+  private closedOffsets = { metrics: 0, log: 0 };
 
   constructor(private readonly options: RunStreamerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -100,8 +101,10 @@ export class RunStreamer {
     return true;
   }
 
+  /** Remote offsets copied so far (kept after stop, for reports). */
   get offsets(): { metrics: number; log: number } {
-    return { metrics: this.sinks.get("m")?.remote ?? 0, log: this.sinks.get("l")?.remote ?? 0 };
+    if (this.sinks.size === 0) return this.closedOffsets;
+    return { metrics: this.sinks.get("m")!.remote, log: this.sinks.get("l")!.remote };
   }
 
   private async open(): Promise<boolean> {
@@ -147,6 +150,7 @@ export class RunStreamer {
 
   private async close(): Promise<void> {
     await this.persistOffsets(true);
+    this.closedOffsets = this.offsets;
     for (const sink of this.sinks.values()) closeSync(sink.fd);
     this.sinks.clear();
     await this.lock?.release();
