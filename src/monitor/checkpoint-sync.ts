@@ -57,7 +57,9 @@ export class CheckpointSync {
   start(): void {
     this.loop ??= (async () => {
       while (!this.stopped.signal.aborted) {
-        await this.syncOnce();
+        await this.syncOnce().catch((error: Error) =>
+          report(this.options.reporter, "warn", "checkpoint.sync_failed", error.message),
+        );
         await this.clock.sleep(this.options.intervalMs ?? 5_000, this.stopped.signal);
       }
     })();

@@ -192,6 +192,25 @@ describe("RunStreamer", () => {
     expect(local).toBe((await readFile(metricsA, "utf8")) + (await readFile(metricsB, "utf8")));
   });
 
+  it("stops at once while waiting to reconnect", async () => {
+    const dir = await hostDir("a");
+    const down: MonitorHost = {
+      name: "h1",
+      exec: (argv, o) => host.exec(argv, o),
+      script: (sc, a, o) => host.script(sc, a, o),
+      readFile: (p, o) => host.readFile(p, o),
+      stat: (p) => host.stat(p),
+      getFile: (r, l, o) => host.getFile(r, l, o),
+      stream: () => Promise.reject(new Error("connect ECONNREFUSED")),
+    };
+    const s = streamer(dir, { host: down, backoffMs: { initial: 30_000, max: 30_000 } });
+    await s.start();
+    await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    await s.stop({ drain: false });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it("refuses a second streamer for the same attempt while the first runs", async () => {
     const dir = await hostDir("a");
     const first = streamer(dir);

@@ -56,6 +56,8 @@ export class RunStreamer {
   private controller?: AbortController;
   private loop?: Promise<void>;
   private stopping = false;
+  /** Cuts a reconnect backoff short when stop() is called. */
+  private readonly stopped = new AbortController();
   private lock?: { release(): Promise<void> };
   private lastPersist = 0;
   private persisting?: Promise<void>;
@@ -82,6 +84,7 @@ export class RunStreamer {
   async stop({ drain = true }: { drain?: boolean } = {}): Promise<void> {
     this.stopping = true;
     this.controller?.abort();
+    this.stopped.abort();
     await this.loop;
     try {
       if (drain && this.sinks.size > 0) await this.drainWithRetry();
@@ -164,7 +167,7 @@ export class RunStreamer {
       if (this.stopping) break;
       if (this.lastByteAt > 0) backoff.reset();
       await this.markUnreachable(failure ?? "stream ended");
-      await this.clock.sleep(backoff.next());
+      await this.clock.sleep(backoff.next(), this.stopped.signal);
     }
   }
 
