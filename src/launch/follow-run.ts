@@ -1,9 +1,12 @@
 import { InterruptedError } from "../errors/index.js";
-import { RunStreamer } from "../monitor/index.js";
+import { monitorAttempt, type AttemptMonitor } from "../monitor/index.js";
 import { report } from "../report/index.js";
 import { currentAttempt, isTerminal, type MetricLine, type RunRecord } from "../runs/index.js";
 import type { LaunchDeps } from "./launch-deps.js";
 import { checkRun } from "./reconcile.js";
+import { recordedExperiment, resumeRun } from "./resume-run.js";
+import { retryDecision, unreachableSeconds } from "./retry-policy.js";
+import { settleLost } from "./settle-attempt.js";
 
 export interface FollowOptions {
   onMetric?(line: MetricLine): void;
@@ -13,12 +16,14 @@ export interface FollowOptions {
   /** Aborting detaches: the run keeps going on its host. */
   signal?: AbortSignal;
   pollMs?: number;
+  /** Apply the experiment's retry policy (default true). */
+  supervise?: boolean;
 }
 
 /**
- * Stay with a run until it ends: stream its metrics and log by byte offset, check the trainer
- * every few seconds, and settle the run when it exits. Follows each new attempt too, so a
- * resumed run can be followed across attempts. Returns the final record.
+ * Stay with a run until it ends: stream its metrics, log and checkpoints, check the trainer
+ * every few seconds, settle the run when it exits, and, under the experiment's retry policy,
+ * resume it from its last checkpoint (elsewhere when its host is gone). Returns the final record.
  */
 export async function followRun(
   deps: LaunchDeps,
@@ -26,50 +31,112 @@ export async function followRun(
   options: FollowOptions = {},
 ): Promise<RunRecord> {
   const pollMs = options.pollMs ?? 2000;
+  const policy = (await recordedExperiment(deps, runId)).retry;
   let run = await deps.registry.get(runId);
-  while (!isTerminal(run.state)) {
-    const attempt = currentAttempt(run)!;
-    if (run.state !== "running" && run.state !== "stopping") {
-      await deps.clock.sleep(pollMs, options.signal);
-      if (options.signal?.aborted) break;
-      run = await checkRun(deps, runId);
-      continue;
-    }
-    const host = await deps.hosts.get(attempt.host!).catch(() => undefined);
-    const streamer = host
-      ? new RunStreamer({
-          registry: deps.registry,
-          runId,
-          attempt: attempt.n,
-          host,
-          hostDir: attempt.host_dir!,
-          reporter: deps.reporter,
-          clock: deps.clock,
-          ...(options.onMetric ? { onMetric: options.onMetric } : {}),
-          ...(options.onLog ? { onLog: options.onLog } : {}),
-        })
-      : undefined;
-    const streaming = streamer ? await streamer.start() : false;
-    try {
-      while (!isTerminal(run.state) && currentAttempt(run)!.n === attempt.n) {
-        await deps.clock.sleep(pollMs, options.signal);
-        if (options.signal?.aborted) break;
-        const before = run.updated_at;
-        run = await checkRun(deps, runId).catch((error: Error) => {
-          report(deps.reporter, "warn", "run.check_failed", error.message);
-          return run;
-        });
-        if (run.updated_at !== before) options.onRecord?.(run);
-      }
-    } finally {
-      if (streaming) await streamer!.stop({ drain: !options.signal?.aborted });
-    }
+  for (;;) {
+    run = await followAttempt(deps, run, options, pollMs, policy.lost_after_s);
     if (options.signal?.aborted) break;
+    const decision = options.supervise === false ? undefined : retryDecision(run, policy);
+    if (!decision) break;
+    const attempt = currentAttempt(run)!;
+    const message = `retrying after ${run.state}${attempt.error ? ` (${attempt.error.message})` : ""} in ${Math.round(decision.delayMs / 1000)} s${decision.avoid.length ? `, away from ${decision.avoid.join(", ")}` : ""}`;
+    report(deps.reporter, "warn", "run.retry", `${run.id}: ${message}`);
+    await deps.registry.appendEvent(run.id, {
+      type: "retry.scheduled",
+      attempt: attempt.n,
+      message,
+      data: { ...decision },
+    });
+    await deps.clock.sleep(decision.delayMs, options.signal);
+    if (options.signal?.aborted) break;
+    try {
+      run = await resumeRun(deps, { runId, reason: "retry", avoid: decision.avoid });
+    } catch (error) {
+      report(
+        deps.reporter,
+        "error",
+        "run.retry_failed",
+        `${run.id}: retry failed: ${(error as Error).message}`,
+      );
+      run = await deps.registry.get(runId);
+      if (!isTerminal(run.state)) continue;
+      if (!retryDecision(run, policy)) break;
+    }
+    options.onRecord?.(run);
   }
   if (options.signal?.aborted && !isTerminal(run.state)) {
     throw new InterruptedError(`detached from ${runId}; it keeps running`, {
       code: "run.detached",
       hint: `re-attach with: tunectl attach ${runId}`,
+    });
+  }
+  return run;
+}
+
+/** Follow the current attempt until it ends (or the signal aborts). */
+async function followAttempt(
+  deps: LaunchDeps,
+  start: RunRecord,
+  options: FollowOptions,
+  pollMs: number,
+  lostAfterS: number,
+): Promise<RunRecord> {
+  let run = start;
+  let monitor: AttemptMonitor | undefined;
+  const n = currentAttempt(run)!.n;
+  try {
+    while (!isTerminal(run.state) && currentAttempt(run)!.n === n) {
+      const attempt = currentAttempt(run)!;
+      if (
+        !monitor &&
+        (run.state === "running" || run.state === "stopping") &&
+        attempt.host &&
+        attempt.host_dir
+      ) {
+        const host = await deps.hosts.get(attempt.host).catch(() => undefined);
+        if (host) {
+          monitor = await monitorAttempt({
+            registry: deps.registry,
+            runId: run.id,
+            attempt: attempt.n,
+            host,
+            hostDir: attempt.host_dir,
+            store: await deps.store(),
+            reporter: deps.reporter,
+            clock: deps.clock,
+            ...(options.onMetric ? { onMetric: options.onMetric } : {}),
+            ...(options.onLog ? { onLog: options.onLog } : {}),
+          });
+        }
+      }
+      await deps.clock.sleep(pollMs, options.signal);
+      if (options.signal?.aborted) return run;
+      const before = run.updated_at;
+      run = await checkRun(deps, run.id).catch((error: Error) => {
+        report(deps.reporter, "warn", "run.check_failed", error.message);
+        return run;
+      });
+      const away = unreachableSeconds(run, deps.clock.now());
+      if (away > 0 && run.state === "running") {
+        report(
+          deps.reporter,
+          "warn",
+          "monitor.unreachable",
+          `${currentAttempt(run)!.host} unreachable for ${Math.round(away)} s, retrying`,
+        );
+        if (away >= lostAfterS) {
+          run = await settleLost(
+            deps,
+            run,
+            `${currentAttempt(run)!.host} unreachable for ${Math.round(away)} s`,
+          );
+        }
+      }
+      if (run.updated_at !== before) options.onRecord?.(run);
+    }
+  } finally {
+    await monitor?.stop({ ended: !options.signal?.aborted }).catch((error: Error) => {
+      report(deps.reporter, "warn", "monitor.stop_failed", error.message);
     });
   }
   return run;

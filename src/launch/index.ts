@@ -14,3 +14,4 @@ export { runtimeFor } from "./runtime-for.js";
 export type { ContainerRuntime, AttemptProbe, LaunchSpec } from "./container-runtime.js";
 export { readSecrets, checkEnvValues } from "./trainer-env.js";
 export { releaseAttemptLeases } from "./settle-attempt.js";
+export { resumeRun, recordedExperiment, type ResumeRequest } from "./resume-run.js";

@@ -36,6 +36,8 @@ export interface AttemptRequest {
   hostOverride?: string;
   /** Hosts not to use (a retry away from an unreachable host). */
   avoid?: string[];
+  /** Try this host first (a resume where its checkpoint already is). */
+  prefer?: string;
   resume?: ResumePoint;
 }
 

@@ -8,11 +8,13 @@ import { registerGpus } from "./gpus.js";
 import { registerHosts } from "./hosts.js";
 import { registerLogs } from "./logs.js";
 import { registerPs } from "./ps.js";
+import { registerResume } from "./resume.js";
 import { registerRun } from "./run.js";
 import { registerSchema } from "./schema.js";
 import { registerShow } from "./show.js";
 import { registerSync } from "./sync.js";
 import { registerValidate } from "./validate.js";
+import { registerWatch } from "./watch.js";
 
 /**
  * Every command, one file each. A command file imports core modules lazily inside its
@@ -25,6 +27,8 @@ export const commands: RegisterCommand[] = [
   registerShow,
   registerAttach,
   registerCancel,
+  registerResume,
+  registerWatch,
   registerCompare,
   registerHosts,
   registerLogs,

@@ -56,6 +56,7 @@ export const experimentShape = z
     retry: retrySchema.default({
       max_restarts: 0,
       on: ["lost", "failed"],
+      lost_after_s: 600,
       backoff: { initial_s: 10, factor: 2, max_s: 300 },
     }),
   })

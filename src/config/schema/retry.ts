@@ -12,6 +12,13 @@ export const retrySchema = z
       .array(z.enum(["failed", "lost", "stopped"]))
       .default(["lost", "failed"])
       .describe("Final states that trigger an automatic resume."),
+    lost_after_s: z
+      .number()
+      .min(1)
+      .default(600)
+      .describe(
+        "A host unreachable this long makes its run lost (and retried elsewhere when `on` has lost).",
+      ),
     backoff: z
       .object({
         initial_s: z.number().min(0).default(10).describe("Wait before the first retry."),

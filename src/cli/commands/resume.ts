@@ -1,0 +1,55 @@
+import { UserError } from "../../errors/index.js";
+import type { RegisterCommand } from "../app.js";
+import { followInTerminal } from "../follow-view.js";
+
+export const registerResume: RegisterCommand = (program, app) => {
+  program
+    .command("resume")
+    .description("continue a failed, cancelled or lost run from its last complete checkpoint")
+    .argument("<run>", "run id, unique prefix, name, or last")
+    .option("--host <name>", "resume on this host (the checkpoint is brought there)")
+    .option("--from <step>", "resume from this checkpoint step instead of the newest")
+    .option("-d, --detach", "return once the trainer runs")
+    .action(
+      app.action(
+        async (ctx, ref: string, options: { host?: string; from?: string; detach?: boolean }) => {
+          const fromStep = options.from === undefined ? undefined : Number(options.from);
+          if (fromStep !== undefined && (!Number.isInteger(fromStep) || fromStep < 1)) {
+            throw new UserError(`--from ${options.from}: not a checkpoint step`, {
+              code: "usage.bad_step",
+              hint: "list the run's checkpoints with tunectl checkpoints RUN",
+            });
+          }
+          const { resumeRun } = await import("../../launch/index.js");
+          const run = await (await ctx.registry()).resolve(ref);
+          const resumed = await resumeRun(await ctx.launchDeps(), {
+            runId: run.id,
+            ...(options.host ? { host: options.host } : {}),
+            ...(fromStep !== undefined ? { fromStep } : {}),
+          });
+          const attempt = resumed.attempts.at(-1)!;
+          const from = attempt.resume_from ? `step ${attempt.resume_from.step}` : "step 0";
+          if (options.detach) {
+            if (ctx.globals.json)
+              ctx.io.json({
+                run: resumed.id,
+                attempt: attempt.n,
+                state: resumed.state,
+                host: attempt.host,
+              });
+            else
+              ctx.io.out(
+                `${resumed.id} attempt ${attempt.n} running on ${attempt.host} from ${from}`,
+              );
+            return 0;
+          }
+          ctx.io.emit({
+            level: "info",
+            code: "run.resumed",
+            message: `run ${resumed.id} attempt ${attempt.n} running on ${attempt.host} from ${from}; Ctrl-C detaches`,
+          });
+          return followInTerminal(ctx, resumed.id);
+        },
+      ),
+    );
+};

@@ -1,0 +1,157 @@
+import { parse } from "yaml";
+import { experimentSchema, type Experiment } from "../config/index.js";
+import { UserError } from "../errors/index.js";
+import type { RemoteHost } from "../hosts/index.js";
+import { listCheckpoints, type CheckpointListing } from "../monitor/index.js";
+import { report } from "../report/index.js";
+import { currentAttempt, isTerminal, type RunRecord } from "../runs/index.js";
+import {
+  placeCheckpoint,
+  readLocalManifest,
+  type CheckpointFiles,
+  type CheckpointSource,
+} from "./checkpoint-transfer.js";
+import { layoutFromRunDir } from "./host-layout.js";
+import { launchAttempt, type ResumePoint } from "./launch-attempt.js";
+import type { LaunchDeps } from "./launch-deps.js";
+import { checkRun } from "./reconcile.js";
+import { stagedDatasetOf } from "./staged-dataset.js";
+import { readSecrets } from "./trainer-env.js";
+
+export interface ResumeRequest {
+  runId: string;
+  host?: string;
+  /** A checkpoint step; default the newest complete one. */
+  fromStep?: number;
+  reason?: "resume" | "retry";
+  /** Hosts to keep away from (a retry after its host became unreachable). */
+  avoid?: string[];
+}
+
+/** The run's resolved experiment, as recorded at its first launch. */
+export async function recordedExperiment(deps: LaunchDeps, runId: string): Promise<Experiment> {
+  return experimentSchema.parse(parse(await deps.registry.configYaml(runId)));
+}
+
+async function previousHost(deps: LaunchDeps, run: RunRecord): Promise<RemoteHost | undefined> {
+  const name = currentAttempt(run)?.host;
+  if (!name) return undefined;
+  return deps.hosts.get(name).catch(() => undefined);
+}
+
+function pickCheckpoint(
+  available: CheckpointListing[],
+  fromStep: number | undefined,
+  runId: string,
+): CheckpointListing | undefined {
+  if (fromStep === undefined)
+    return available.reduce<CheckpointListing | undefined>(
+      (best, c) => (!best || c.step > best.step ? c : best),
+      undefined,
+    );
+  const found = available.find((c) => c.step === fromStep);
+  if (!found) {
+    throw new UserError(`run ${runId} has no complete checkpoint at step ${fromStep}`, {
+      code: "resume.no_such_checkpoint",
+      hint: available.length
+        ? `available steps: ${available.map((c) => c.step).join(", ")}`
+        : "the run has no checkpoint yet",
+    });
+  }
+  return found;
+}
+
+/**
+ * A new attempt of a run that ended without succeeding, from its newest complete checkpoint
+ * (or the one named): on the same host the checkpoint is already there; elsewhere it comes
+ * from this machine's copy or the bucket, verified against its manifest. No checkpoint: it
+ * starts again from step 0 and says so.
+ */
+export async function resumeRun(deps: LaunchDeps, request: ResumeRequest): Promise<RunRecord> {
+  const run = await checkRun(deps, request.runId);
+  if (run.state === "succeeded") {
+    throw new UserError(`run ${run.id} already succeeded; nothing to resume`, {
+      code: "resume.succeeded",
+      hint: "start a new run with tunectl run, or compare it with others",
+    });
+  }
+  if (!isTerminal(run.state)) {
+    throw new UserError(`run ${run.id} is still ${run.state}`, {
+      code: "resume.active",
+      hint: `follow it with tunectl attach ${run.id}, or stop it with tunectl cancel ${run.id} first`,
+    });
+  }
+  const experiment = await recordedExperiment(deps, run.id);
+  const secrets = readSecrets(experiment, deps.env);
+  const store = await deps.store();
+  const dataset = await stagedDatasetOf(deps, run, experiment, store);
+
+  const before = currentAttempt(run)!;
+  const oldHost = await previousHost(deps, run);
+  const available = await listCheckpoints(deps.registry, run, {
+    ...(oldHost ? { host: oldHost } : {}),
+    store,
+  });
+  const chosen = pickCheckpoint(available, request.fromStep, run.id);
+
+  let resume: ResumePoint | undefined;
+  if (chosen) {
+    const localDir = `${deps.registry.paths(run.id).checkpoints}/step-${chosen.step}`;
+    const bucketPrefix = `runs/${run.id}/checkpoints/step-${chosen.step}/`;
+    const manifestBytes = chosen.local
+      ? await readLocalManifest(localDir)
+      : chosen.bucket
+        ? await store.getBuffer(`${bucketPrefix}manifest.json`)
+        : await oldHost!.readFile(
+            `${layoutFromRunDir(before.host_dir!).checkpoints}/step-${chosen.step}/manifest.json`,
+          );
+    const manifest = JSON.parse(manifestBytes.toString("utf8")) as CheckpointFiles;
+    const source: CheckpointSource | undefined = chosen.local
+      ? { kind: "local", dir: localDir }
+      : chosen.bucket
+        ? {
+            kind: "bucket",
+            prefix: bucketPrefix,
+            presign: (key) => store.presignGet(key, 3600),
+            read: (key) => store.getBuffer(key),
+          }
+        : undefined;
+    resume = {
+      step: chosen.step,
+      async ensureOnHost(host, layout) {
+        const how = await placeCheckpoint(host, layout, manifest, manifestBytes, source);
+        report(
+          deps.reporter,
+          "info",
+          "resume.checkpoint",
+          `checkpoint step-${chosen.step} ${how === "kept" ? "already" : "copied"} on ${host.name}`,
+        );
+      },
+    };
+  } else {
+    report(
+      deps.reporter,
+      "warn",
+      "resume.from_scratch",
+      `run ${run.id} has no complete checkpoint: restarting from step 0`,
+    );
+  }
+
+  const reason = request.reason ?? "resume";
+  const pending = await deps.registry.addAttempt(
+    run.id,
+    reason,
+    chosen ? { step: chosen.step, path: `checkpoints/step-${chosen.step}` } : null,
+  );
+  await deps.registry.setState(run.id, "staging");
+  return launchAttempt(deps, {
+    run: pending,
+    experiment,
+    dataset,
+    secrets,
+    ...(request.host ? { hostOverride: request.host } : {}),
+    ...(request.avoid ? { avoid: request.avoid } : {}),
+    ...(before.host && !request.avoid?.includes(before.host) ? { prefer: before.host } : {}),
+    ...(resume ? { resume } : {}),
+  });
+}

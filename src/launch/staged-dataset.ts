@@ -1,0 +1,71 @@
+import { createHash } from "node:crypto";
+import path from "node:path";
+import type { Experiment } from "../config/index.js";
+import { prepareDataset, stageDataset } from "../data/index.js";
+import { UserError } from "../errors/index.js";
+import type { RunRecord } from "../runs/index.js";
+import type { ObjectStore } from "../storage/index.js";
+import type { StagedDataset } from "./launch-attempt.js";
+import type { LaunchDeps } from "./launch-deps.js";
+
+/**
+ * The run's dataset as staged at its first launch, from the bucket's manifest. When the
+ * bucket lost it, the recorded experiment is rendered and staged again, and must come out
+ * with the same fingerprint.
+ */
+export async function stagedDatasetOf(
+  deps: LaunchDeps,
+  run: RunRecord,
+  experiment: Experiment,
+  store: ObjectStore,
+): Promise<StagedDataset> {
+  const fingerprint = run.dataset?.fingerprint;
+  const prefix = `datasets/${fingerprint}/`;
+  if (fingerprint) {
+    const bytes = await store.getBuffer(`${prefix}manifest.json`).catch(() => undefined);
+    if (bytes) {
+      const manifest = JSON.parse(bytes.toString("utf8")) as { files: StagedDataset["files"] };
+      return {
+        fingerprint,
+        prefix,
+        files: [
+          ...manifest.files,
+          {
+            name: "manifest.json",
+            size: bytes.length,
+            sha256: createHash("sha256").update(bytes).digest("hex"),
+          },
+        ],
+      };
+    }
+  }
+  const prepared = await prepareDataset(experiment, {
+    cacheDir: path.join(deps.workspace.stateDir, "cache", "datasets"),
+    reporter: deps.reporter,
+    storage: deps.workspace.config.storage,
+  });
+  if (fingerprint && prepared.fingerprint !== fingerprint) {
+    throw new UserError(
+      `the data of run ${run.id} changed since it started (fingerprint ${prepared.fingerprint.slice(0, 12)}, was ${fingerprint.slice(0, 12)})`,
+      {
+        code: "resume.data_changed",
+        hint: "restore the original data files, or start a new run",
+      },
+    );
+  }
+  const staged = await stageDataset(prepared, store, { reporter: deps.reporter });
+  return stagedDatasetOf(
+    deps,
+    {
+      ...run,
+      dataset: {
+        fingerprint: staged.fingerprint,
+        uri: staged.uri,
+        train_records: prepared.records.train,
+        eval_records: prepared.records.eval,
+      },
+    },
+    experiment,
+    store,
+  );
+}
