@@ -224,14 +224,14 @@ export class RunStreamer {
       "-c",
       streamScript,
       "tunectl-stream",
-      String((this.options.pollIntervalMs ?? 200) / 1000),
+      String((this.options.pollIntervalMs ?? 100) / 1000),
       mode,
       path.posix.join(hostDir, "output", "metrics.jsonl"),
       String(this.sinks.get("m")!.remote),
       path.posix.join(hostDir, "output", "logs", `attempt-${attempt}.log`),
       String(this.sinks.get("l")!.remote),
       String(this.options.maxFrameBytes ?? 4 * 1024 * 1024),
-      "5",
+      String(Math.max(1, Math.round(1000 / (this.options.pollIntervalMs ?? 100)))),
     ];
     try {
       const result = await host.stream(argv, {
@@ -279,10 +279,10 @@ export class RunStreamer {
     let written = 0;
     while (written < bytes.length) written += writeSync(sink.fd, bytes, written);
     sink.remote += bytes.length;
-    if (file === "m") {
-      const lines = this.splitter.push(bytes);
-      if (this.options.onMetric) for (const line of lines) this.options.onMetric(line);
-    } else this.options.onLog?.(bytes);
+    // parsing is for the live view only: without a listener the bytes are just copied
+    if (file === "m" && this.options.onMetric) {
+      for (const line of this.splitter.push(bytes)) this.options.onMetric(line);
+    } else if (file === "l") this.options.onLog?.(bytes);
     void this.persistOffsets(false);
   }
 
