@@ -31,6 +31,10 @@ export function dockerLikeRuntime(kind: "docker" | "podman"): ContainerRuntime {
       const cacheDir = path.join(spec.layout.workdir, "cache", "huggingface");
       await host.exec(["mkdir", "-p", path.join(spec.layout.output, "logs"), cacheDir]);
       const env = { ...spec.env, HF_HOME: "/cache/huggingface" };
+      // Run as the SSH user, so the trainer can write the output directory that user owns
+      // (the CUDA image's own user would not), whatever image is used.
+      const ids = await host.script('echo "$(id -u):$(id -g)"', [], { timeoutMs: 30_000 });
+      const user = ids.stdout.trim();
       const argv = [
         binary,
         "run",
@@ -43,6 +47,7 @@ export function dockerLikeRuntime(kind: "docker" | "podman"): ContainerRuntime {
         `tunectl.attempt=${spec.attempt}`,
         "--network",
         "host",
+        ...(/^\d+:\d+$/.test(user) ? ["--user", user] : []),
         "--shm-size",
         spec.shmSize,
         ...(spec.gpus.length > 0 ? ["--gpus", `"device=${spec.gpus.join(",")}"`] : []),

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `npm run demo`: the main job on the embedded default, on a fresh machine. Storage is
+# .tunectl/store, the host is `local` (this machine, no SSH), the trainer runs as a plain
+# process with Debian's /usr/bin/python3 and python3-torch, and the experiment is
+# configs/tiny-cpu.yaml (the builtin tiny GPT with LoRA, about a minute on 2 CPU cores).
+# Extra arguments go to `tunectl run`, e.g. `npm run demo -- --set train.max_steps=10`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -f dist/cli/main.js ] || npm run build --silent
+if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  bash scripts/setup/install-packages.sh python3 python3-torch
+fi
+
+tunectl() { node bin/tunectl.js "$@"; }
+
+tunectl validate configs/tiny-cpu.yaml
+tunectl run configs/tiny-cpu.yaml "$@"
+run=$(tunectl ps --all --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s).runs;console.log(r[r.length-1].id)})')
+echo
+tunectl show "$run"
+echo
+tunectl checkpoints "$run" || true
+cat <<INFO
+
+The run's record:      .tunectl/runs/$run/ (run.json, config.yaml, events.jsonl, metrics.jsonl, logs/)
+Its checkpoints:       .tunectl/runs/$run/checkpoints/ (and in the store: .tunectl/store/runs/$run/)
+The host's copy:       .tunectl/hosts/local/runs/$run/output/
+Try:                   node bin/tunectl.js logs $run --tail 20
+                       node bin/tunectl.js run configs/tiny-cpu.yaml --set train.learning_rate=1e-3
+                       node bin/tunectl.js compare last last~1 --html report.html
+INFO
