@@ -24,9 +24,12 @@ function tunectl(args: string[], cwd: string, env: Record<string, string> = {}) 
   };
 }
 
+const record = '{"instruction": "Say hi.", "input": "", "output": "hi"}\n';
+
+/** A temp dir with the given files, plus the data file `good` names. */
 function workdir(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), "tunectl-validate-"));
-  for (const [name, text] of Object.entries(files)) {
+  for (const [name, text] of Object.entries({ "d.jsonl": record, ...files })) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
   }
@@ -41,6 +44,23 @@ describe("tunectl validate", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`configs/${name}.yaml: valid`);
+  });
+
+  it("checks the data too: a missing data file is exit 2 naming it", () => {
+    const dir = workdir({ "exp.yaml": good.replace("d.jsonl", "missing.jsonl") });
+    const run = tunectl(["validate", "exp.yaml"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("missing.jsonl");
+  });
+
+  it("checks every record: a bad one is exit 2 with FILE:LINE", () => {
+    const dir = workdir({
+      "exp.yaml": good,
+      "d.jsonl": record + '{"instruction": 3, "output": "x"}\n',
+    });
+    const run = tunectl(["validate", "exp.yaml"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/d\.jsonl:2/);
   });
 
   it("prints the resolved config with --json", () => {

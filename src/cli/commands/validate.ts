@@ -37,6 +37,13 @@ async function validate(ctx: CommandContext, file: string, options: ValidateOpti
   });
   // Further checks of a valid config (data files, ...) append their problems here.
   const problems: Problem[] = [...result.problems];
+  if (result.loaded && problems.length === 0) {
+    const { inspectExperimentData } = await import("../../data/index.js");
+    const data = await inspectExperimentData(result.loaded.experiment, {
+      storage: workspace.config.storage,
+    });
+    problems.push(...data.problems);
+  }
   if (!result.loaded || problems.length > 0) {
     const count = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
     return invalid(ctx, problems, formatProblem, `${file}: not valid (${count})`);
