@@ -14,8 +14,12 @@ export const registerShow: RegisterCommand = (program, app) => {
         const run = await registry.resolve(ref);
         const configYaml = await registry.configYaml(run.id);
         const events = await registry.events(run.id);
+        const { summarizeRun, renderSummary } = await import("../../compare/index.js");
+        const { listCheckpoints } = await import("../../monitor/index.js");
+        const summary = await summarizeRun(registry, run);
+        const checkpoints = await listCheckpoints(registry, run);
         if (ctx.globals.json) {
-          ctx.io.json({ run, config: parse(configYaml) as unknown, events });
+          ctx.io.json({ run, summary, checkpoints, config: parse(configYaml) as unknown, events });
           return;
         }
         const lines = [
@@ -56,8 +60,26 @@ export const registerShow: RegisterCommand = (program, app) => {
             ]),
           ),
         ];
+        lines.push("", renderSummary(summary));
+        if (checkpoints.length > 0) {
+          lines.push(
+            "",
+            renderTable(
+              ["CHECKPOINT", "LOSS", "EVAL LOSS", "SIZE", "LOCAL"],
+              checkpoints.map((checkpoint) => [
+                `step-${checkpoint.step}`,
+                metricText(checkpoint.metrics.loss),
+                metricText(checkpoint.metrics.eval_loss),
+                `${(checkpoint.size / 1024).toFixed(0)} KiB`,
+                checkpoint.local ? "yes" : "no",
+              ]),
+            ),
+          );
+        }
         ctx.io.out(lines.join("\n"));
         if (options.config) ctx.io.out(`\n${configYaml}`);
       }),
     );
 };
+
+const metricText = (value: unknown) => (typeof value === "number" ? value.toFixed(4) : null);
