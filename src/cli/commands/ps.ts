@@ -11,11 +11,14 @@ export const registerPs: RegisterCommand = (program, app) => {
       app.action(async (ctx, options: { all?: boolean; reconcile: boolean }) => {
         const { isTerminal, runOverview } = await import("../../runs/index.js");
         const registry = await ctx.registry();
-        if (options.reconcile) {
+        let all = await registry.list();
+        // Only active runs need their hosts asked; a registry of finished runs never loads SSH.
+        if (options.reconcile && all.some((run) => !isTerminal(run.state))) {
           const { reconcileActiveRuns } = await import("../../launch/index.js");
           await reconcileActiveRuns(await ctx.launchDeps());
+          all = await registry.list();
         }
-        const runs = (await registry.list()).filter((run) => options.all || !isTerminal(run.state));
+        const runs = all.filter((run) => options.all || !isTerminal(run.state));
         const rows = await Promise.all(runs.map((run) => runOverview(registry, run)));
         if (ctx.globals.json) {
           ctx.io.json({ runs: rows });
