@@ -1,7 +1,7 @@
 import { UserError } from "../errors/index.js";
 import { currentAttempt, isTerminal, type RunRecord } from "../runs/index.js";
 import type { LaunchDeps } from "./launch-deps.js";
-import { checkRun } from "./reconcile.js";
+import { catchUpEnded, checkRun } from "./reconcile.js";
 import { runtimeFor } from "./runtime-for.js";
 import { releaseAttemptLeases } from "./settle-attempt.js";
 
@@ -61,5 +61,6 @@ export async function cancelRun(
     }
     await deps.clock.sleep(1000);
   }
+  await catchUpEnded(deps, run);
   return run;
 }

@@ -1,4 +1,5 @@
 import os from "node:os";
+import { catchUpRun } from "../monitor/index.js";
 import { report } from "../report/index.js";
 import { currentAttempt, isTerminal, type Attempt, type RunRecord } from "../runs/index.js";
 import type { AttemptProbe } from "./container-runtime.js";
@@ -107,15 +108,45 @@ export async function checkRun(deps: LaunchDeps, runId: string): Promise<RunReco
   );
 }
 
+/**
+ * A run found ended by a command that was not streaming it (a detached run seen by `ps` or
+ * `cancel`): bring its log, metrics and checkpoints home once, as a follower would have, so
+ * `logs`, `show` and `checkpoints` see the whole run. Another tunectl still streaming it keeps
+ * its streams (the stream lock says so); failures only warn: the run has ended either way.
+ */
+export async function catchUpEnded(deps: LaunchDeps, run: RunRecord): Promise<void> {
+  const attempt = currentAttempt(run);
+  if (!attempt?.host || !attempt.host_dir) return;
+  try {
+    const host = await deps.hosts.get(attempt.host);
+    await catchUpRun(deps.registry, await deps.registry.get(run.id), {
+      host,
+      store: await deps.store(),
+      reporter: deps.reporter,
+    });
+  } catch (error) {
+    report(
+      deps.reporter,
+      "warn",
+      "run.catch_up_failed",
+      `${run.id}: could not copy its last logs and checkpoints home: ${(error as Error).message} (tunectl sync ${run.id} retries)`,
+    );
+  }
+}
+
 /** `ps`: every active run checked against its host, concurrently; one dead host never stalls the rest. */
 export async function reconcileActiveRuns(deps: LaunchDeps): Promise<RunRecord[]> {
   const runs = (await deps.registry.list()).filter((run) => !isTerminal(run.state));
   return Promise.all(
-    runs.map((run) =>
-      checkRun(deps, run.id).catch((error: Error) => {
-        report(deps.reporter, "warn", "run.check_failed", `${run.id}: ${error.message}`);
+    runs.map(async (run) => {
+      try {
+        const checked = await checkRun(deps, run.id);
+        if (isTerminal(checked.state)) await catchUpEnded(deps, checked);
+        return checked;
+      } catch (error) {
+        report(deps.reporter, "warn", "run.check_failed", `${run.id}: ${(error as Error).message}`);
         return run;
-      }),
-    ),
+      }
+    }),
   );
 }
