@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { loadExperiment, type Experiment } from "../config/index.js";
 import { prepareDataset, stageDataset, type PreparedDataset } from "../data/index.js";
@@ -101,7 +100,9 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
     staged = {
       fingerprint: result.fingerprint,
       prefix: result.prefix,
-      files: await stagedFiles(prepared),
+      // The bucket's manifest, not this machine's render of it: content-addressed staging
+      // keeps the first upload, and its bytes (created_at) differ from a later render's.
+      files: stagedFiles(prepared, await store.getBuffer(`${result.prefix}manifest.json`)),
     };
     await deps.registry.update(created.id, (run) => {
       run.dataset = {
@@ -133,9 +134,8 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
   return { kind: "started", run: started };
 }
 
-/** The files a host needs: the rendered data and the manifest itself (DESIGN.md: /data/manifest.json). */
-async function stagedFiles(prepared: PreparedDataset): Promise<StagedFile[]> {
-  const manifest = await readFile(path.join(prepared.dir, "manifest.json"));
+/** The files a host needs: the rendered data and the staged manifest itself (DESIGN.md: /data/manifest.json). */
+function stagedFiles(prepared: PreparedDataset, manifest: Buffer): StagedFile[] {
   return [
     ...prepared.manifest.files,
     {
