@@ -1,61 +1,110 @@
 import { RunEndedError } from "../errors/index.js";
+import type { LiveState } from "../monitor/index.js";
 import type { MetricLine, RunRecord } from "../runs/index.js";
 import type { CommandContext } from "./app.js";
 
 /**
- * Follow a run in the terminal until it ends (shared by `run` and `attach`): trainer log lines
- * and one line per logged step go to stderr; --json writes each metric as a JSON line on
- * stdout. Returns 0 for succeeded; a failed, cancelled or lost run is exit 4.
+ * Follow a run in the terminal until it ends (shared by `run`, `attach` and `resume`).
+ * On a TTY: the trainer's log scrolls above a progress line redrawn in place. Otherwise one
+ * plain line per logged step (the log stays in `tunectl logs`; -v shows it too). --json
+ * writes metric, state and result events as JSON lines on stdout. Exit 0 for succeeded; a
+ * failed, cancelled or lost run is exit 4, with the tail of its log.
  */
 export async function followInTerminal(ctx: CommandContext, runId: string): Promise<number> {
   const { followRun } = await import("../launch/index.js");
+  const { applyMetric, readLastLines, renderProgressLine, renderStepLine } =
+    await import("../monitor/index.js");
   const deps = await ctx.launchDeps();
   const json = ctx.globals.json;
-  const final: RunRecord = await followRun(deps, runId, {
-    signal: ctx.interrupted,
-    onMetric(line: MetricLine) {
-      if (json) {
-        ctx.io.out(JSON.stringify({ type: "metric", run: runId, ...line }));
-        return;
-      }
-      ctx.io.emit({ level: "info", code: "run.metric", message: describeMetric(line) });
-    },
-    onLog(bytes) {
-      if (json || ctx.globals.quiet) return;
-      process.stderr.write(bytes);
-    },
-    onRecord(run) {
-      if (json) ctx.io.out(JSON.stringify({ type: "state", run: run.id, state: run.state }));
-    },
-  });
+  const tty = ctx.io.isTTY && !json;
+  const run = await deps.registry.get(runId);
+  let state: LiveState = liveStateOf(run);
+  let barShown = false;
+  const clearBar = () => {
+    if (barShown) process.stderr.write("\r\x1b[K");
+    barShown = false;
+  };
+  const drawBar = () => {
+    if (!tty) return;
+    process.stderr.write(
+      `\r\x1b[K${renderProgressLine(state, Date.now(), process.stderr.columns ?? 100)}`,
+    );
+    barShown = true;
+  };
+  const ticker = tty ? setInterval(drawBar, 1000) : undefined;
+  let final: RunRecord;
+  try {
+    final = await followRun(deps, runId, {
+      signal: ctx.interrupted,
+      onMetric(line: MetricLine) {
+        state = applyMetric(state, line);
+        if (json) ctx.io.out(JSON.stringify({ type: "metric", run: runId, ...line }));
+        else if (tty) drawBar();
+        else {
+          const text = renderStepLine(state, line, Date.now());
+          if (text) ctx.io.emit({ level: "info", code: "run.metric", message: text });
+        }
+      },
+      onLog(bytes) {
+        if (json || ctx.globals.quiet || (!tty && !ctx.globals.verbose)) return;
+        clearBar();
+        process.stderr.write(bytes);
+        drawBar();
+      },
+      onRecord(record) {
+        state = { ...liveStateOf(record), ...pickProgress(state) };
+        if (json)
+          ctx.io.out(
+            JSON.stringify({
+              type: "state",
+              run: record.id,
+              state: record.state,
+              attempt: record.attempts.length,
+            }),
+          );
+      },
+    });
+  } finally {
+    if (ticker) clearInterval(ticker);
+    clearBar();
+  }
   if (json) ctx.io.out(JSON.stringify({ type: "result", run: final.id, state: final.state }));
   if (final.state === "succeeded") {
     ctx.io.emit({ level: "info", code: "run.succeeded", message: `run ${final.id} succeeded` });
     return 0;
   }
-  const error = final.attempts.at(-1)?.error;
+  const attempt = final.attempts.at(-1)!;
+  if (!json && final.state === "failed") {
+    const { text: tail } = await readLastLines(
+      deps.registry.paths(final.id).attemptLog(attempt.n),
+      20,
+    ).catch(() => ({ text: "" }));
+    if (tail)
+      process.stderr.write(
+        `--- last lines of the trainer's log (attempt ${attempt.n}) ---\n${tail}\n`,
+      );
+  }
   throw new RunEndedError(
-    `run ${final.id} ended ${final.state}${error ? `: ${error.message}` : ""}`,
+    `run ${final.id} ended ${final.state}${attempt.error ? `: ${attempt.error.message}` : ""}`,
     {
       code: `run.${final.state}`,
-      hint:
-        final.state === "cancelled" || final.state === "failed" || final.state === "lost"
-          ? `continue it with: tunectl resume ${final.id}`
-          : undefined,
+      hint: `continue it with: tunectl resume ${final.id}`,
     },
   );
 }
 
-function describeMetric(line: MetricLine): string {
-  const parts = [`step ${line.step}${line.total_steps ? `/${line.total_steps}` : ""}`];
-  if (line.kind === "eval") parts.push(`eval_loss ${fmt(line.eval_loss)}`);
-  else if (line.kind === "summary") parts.push("summary");
-  else {
-    parts.push(`loss ${fmt(line.loss)}`);
-    if (line.lr !== undefined) parts.push(`lr ${line.lr.toExponential(2)}`);
-    if (line.tokens_per_s !== undefined) parts.push(`${Math.round(line.tokens_per_s)} tok/s`);
-  }
-  return parts.join("  ");
+function liveStateOf(run: RunRecord): LiveState {
+  const attempt = run.attempts.at(-1);
+  return {
+    runId: run.id,
+    ...(attempt?.host ? { host: attempt.host } : {}),
+    gpus: attempt?.gpus ?? [],
+    ...(attempt?.started_at ? { startedAtMs: Date.parse(attempt.started_at) } : {}),
+    step: 0,
+  };
 }
 
-const fmt = (value: number | undefined) => (value === undefined ? "-" : value.toFixed(4));
+function pickProgress(state: LiveState): Partial<LiveState> {
+  const { runId: _run, host: _host, gpus: _gpus, startedAtMs: _started, ...progress } = state;
+  return progress;
+}
