@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import type { RetryConfig } from "../config/index.js";
+import type { RunRecord } from "../runs/index.js";
+import { retryDecision } from "./retry-policy.js";
+
+const policy: RetryConfig = {
+  max_restarts: 2,
+  on: ["failed", "lost"],
+  lost_after_s: 600,
+  backoff: { initial_s: 10, factor: 2, max_s: 15 },
+};
+
+function ended(state: RunRecord["state"], code?: string, restarts = 0): RunRecord {
+  return {
+    schema: 1,
+    id: "r-20260101-000000-abcd",
+    name: "r",
+    created_at: "",
+    updated_at: "",
+    state,
+    model: "m",
+    image: "i",
+    gpus_requested: 0,
+    restarts,
+    attempts: [
+      {
+        n: 1,
+        state,
+        reason: "launch",
+        gpus: [],
+        created_at: "",
+        host: "h1",
+        ...(code ? { error: { code, message: code } } : {}),
+      },
+    ],
+  };
+}
+
+describe("retry policy", () => {
+  it("retries listed states with growing, capped backoff", () => {
+    expect(retryDecision(ended("failed", "trainer.failed"), policy)).toEqual({
+      delayMs: 10_000,
+      avoid: [],
+      because: "failed",
+    });
+    expect(retryDecision(ended("failed", "trainer.failed", 1), policy)?.delayMs).toBe(15_000);
+    expect(retryDecision(ended("failed", "trainer.failed", 2), policy)).toBeUndefined();
+  });
+
+  it("moves away from a host that vanished or filled up", () => {
+    expect(retryDecision(ended("lost", "run.lost"), policy)?.avoid).toEqual(["h1"]);
+    expect(retryDecision(ended("failed", "host.disk_full"), policy)?.avoid).toEqual(["h1"]);
+  });
+
+  it("treats an outside SIGTERM as `stopped`, retried only when listed", () => {
+    expect(retryDecision(ended("failed", "trainer.stopped"), policy)).toBeUndefined();
+    expect(
+      retryDecision(ended("failed", "trainer.stopped"), { ...policy, on: ["stopped"] })?.because,
+    ).toBe("stopped");
+  });
+
+  it("never retries what the user cancelled or what succeeded", () => {
+    expect(retryDecision(ended("cancelled"), policy)).toBeUndefined();
+    expect(retryDecision(ended("succeeded"), policy)).toBeUndefined();
+  });
+});
