@@ -83,6 +83,8 @@ async function followAttempt(
 ): Promise<RunRecord> {
   let run = start;
   let monitor: AttemptMonitor | undefined;
+  /** Lost because its host stopped answering: nothing to drain from it. */
+  let hostGone = false;
   const n = currentAttempt(run)!.n;
   try {
     while (!isTerminal(run.state) && currentAttempt(run)!.n === n) {
@@ -125,6 +127,7 @@ async function followAttempt(
           `${currentAttempt(run)!.host} unreachable for ${Math.round(away)} s, retrying`,
         );
         if (away >= lostAfterS) {
+          hostGone = true;
           run = await settleLost(
             deps,
             run,
@@ -135,7 +138,8 @@ async function followAttempt(
       if (run.updated_at !== before) options.onRecord?.(run);
     }
   } finally {
-    await monitor?.stop({ ended: !options.signal?.aborted }).catch((error: Error) => {
+    // Draining an unreachable host would only wait out the drain timeout before the retry.
+    await monitor?.stop({ ended: !options.signal?.aborted && !hostGone }).catch((error: Error) => {
       report(deps.reporter, "warn", "monitor.stop_failed", error.message);
     });
   }
