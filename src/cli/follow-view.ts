@@ -18,6 +18,7 @@ export async function followInTerminal(ctx: CommandContext, runId: string): Prom
   const json = ctx.globals.json;
   const tty = ctx.io.isTTY && !json;
   const run = await deps.registry.get(runId);
+  ctx.io.logToFile(`${deps.registry.paths(runId).logs}/tunectl.log`);
   let state: LiveState = liveStateOf(run);
   let barShown = false;
   const clearBar = () => {

@@ -54,6 +54,7 @@ export function createIo(globals: GlobalOptions): Io {
     ],
   });
 
+  const logFiles = new Set<string>();
   return {
     globals,
     isTTY,
@@ -77,6 +78,8 @@ export function createIo(globals: GlobalOptions): Io {
       process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
     },
     logToFile(path: string) {
+      if (logFiles.has(path)) return;
+      logFiles.add(path);
       logger.add(
         new winston.transports.File({
           filename: path,

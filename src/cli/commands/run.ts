@@ -27,6 +27,16 @@ export const registerRun: RegisterCommand = (program, app) => {
           },
         ) => {
           const { startRun } = await import("../../launch/index.js");
+          const deps = await ctx.launchDeps();
+          // Every event of this command also goes to the run's own log file, once it exists.
+          const reporter = {
+            emit(event: Parameters<typeof ctx.io.emit>[0]) {
+              if (event.code === "run.created" && typeof event.data?.run === "string") {
+                ctx.io.logToFile(`${deps.registry.paths(event.data.run).logs}/tunectl.log`);
+              }
+              ctx.io.emit(event);
+            },
+          };
           const result = await startRun(
             {
               file: config,
@@ -35,7 +45,7 @@ export const registerRun: RegisterCommand = (program, app) => {
               ...(options.name ? { name: options.name } : {}),
               dryRun: Boolean(options.dryRun),
             },
-            await ctx.launchDeps(),
+            { ...deps, reporter },
           );
           if (result.kind === "plan") {
             const { plan } = result;
