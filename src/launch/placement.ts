@@ -48,6 +48,22 @@ export function candidateHosts(
 }
 
 /**
+ * Connect to the candidates (pooled, so placement reuses the connections). When none answers,
+ * the one host's own error (a changed host key names both fingerprints), or every host's.
+ */
+export async function connectCandidates(pool: HostPool, candidates: string[]): Promise<void> {
+  const settled = await Promise.allSettled(candidates.map((name) => pool.get(name)));
+  if (settled.some((result) => result.status === "fulfilled")) return;
+  const errors = settled.map((result) => (result as PromiseRejectedResult).reason as Error);
+  if (errors.length === 1) throw errors[0]!;
+  throw new InfraError(`none of the hosts ${candidates.join(", ")} can be reached`, {
+    code: "hosts.none_reachable",
+    problems: errors.map((error, i) => ({ message: `${candidates[i]}: ${error.message}` })),
+    hint: "tunectl hosts shows each host's state",
+  });
+}
+
+/**
  * The first candidate host that answers, has the runtime, and has `gpus` free GPUs, which are
  * leased on the host itself. No capacity anywhere: an error that lists what each host has.
  */
@@ -128,6 +144,13 @@ export async function placeRun(
     }
     const holders = lease.held.map((held) => `GPU ${held.gpu}: ${held.run_id}`).join(", ");
     why.push({ message: `${name}: ${lease.free} of ${usable.length} GPU(s) free (${holders})` });
+  }
+  if (request.gpus === 0) {
+    throw new InfraError(`no host can take the run now`, {
+      code: "placement.no_host",
+      problems: why,
+      hint: "tunectl hosts shows each host's state",
+    });
   }
   throw new InfraError(`no host can take ${request.gpus} GPU(s) now`, {
     code: "placement.no_capacity",

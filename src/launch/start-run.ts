@@ -7,7 +7,7 @@ import type { RunRecord } from "../runs/index.js";
 import type { StagedFile } from "./dataset-transfer.js";
 import { launchAttempt, type StagedDataset } from "./launch-attempt.js";
 import type { LaunchDeps } from "./launch-deps.js";
-import { candidateHosts, placeRun } from "./placement.js";
+import { candidateHosts, connectCandidates, placeRun } from "./placement.js";
 import { checkEnvValues, readSecrets } from "./trainer-env.js";
 
 export interface RunRequest {
@@ -47,11 +47,16 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
   const secrets = readSecrets(experiment, deps.env);
   const candidates = candidateHosts(deps.hosts, experiment.resources.hosts, request.host);
 
-  const prepared = await prepareDataset(experiment, {
-    cacheDir: path.join(deps.workspace.stateDir, "cache", "datasets"),
-    reporter: deps.reporter,
-    storage: deps.workspace.config.storage,
-  });
+  // Reach the hosts while the data renders: when none answers (down, refused host key, wrong
+  // key), the run is refused before it is created, so no failed run clutters the registry.
+  const [prepared] = await Promise.all([
+    prepareDataset(experiment, {
+      cacheDir: path.join(deps.workspace.stateDir, "cache", "datasets"),
+      reporter: deps.reporter,
+      storage: deps.workspace.config.storage,
+    }),
+    connectCandidates(deps.hosts, candidates),
+  ]);
 
   if (request.dryRun) {
     const placed = await placeRun(
