@@ -1,4 +1,3 @@
-import path from "node:path";
 import { InfraError, UserError, remoteError } from "../errors/index.js";
 import type { RemoteHost } from "../hosts/index.js";
 import type { HostLayout } from "./host-layout.js";
@@ -58,6 +57,13 @@ export async function bringDataset(
 ): Promise<DatasetOnHost> {
   const dest = layout.dataset(fingerprint);
   const cached = await host.stat(`${dest}/.complete`);
+  // resources.min_disk_gb is room for checkpoints too: checked on every launch, cached data or not.
+  await checkFreeSpace(
+    host,
+    layout,
+    cached ? 0 : files.reduce((sum, f) => sum + f.size, 0),
+    minFreeBytes,
+  );
   if (cached) return { dir: dest, moved: false };
 
   for (const file of files) {
@@ -67,19 +73,6 @@ export async function bringDataset(
       });
     }
   }
-  const needed = files.reduce((sum, file) => sum + file.size, 0);
-  const space = await host.script(spaceCheck, [path.posix.dirname(dest)], { timeoutMs: 30_000 });
-  const free = Number(space.stdout.trim());
-  if (space.code === 0 && Number.isFinite(free) && free < needed + minFreeBytes) {
-    throw new InfraError(
-      `disk too small on ${host.name}: the dataset needs ${needed} bytes plus ${minFreeBytes} free, ${free} available in ${layout.workdir}`,
-      {
-        code: "host.disk_full",
-        hint: "free space in the host's workdir, lower resources.min_disk_gb, or choose another host",
-      },
-    );
-  }
-
   const tmp = `${dest}.tmp-${process.pid}-${Date.now()}`;
   const urls = await Promise.all(
     files.map((file) => store.presignGet(`${prefix}${file.name}`, 3600)),
@@ -108,4 +101,23 @@ export async function bringDataset(
   if (published.code !== 0)
     throw remoteError(`checking the dataset on ${host.name}`, published.stderr);
   return { dir: dest, moved: true };
+}
+
+async function checkFreeSpace(
+  host: RemoteHost,
+  layout: HostLayout,
+  needed: number,
+  minFreeBytes: number,
+): Promise<void> {
+  const space = await host.script(spaceCheck, [layout.workdir], { timeoutMs: 30_000 });
+  const free = Number(space.stdout.trim());
+  if (space.code === 0 && Number.isFinite(free) && free < needed + minFreeBytes) {
+    throw new InfraError(
+      `disk too small on ${host.name}: ${needed > 0 ? `the dataset needs ${needed} bytes plus ` : ""}${minFreeBytes} bytes free wanted (resources.min_disk_gb), ${free} available in ${layout.workdir}`,
+      {
+        code: "host.disk_full",
+        hint: "free space in the host's workdir, lower resources.min_disk_gb, or choose another host",
+      },
+    );
+  }
 }
