@@ -13,6 +13,16 @@ export interface RemoteErrorRow {
 }
 
 export const remoteErrorTable: RemoteErrorRow[] = [
+  // First: a failed pull quotes the registry's own network error (e.g. "connection refused"),
+  // which must not read as an SSH failure.
+  {
+    pattern:
+      /Unable to find image|pull access denied|manifest unknown|image not known|No such image/i,
+    code: "runtime.image_missing",
+    kind: "user",
+    message: "the trainer image is not on the host and could not be pulled",
+    resolution: "build or load the image on the host, or set `resources.image` to one it can pull",
+  },
   {
     pattern: /REMOTE HOST IDENTIFICATION HAS CHANGED|host key (?:has )?changed/i,
     code: "ssh.host_key_changed",
@@ -64,14 +74,6 @@ export const remoteErrorTable: RemoteErrorRow[] = [
     kind: "infra",
     message: "the container runtime is not installed on the host",
     resolution: "install it, or choose another `runtime` for this host in tunectl.yaml",
-  },
-  {
-    pattern:
-      /Unable to find image|pull access denied|manifest unknown|image not known|No such image/i,
-    code: "runtime.image_missing",
-    kind: "user",
-    message: "the trainer image is not on the host and could not be pulled",
-    resolution: "build or load the image on the host, or set `resources.image` to one it can pull",
   },
   {
     pattern: /could not select device driver .* with capabilities: \[\[gpu\]\]/i,

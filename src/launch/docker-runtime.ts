@@ -72,7 +72,10 @@ export function dockerLikeRuntime(kind: "docker" | "podman"): ContainerRuntime {
         },
       );
       if (result.code !== 0) {
-        throw remoteError(`${binary} run on ${host.name}`, result.stderr || result.stdout);
+        throw remoteError(
+          `${binary} run of ${spec.image} on ${host.name}`,
+          result.stderr || result.stdout,
+        );
       }
       return name;
     },
