@@ -1,0 +1,107 @@
+// Fault scenario 2: h1's link is cut for good during training. The attached `tunectl run`,
+// under a retry policy, waits lost_after_s, settles the run lost and resumes it on h2 from
+// the checkpoint in the bucket.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { loadTestbed } from "../setup/testbed.js";
+import {
+  bucketCheckpoints,
+  builtCli,
+  events,
+  expectedLines,
+  faultLine,
+  localCheckpoints,
+  lossesAgainst,
+  metrics,
+  privateWorkspace,
+  record,
+  runNamed,
+  savedSteps,
+  startTunectl,
+  streamedStep,
+  tinyConfig,
+  tinySets,
+  waitFor,
+  writeResult,
+} from "./fault-kit.js";
+
+const tb = loadTestbed();
+const steps = 16;
+const every = 4;
+let ws: string;
+let cut = false;
+let orphan: string | undefined;
+
+beforeAll(async () => {
+  await builtCli();
+  ws = await privateWorkspace(tb);
+});
+
+afterAll(async () => {
+  if (cut) await tb.restore("h1");
+  // The h1 attempt ran on while its host was cut off; take it down now that h1 answers.
+  if (orphan) await tb.ssh("h1", `docker rm --force ${orphan}`, { timeoutMs: 30_000 });
+});
+
+it("2. h1's link cut for good -> with retry, the run resumes on h2 from the bucket's checkpoint", async () => {
+  const attached = startTunectl(tb, ws, [
+    "run",
+    tinyConfig,
+    "--host",
+    "h1",
+    "--name",
+    "fault-cut",
+    ...tinySets(steps, every, [
+      "resources.hosts=[h1,h2]",
+      "retry.max_restarts=1",
+      "retry.on=[lost,failed]",
+      "retry.lost_after_s=15",
+      "retry.backoff.initial_s=1",
+    ]),
+  ]);
+  const id = await runNamed(ws, "fault-cut");
+  await waitFor(
+    async () =>
+      (await bucketCheckpoints(tb, id)).includes(every) && (await streamedStep(ws, id)) > every,
+    120_000,
+    `checkpoint step-${every} of ${id} in the bucket`,
+  );
+  orphan = (await record(ws, id)).attempts[0]!.handle;
+  await tb.cut("h1");
+  cut = true;
+  const result = await attached.done;
+
+  const run = await record(ws, id);
+  const lines = await metrics(ws, id);
+  const lost = lossesAgainst(
+    lines,
+    expectedLines(steps, every),
+    steps,
+    await bucketCheckpoints(tb, id),
+    savedSteps(steps, every),
+  );
+  const retried = (await events(ws, id)).filter((e) => e.type === "retry.scheduled");
+  const last = run.attempts.at(-1)!;
+  const survived =
+    result.code === 0 &&
+    run.state === "succeeded" &&
+    last.host === "h2" &&
+    (last.resume_from?.step ?? 0) >= every &&
+    lost.steps + lost.metricLines + lost.checkpoints === 0;
+  await writeResult(
+    "faults",
+    "2 link cut for good -> retry elsewhere",
+    faultLine("2 link cut for good -> retry elsewhere", survived, lost),
+  );
+
+  expect(result.code, result.stderr).toBe(0);
+  expect(run.state).toBe("succeeded");
+  expect(run.attempts.map((a) => [a.host, a.state])).toEqual([
+    ["h1", "lost"],
+    ["h2", "succeeded"],
+  ]);
+  expect(retried).toHaveLength(1);
+  expect(last.resume_from?.step).toBeGreaterThanOrEqual(every);
+  expect(last.final_step).toBe(steps);
+  expect(await localCheckpoints(ws, id)).toEqual(expect.arrayContaining(savedSteps(steps, every)));
+  expect(lost).toEqual({ steps: 0, metricLines: 0, checkpoints: 0 });
+});
