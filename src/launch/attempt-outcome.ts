@@ -38,6 +38,22 @@ async function logTail(host: RemoteHost, layout: HostLayout, attempt: number): P
   return (await host.readFile(layout.attemptLog(attempt), { offset })).toString("utf8");
 }
 
+const freeSpace = `df -Pk "$1" | awk 'NR==2 {print $2, $4}'`;
+
+/**
+ * A trainer that died of a full disk often cannot say so: its status.json and the end of its
+ * log are the writes that failed. The filesystem of its output, nearly full after the exit
+ * (under 2% and under 1 GiB free), names the cause instead.
+ */
+async function outputDiskFull(host: RemoteHost, layout: HostLayout): Promise<string | undefined> {
+  const result = await host.script(freeSpace, [layout.output], { timeoutMs: 30_000 });
+  const [sizeK, freeK] = result.stdout.trim().split(/\s+/).map(Number);
+  if (result.code !== 0 || !Number.isFinite(sizeK) || !Number.isFinite(freeK)) return undefined;
+  return freeK! * 1024 < Math.min(sizeK! * 1024 * 0.02, 1024 ** 3)
+    ? `${freeK} KiB free of ${sizeK} KiB on ${host.name} in ${layout.output}`
+    : undefined;
+}
+
 /** What an exited attempt means, from its exit status, status.json and, for failures, its log's tail. */
 export async function attemptOutcome(
   host: RemoteHost,
@@ -66,6 +82,15 @@ export async function attemptOutcome(
   const tail = await logTail(host, layout, attempt).catch(() => "");
   const words = status?.error ?? tail.trim().split("\n").slice(-1)[0] ?? "";
   const known = matchRemoteError(`${status?.error ?? ""}\n${tail}`);
+  const full = known ? undefined : await outputDiskFull(host, layout).catch(() => undefined);
+  if (full) {
+    return {
+      state: run.cancel_requested_at ? "cancelled" : "failed",
+      exitCode,
+      ...withStep,
+      error: { code: "host.disk_full", message: `disk full on the host: ${full}` },
+    };
+  }
   return {
     state: run.cancel_requested_at ? "cancelled" : "failed",
     exitCode,
