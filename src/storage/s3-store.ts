@@ -6,7 +6,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { randomBytes } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { InfraError } from "../errors/index.js";
+import { InfraError, UserError } from "../errors/index.js";
 import { report, systemClock, type Clock, type Reporter } from "../report/index.js";
 import { objectKey, objectPrefix } from "./object-key.js";
 import type { ObjectInfo, ObjectStore, PutOptions } from "./object-store.js";
@@ -59,6 +59,8 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   private fail(action: string, error: unknown): never {
+    // Refused before any request (an invalid key): the user's error, not the store's.
+    if (error instanceof UserError) throw error;
     throw s3Error(action, this.options.location.bucket, this.options.endpoint, error);
   }
 
