@@ -20,7 +20,11 @@ const cli = path.join(repoRoot, "bin/tunectl.js");
 export interface HostEdit {
   runtime?: "docker" | "process";
   workdir?: string;
+  python?: string;
 }
+
+/** The process runtime's Python on the testbed hosts: Debian's, which has torch. */
+export const processRuntime: HostEdit = { runtime: "process", python: "/usr/bin/python3" };
 
 /** A workspace of our own (own registry), same hosts and bucket as the testbed's. */
 export async function privateWorkspace(
