@@ -143,11 +143,12 @@ export function tinySets(steps: number, every: number, extra: string[] = []): st
   ].flatMap((set) => ["--set", set]);
 }
 
-/** Poll until `probe` gives a value (every 100 ms), or throw naming what never happened. */
+/** Poll until `probe` gives a value (every `everyMs`), or throw naming what never happened. */
 export async function waitFor<T>(
   probe: () => Promise<T | undefined | false>,
   timeoutMs: number,
   what: string,
+  everyMs = 100,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -155,7 +156,7 @@ export async function waitFor<T>(
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
 
