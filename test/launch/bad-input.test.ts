@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   activeStates,
   launchWorkspace,
-  leasesOn,
+  ourLeases,
   shortRun,
   tinyConfig,
   type CliResult,
@@ -28,7 +28,7 @@ function errorOf(result: CliResult): { code: string; message: string; problems: 
 
 async function nothingLeftActive(host: string): Promise<void> {
   for (const run of await ws.runs()) expect(activeStates).not.toContain(run.state);
-  expect(await leasesOn(ws.testbed, host)).toEqual([]);
+  expect(await ourLeases(ws, host)).toEqual([]);
 }
 
 async function runIds(dir: string): Promise<string[]> {
@@ -113,6 +113,8 @@ describe("refused on the host", () => {
       ...shortRun,
       "--set",
       "resources.image=localhost:1/nope:latest",
+      "--name",
+      "no-image",
       "--json",
     ]);
     expect(result.code).toBe(2);
@@ -120,7 +122,7 @@ describe("refused on the host", () => {
     expect(error.code).toBe("runtime.image_missing");
     expect(JSON.stringify(error)).toContain("localhost:1/nope:latest");
     const runs = await ws.runs();
-    const run = runs.find((r) => r.attempts[0]?.host === "h2")!;
+    const run = runs.find((r) => r.id.startsWith("no-image-"))!;
     expect(run.state).toBe("failed");
     expect(run.attempts[0]!.error!.code).toBe(error.code);
     await nothingLeftActive("h2");

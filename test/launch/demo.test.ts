@@ -18,7 +18,7 @@ beforeAll(async () => {
   execSync(`git archive HEAD | tar -x -C ${JSON.stringify(clone)}`, { cwd: repoRoot });
   await symlink(path.join(repoRoot, "node_modules"), path.join(clone, "node_modules"));
   // the demo's own environment: no testbed engine, no bucket credentials
-  const env = { ...process.env, NO_COLOR: "1" };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   for (const name of ["DOCKER_HOST", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"]) {
     delete env[name];
   }

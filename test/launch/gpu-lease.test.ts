@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   detachedId,
   launchWorkspace,
-  leasesOn,
+  ourLeases,
   tinyConfig,
   type CliResult,
   type LaunchWorkspace,
@@ -91,7 +91,7 @@ describe("two runs for one GPU on h3", () => {
     const env = await untilHost("h3", `tr '\\0' '\\n' < /proc/$(cat ${pidFile})/environ`);
     expect(env.split("\n")).toContain("CUDA_VISIBLE_DEVICES=0");
     expect(env.split("\n")).toContain(`TUNECTL_RUN_ID=${winner.id}`);
-    expect(await leasesOn(ws.testbed, "h3")).toEqual(["gpu-0"]);
+    expect(await ourLeases(ws, "h3")).toEqual([winner.id]);
     const gpus = await ws.tunectl(["gpus", "--json"]);
     expect(gpus.stdout).toContain(winner.id);
   });
@@ -138,7 +138,7 @@ describe("cancel during training", () => {
   });
 
   it("gives the GPU back and nothing stays active", async () => {
-    expect(await leasesOn(ws.testbed, "h3")).toEqual([]);
+    expect(await ourLeases(ws, "h3")).toEqual([]);
     const ps = await ws.tunectl(["ps", "--json"]);
     expect(JSON.parse(ps.stdout)).toEqual({ runs: [] });
   });

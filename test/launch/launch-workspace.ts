@@ -124,9 +124,21 @@ export function detachedId(result: CliResult): string {
 
 export const activeStates = ["pending", "staging", "placing", "launching", "running", "stopping"];
 
-/** Lease files left under a host's workdir (`<workdir>/leases/`), as `ls` names them. */
-export async function leasesOn(testbed: Testbed, host: string): Promise<string[]> {
+/** Run ids holding GPU leases on a host (`<workdir>/leases/gpu-<i>/holder`, first line). */
+export async function leaseHolders(testbed: Testbed, host: string): Promise<string[]> {
   const dir = path.posix.join(testbed.host(host).workdir, "leases");
-  const result = await testbed.ssh(host, `ls -A ${dir} 2>/dev/null; true`);
+  const result = await testbed.ssh(
+    host,
+    `for f in ${dir}/gpu-*/holder; do [ -f "$f" ] && head -n 1 "$f"; done; true`,
+  );
   return result.stdout.split("\n").filter(Boolean);
+}
+
+/**
+ * Leases on `host` held by runs of this workspace (other workspaces may share the testbed's
+ * GPUs at the same time, so only our own runs' leases are ours to judge).
+ */
+export async function ourLeases(ws: LaunchWorkspace, host: string): Promise<string[]> {
+  const ours = new Set((await ws.runs()).map((run) => run.id));
+  return (await leaseHolders(ws.testbed, host)).filter((holder) => ours.has(holder));
 }
