@@ -2,7 +2,9 @@
 //  1. `tunectl run --detach` of a staged, cached experiment (data already in the bucket and
 //     on the host) against `ssh h1 docker run -d IMAGE true`, interleaved; target ratio <= 2.0.
 //  2. twelve `tunectl run --detach` on three hosts at once against one launch; target <= 3x.
-// Runs on the testbed (brought up if needed); every run it starts is killed afterwards.
+// Runs on the testbed (brought up if needed); every run it starts is killed afterwards. Both
+// sides start the same idle image (the trainer image with `sleep` as entrypoint): the bench
+// measures what it takes to launch, not the trainer's start-up competing for the 2 CPU cores.
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -70,7 +72,8 @@ export default async function bench(args) {
     stdio: "inherit",
   });
   const env = awsEnv();
-  const image = "tunectl-trainer:cpu";
+  const image = "tunectl-bench-idle";
+  ssh("h1", `printf 'FROM tunectl-trainer:cpu\\nENTRYPOINT ["sleep", "600"]\\n' | docker build -q -t ${image} - >/dev/null`);
 
   // Warm: stage the data and put it in h1..h3's caches.
   for (const host of ["h1", "h2", "h3"]) {
