@@ -1,5 +1,7 @@
-import type { Example, Segment } from "./example.js";
+import type { Conversation, Example, Segment } from "./example.js";
+import { jsonBody } from "./templates/json-text.js";
 import { userText, type PromptTemplate } from "./templates/prompt-template.js";
+import { SegmentBuilder } from "./templates/segment-builder.js";
 import type { tokenizerTemplate } from "./templates/template-registry.js";
 
 export type RenderedRecord =
@@ -10,8 +12,26 @@ export function renderExample(
   example: Example,
   template: PromptTemplate | typeof tokenizerTemplate,
 ): RenderedRecord {
-  if (example.kind === "segments") return { segments: example.segments };
-  if (template !== "tokenizer") return { segments: template.render(example) };
+  return renderRecord(example, template).rendered;
+}
+
+/** The rendered record and its JSONL line (without the newline). */
+export function renderRecord(
+  example: Example,
+  template: PromptTemplate | typeof tokenizerTemplate,
+): { rendered: RenderedRecord; line: string } {
+  if (example.kind === "segments" || template === "tokenizer") {
+    const rendered =
+      example.kind === "segments" ? { segments: example.segments } : asMessages(example);
+    return { rendered, line: renderedLine(rendered) };
+  }
+  // The builder keeps the JSON form of the template's fixed text for the line.
+  const out = new SegmentBuilder();
+  template.write(example, out);
+  return { rendered: { segments: out.segments }, line: out.line() };
+}
+
+function asMessages(example: Conversation): RenderedRecord {
   const messages: Array<{ role: string; content: string }> = [];
   if (example.system !== undefined) messages.push({ role: "system", content: example.system });
   for (const turn of example.turns) {
@@ -32,7 +52,7 @@ export function renderedLine(record: RenderedRecord): string {
   let out = '{"segments":[';
   for (let i = 0; i < record.segments.length; i++) {
     const segment = record.segments[i] as Segment;
-    out += `${i ? "," : ""}{"text":${JSON.stringify(segment.text)},"train":${segment.train}}`;
+    out += `${i ? "," : ""}{"text":"${jsonBody(segment.text)}","train":${segment.train}}`;
   }
   return `${out}]}`;
 }

@@ -2,7 +2,7 @@ import type { DatasetSource } from "../config/index.js";
 import type { Example } from "./example.js";
 import { exampleReader } from "./formats/read-example.js";
 import type { ProblemCollector } from "./problem-collector.js";
-import { renderedLine, renderExample, type RenderedRecord } from "./record-render.js";
+import { renderRecord, type RenderedRecord } from "./record-render.js";
 import { readRecordBatches, type OpenInput } from "./readers/record-source.js";
 import type { PromptTemplate } from "./templates/prompt-template.js";
 import type { tokenizerTemplate } from "./templates/template-registry.js";
@@ -50,8 +50,7 @@ export async function scanSource(
           continue;
         }
         if (result.warnings.length) options.problems.addWarnings(result.warnings);
-        const rendered = renderExample(result.example, options.template);
-        const line = renderedLine(rendered);
+        const { rendered, line } = renderRecord(result.example, options.template);
         const pending = visit({ example: result.example, rendered, line, where: raw.where });
         if (pending) await pending;
         records += 1;

@@ -1,4 +1,5 @@
 import type { Conversation, Segment } from "../example.js";
+import { SegmentBuilder } from "./segment-builder.js";
 
 /**
  * A prompt template turns a conversation into text segments: context (`train: false`) and
@@ -9,7 +10,25 @@ import type { Conversation, Segment } from "../example.js";
  */
 export interface PromptTemplate {
   readonly name: string;
+  /** Writes the conversation's segments into `out`. */
+  write(conversation: Conversation, out: SegmentBuilder): void;
   render(conversation: Conversation): Segment[];
+}
+
+/** A template from its write function. */
+export function promptTemplate(
+  name: string,
+  write: (conversation: Conversation, out: SegmentBuilder) => void,
+): PromptTemplate {
+  return {
+    name,
+    write,
+    render(conversation) {
+      const out = new SegmentBuilder();
+      write(conversation, out);
+      return out.segments;
+    },
+  };
 }
 
 /** The user's text with alpaca's `input` appended, for templates without an input block. */

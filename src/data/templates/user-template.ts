@@ -1,8 +1,6 @@
 import type { DataConfig } from "../../config/index.js";
 import type { Problem } from "../../errors/index.js";
-import type { Conversation } from "../example.js";
-import { SegmentBuilder } from "./segment-builder.js";
-import { userText, type PromptTemplate } from "./prompt-template.js";
+import { promptTemplate, userText, type PromptTemplate } from "./prompt-template.js";
 
 export type UserTemplate = DataConfig["templates"][string];
 
@@ -42,21 +40,15 @@ export function userTemplateProblems(name: string, template: UserTemplate): Prob
 /** A template written in YAML: every piece is text with `{system}` or `{content}` filled in. */
 export function userTemplate(name: string, template: UserTemplate): PromptTemplate {
   const fill = (text: string, key: string, value: string) => text.split(`{${key}}`).join(value);
-  return {
-    name,
-    render(conversation: Conversation) {
-      const out = new SegmentBuilder().context(template.prefix);
-      const system = conversation.system ?? template.default_system;
-      if (system) out.context(fill(template.system, "system", system));
-      for (const turn of conversation.turns) {
-        if (turn.role === "user")
-          out.context(fill(template.user, "content", userText(turn.content, turn.input)));
-        else
-          out
-            .trained(fill(template.assistant, "content", turn.content))
-            .context(template.separator);
-      }
-      return out.segments;
-    },
-  };
+  return promptTemplate(name, (conversation, out) => {
+    out.context(template.prefix);
+    const system = conversation.system ?? template.default_system;
+    if (system) out.context(fill(template.system, "system", system));
+    for (const turn of conversation.turns) {
+      if (turn.role === "user")
+        out.context(fill(template.user, "content", userText(turn.content, turn.input)));
+      else
+        out.trained(fill(template.assistant, "content", turn.content)).context(template.separator);
+    }
+  });
 }
