@@ -124,7 +124,7 @@ export async function renderDataFile(
     (record) => {
       batch.push(record.line);
       size += record.line.length;
-      if (size >= 1 << 20) {
+      if (size >= 1 << 16) {
         const out = `${batch.join("\n")}\n`;
         batch = [];
         size = 0;

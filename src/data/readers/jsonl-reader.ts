@@ -2,8 +2,12 @@ import { isUtf8 } from "node:buffer";
 import type { Readable } from "node:stream";
 import { LineRecord } from "../example.js";
 
+// Records are yielded in small batches: a batch's parsed records stay alive until it is
+// consumed, and a whole chunk's worth would outlive young-generation collections.
+const batchSize = 256;
+
 /**
- * One JSON value per line, in constant memory, yielded in batches (one per chunk read).
+ * One JSON value per line, in constant memory, yielded in batches of up to batchSize.
  * A chunk of valid UTF-8 (the usual case) is decoded once and split as text; a chunk that
  * is not is cut into lines on raw bytes, so only the bad line is reported and the rest read.
  */
@@ -16,7 +20,7 @@ export async function* readJsonl(bytes: Readable, file: string): AsyncGenerator<
     carry = end < buffer.length ? buffer.subarray(end) : undefined;
     if (end === 0) continue;
     const whole = buffer.subarray(0, end);
-    const batch: LineRecord[] = [];
+    let batch: LineRecord[] = [];
     if (isUtf8(whole)) {
       const text = whole.toString("utf8");
       let start = 0;
@@ -25,6 +29,10 @@ export async function* readJsonl(bytes: Readable, file: string): AsyncGenerator<
         const record = parseText(text.slice(start, nl), file, line);
         if (record) batch.push(record);
         start = nl + 1;
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
       }
     } else {
       let start = 0;
