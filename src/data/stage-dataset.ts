@@ -1,3 +1,4 @@
+import { isTunectlError } from "../errors/index.js";
 import { join } from "node:path";
 import { report, type Reporter } from "../report/index.js";
 import type { ObjectStore } from "../storage/index.js";
@@ -68,15 +69,19 @@ async function alreadyStaged(
   prefix: string,
   local: DatasetManifest,
 ): Promise<boolean> {
-  if (!(await store.head(`${prefix}manifest.json`))) return false;
-  const remote = parseManifest((await store.getBuffer(`${prefix}manifest.json`)).toString("utf8"));
+  // Two round trips whatever the size: the manifest, then every object's size at once.
+  const bytes = await store.getBuffer(`${prefix}manifest.json`).catch((error: unknown) => {
+    if (isTunectlError(error) && error.code === "storage.not_found") return undefined;
+    throw error;
+  });
+  const remote = bytes ? parseManifest(bytes.toString("utf8")) : undefined;
   if (!remote || remote.fingerprint !== local.fingerprint) return false;
   for (const file of local.files) {
     const listed = remote.files.find((f) => f.name === file.name);
     if (!listed || listed.sha256 !== file.sha256) return false;
-    const info = await store.head(`${prefix}${file.name}`);
-    if (!info || info.size !== file.size) return false;
   }
+  const sizes = await Promise.all(local.files.map((file) => store.head(`${prefix}${file.name}`)));
+  if (sizes.some((info, i) => !info || info.size !== local.files[i]!.size)) return false;
   return true;
 }
 

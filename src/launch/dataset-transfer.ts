@@ -1,6 +1,7 @@
 import { InfraError, UserError, remoteError } from "../errors/index.js";
 import type { RemoteHost } from "../hosts/index.js";
 import type { HostLayout } from "./host-layout.js";
+import type { HostRunDir } from "./host-run-dir.js";
 
 export interface StagedFile {
   name: string;
@@ -40,8 +41,6 @@ mkdir -p "$tmp" && cd "$tmp" || exit 1
 command -v curl >/dev/null || { echo "curl: not found" >&2; exit 127; }
 curl --fail --silent --show-error --retry 3 --retry-delay 1 --config -`;
 
-const spaceCheck = `mkdir -p "$1" && df -Pk "$1" | awk 'NR==2 {print $4 * 1024}'`;
-
 /**
  * Bring a staged dataset to the host: nothing when the host's cache already has it, else
  * from the bucket by presigned URL (fetched on the host) or, for a local store, over SFTP.
@@ -54,15 +53,17 @@ export async function bringDataset(
   prefix: string,
   files: StagedFile[],
   minFreeBytes: number,
+  precheck: HostRunDir,
 ): Promise<DatasetOnHost> {
   const dest = layout.dataset(fingerprint);
-  const cached = await host.stat(`${dest}/.complete`);
+  const cached = precheck.datasetCached;
   // resources.min_disk_gb is room for checkpoints too: checked on every launch, cached data or not.
-  await checkFreeSpace(
+  checkFreeSpace(
     host,
     layout,
     cached ? 0 : files.reduce((sum, f) => sum + f.size, 0),
     minFreeBytes,
+    precheck.freeBytes,
   );
   if (cached) return { dir: dest, moved: false };
 
@@ -103,15 +104,14 @@ export async function bringDataset(
   return { dir: dest, moved: true };
 }
 
-async function checkFreeSpace(
+function checkFreeSpace(
   host: RemoteHost,
   layout: HostLayout,
   needed: number,
   minFreeBytes: number,
-): Promise<void> {
-  const space = await host.script(spaceCheck, [layout.workdir], { timeoutMs: 30_000 });
-  const free = Number(space.stdout.trim());
-  if (space.code === 0 && Number.isFinite(free) && free < needed + minFreeBytes) {
+  free: number | undefined,
+): void {
+  if (free !== undefined && free < needed + minFreeBytes) {
     throw new InfraError(
       `disk too small on ${host.name}: ${needed > 0 ? `the dataset needs ${needed} bytes plus ` : ""}${minFreeBytes} bytes free wanted (resources.min_disk_gb), ${free} available in ${layout.workdir}`,
       {

@@ -10,14 +10,16 @@ import {
 import { containerName } from "./host-layout.js";
 
 /**
- * Writes the env file from stdin (mode 0600), runs the start command given as arguments, and
- * removes the file whatever happened: secrets never touch a command line and do not outlive
- * the start.
+ * One round trip: writes the env file from stdin (mode 0600), creates the cache directory,
+ * runs `<runtime> run --user <the SSH user's uid:gid> <args>`, and removes the env file
+ * whatever happened: secrets never touch a command line and do not outlive the start. The
+ * container runs as the SSH user, so it can write the output directory that user owns (an
+ * image's own user could not), whatever image is used.
  */
-const startWithEnvFile = `f=$1; shift
-umask 077
-cat > "$f" || exit 1
-"$@"; rc=$?
+const startWithEnvFile = `f=$1 cache=$2 bin=$3; shift 3
+mkdir -p "$cache" || exit 1
+(umask 077; cat > "$f") || exit 1
+"$bin" run --user "$(id -u):$(id -g)" "$@"; rc=$?
 rm -f "$f"
 exit $rc`;
 
@@ -29,15 +31,8 @@ export function dockerLikeRuntime(kind: "docker" | "podman"): ContainerRuntime {
     async start(host, spec) {
       const name = containerName(spec.runId, spec.attempt);
       const cacheDir = path.join(spec.layout.workdir, "cache", "huggingface");
-      await host.exec(["mkdir", "-p", path.join(spec.layout.output, "logs"), cacheDir]);
       const env = { ...spec.env, HF_HOME: "/cache/huggingface" };
-      // Run as the SSH user, so the trainer can write the output directory that user owns
-      // (the CUDA image's own user would not), whatever image is used.
-      const ids = await host.script('echo "$(id -u):$(id -g)"', [], { timeoutMs: 30_000 });
-      const user = ids.stdout.trim();
       const argv = [
-        binary,
-        "run",
         "--detach",
         "--name",
         name,
@@ -47,7 +42,6 @@ export function dockerLikeRuntime(kind: "docker" | "podman"): ContainerRuntime {
         `tunectl.attempt=${spec.attempt}`,
         "--network",
         "host",
-        ...(/^\d+:\d+$/.test(user) ? ["--user", user] : []),
         "--shm-size",
         spec.shmSize,
         ...(spec.gpus.length > 0 ? ["--gpus", `"device=${spec.gpus.join(",")}"`] : []),
@@ -65,7 +59,7 @@ export function dockerLikeRuntime(kind: "docker" | "podman"): ContainerRuntime {
       ];
       const result = await host.script(
         startWithEnvFile,
-        [spec.layout.envFile(spec.attempt), ...argv],
+        [spec.layout.envFile(spec.attempt), cacheDir, binary, ...argv],
         {
           stdin: envFileContent(env),
           timeoutMs: 120_000,

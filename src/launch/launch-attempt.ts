@@ -7,6 +7,7 @@ import { report } from "../report/index.js";
 import type { RunRecord } from "../runs/index.js";
 import { bringDataset, type StagedFile } from "./dataset-transfer.js";
 import { hostLayout, type HostLayout } from "./host-layout.js";
+import { prepareHostRunDir } from "./host-run-dir.js";
 import type { LaunchDeps } from "./launch-deps.js";
 import { candidateHosts, placeRun } from "./placement.js";
 import { runtimeFor } from "./runtime-for.js";
@@ -70,7 +71,12 @@ export async function launchAttempt(deps: LaunchDeps, request: AttemptRequest): 
       `launching on ${placed.name}${placed.gpus.length ? ` with GPU ${placed.gpus.join(",")}` : ""}`,
     );
     const { host } = placed;
-    await host.exec(["mkdir", "-p", path.join(layout.output, "logs"), layout.config]);
+    const precheck = await prepareHostRunDir(
+      host,
+      layout,
+      `${JSON.stringify(trainJson(run.id, experiment), null, 2)}\n`,
+      request.dataset.fingerprint,
+    );
 
     const store = await deps.store();
     const minFree = experiment.resources.min_disk_gb * 1024 ** 3;
@@ -82,6 +88,7 @@ export async function launchAttempt(deps: LaunchDeps, request: AttemptRequest): 
       request.dataset.prefix,
       request.dataset.files,
       minFree,
+      precheck,
     );
     report(
       deps.reporter,
@@ -90,10 +97,6 @@ export async function launchAttempt(deps: LaunchDeps, request: AttemptRequest): 
       data.moved
         ? `dataset ${request.dataset.fingerprint.slice(0, 12)} moved to ${placed.name}`
         : `dataset ${request.dataset.fingerprint.slice(0, 12)} already on ${placed.name}`,
-    );
-    await host.writeFile(
-      layout.trainJson,
-      `${JSON.stringify(trainJson(run.id, experiment), null, 2)}\n`,
     );
     if (request.resume) await request.resume.ensureOnHost(host, layout);
 

@@ -40,6 +40,12 @@ export function s3Error(
       cause: error,
     });
   }
+  if (name === "NoSuchKey" || name === "NotFound") {
+    return new InfraError(`${context}: no such object`, {
+      code: "storage.not_found",
+      cause: error,
+    });
+  }
   if (name === "CredentialsProviderError" || /Could not load credentials/i.test(e.message ?? "")) {
     return new InfraError(`${context}: no AWS credentials found`, {
       code: "storage.no_credentials",
