@@ -5,7 +5,7 @@ import { isTunectlError } from "../errors/index.js";
 import { recordLeaseHandle, hostWorkdir, type RemoteHost } from "../hosts/index.js";
 import { report } from "../report/index.js";
 import type { RunRecord } from "../runs/index.js";
-import { bringDataset, type StagedFile } from "./dataset-transfer.js";
+import { bringDataset, type DatasetSourceStore, type StagedFile } from "./dataset-transfer.js";
 import { hostLayout, type HostLayout } from "./host-layout.js";
 import { prepareHostRunDir } from "./host-run-dir.js";
 import type { LaunchDeps } from "./launch-deps.js";
@@ -21,7 +21,15 @@ export interface StagedDataset {
   fingerprint: string;
   prefix: string;
   files: StagedFile[];
+  /** Staging known only from this workspace's record: check the bucket again, return its files. */
+  recheck?(): Promise<StagedFile[]>;
 }
+
+/** For a host whose cache already has the dataset: nothing is fetched, so no store is needed. */
+const noStore: DatasetSourceStore = {
+  presignGet: async () => undefined,
+  localPath: () => undefined,
+};
 
 /** Where a resumed attempt starts: a checkpoint step, put on the chosen host before the start. */
 export interface ResumePoint {
@@ -78,15 +86,20 @@ export async function launchAttempt(deps: LaunchDeps, request: AttemptRequest): 
       request.dataset.fingerprint,
     );
 
-    const store = await deps.store();
     const minFree = experiment.resources.min_disk_gb * 1024 ** 3;
+    // The bucket is asked only when the host must fetch the data: a staging known from an
+    // earlier launch is checked again first.
+    const files =
+      precheck.datasetCached || !request.dataset.recheck
+        ? request.dataset.files
+        : await request.dataset.recheck();
     const data = await bringDataset(
       host,
       layout,
-      store,
+      await (precheck.datasetCached ? noStore : deps.store()),
       request.dataset.fingerprint,
       request.dataset.prefix,
-      request.dataset.files,
+      files,
       minFree,
       precheck,
     );

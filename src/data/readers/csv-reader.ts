@@ -1,6 +1,5 @@
 import type { Readable } from "node:stream";
 import { Transform } from "node:stream";
-import { parse } from "csv-parse";
 import { UserError } from "../../errors/index.js";
 import type { RawRecord } from "../example.js";
 
@@ -14,6 +13,8 @@ export async function* readCsv(
   file: string,
   delimiter: "," | "\t",
 ): AsyncGenerator<RawRecord[]> {
+  // Loaded on first use: most experiments never read CSV, and start-up time matters.
+  const { parse } = await import("csv-parse");
   const decoder = utf8Check(file);
   const parser = parse({
     delimiter,
