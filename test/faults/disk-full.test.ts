@@ -15,7 +15,7 @@ import {
   metrics,
   privateWorkspace,
   record,
-  runNamed,
+  runStarted,
   savedSteps,
   startTunectl,
   streamedStep,
@@ -68,7 +68,7 @@ it("5. the host's workdir fills up -> fails with disk full named, resumes on ano
       "retry.backoff.initial_s=1",
     ]),
   ]);
-  const id = await runNamed(ws, "fault-disk");
+  const id = await runStarted(ws, "fault-disk", attached);
   await waitFor(
     async () =>
       (await bucketCheckpoints(tb, id)).includes(every) && (await streamedStep(ws, id)) > every,

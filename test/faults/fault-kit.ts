@@ -132,6 +132,28 @@ export async function runNamed(ws: string, name: string, timeoutMs = 60_000): Pr
   );
 }
 
+/** The run a background `tunectl run --name NAME` created; its own words if it ended first. */
+export async function runStarted(ws: string, name: string, started: Tunectl): Promise<string> {
+  let ended: CommandResult | undefined;
+  void started.done.then((result) => (ended = result));
+  const id = await waitFor(
+    async () => {
+      const ids = (await runIds(ws)).filter((id) => id.startsWith(`${name}-2`));
+      if (ids.length === 1 && existsSync(path.join(runDir(ws, ids[0]!), "run.json"))) return ids[0];
+      if (ended) return "";
+      return undefined;
+    },
+    120_000,
+    `run ${name} in the registry`,
+  );
+  if (!id) {
+    throw new Error(
+      `tunectl run --name ${name} ended (exit ${ended!.code}) before creating the run:\n${ended!.stderr}`,
+    );
+  }
+  return id;
+}
+
 /** `--set` flags for a short tiny run: `steps` steps, a checkpoint and an eval every `every`. */
 export function tinySets(steps: number, every: number, extra: string[] = []): string[] {
   return [

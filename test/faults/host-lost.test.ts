@@ -2,7 +2,7 @@
 // under a retry policy, waits lost_after_s, settles the run lost and resumes it on h2 from
 // the checkpoint in the bucket.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loadTestbed } from "../setup/testbed.js";
+import { loadTestbed, runCommand } from "../setup/testbed.js";
 import {
   bucketCheckpoints,
   builtCli,
@@ -14,7 +14,7 @@ import {
   metrics,
   privateWorkspace,
   record,
-  runNamed,
+  runStarted,
   savedSteps,
   startTunectl,
   streamedStep,
@@ -29,6 +29,7 @@ const steps = 16;
 const every = 4;
 let ws: string;
 let cut = false;
+let keepCut = false;
 let orphan: string | undefined;
 
 beforeAll(async () => {
@@ -37,6 +38,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  keepCut = false;
   if (cut) await tb.restore("h1");
   // The h1 attempt ran on while its host was cut off; take it down now that h1 answers.
   if (orphan) await tb.ssh("h1", `docker rm --force ${orphan}`, { timeoutMs: 30_000 });
@@ -58,7 +60,7 @@ it("2. h1's link cut for good -> with retry, the run resumes on h2 from the buck
       "retry.backoff.initial_s=1",
     ]),
   ]);
-  const id = await runNamed(ws, "fault-cut");
+  const id = await runStarted(ws, "fault-cut", attached);
   await waitFor(
     async () =>
       (await bucketCheckpoints(tb, id)).includes(every) && (await streamedStep(ws, id)) > every,
@@ -68,7 +70,18 @@ it("2. h1's link cut for good -> with retry, the run resumes on h2 from the buck
   orphan = (await record(ws, id)).attempts[0]!.handle;
   await tb.cut("h1");
   cut = true;
+  // The testbed is shared: another suite's `testbed up` repairs cut links. Keep this one cut.
+  keepCut = true;
+  const keeper = (async () => {
+    while (keepCut) {
+      const link = await runCommand("ip", ["-o", "link", "show", `tbv-h1`]);
+      if (/<[^>]*\bUP\b[^>]*>/.test(link.stdout)) await tb.cut("h1");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  })();
   const result = await attached.done;
+  keepCut = false;
+  await keeper;
 
   const run = await record(ws, id);
   const lines = await metrics(ws, id);

@@ -15,6 +15,7 @@ import {
   processRuntime,
   record,
   runNamed,
+  runStarted,
   savedSteps,
   localCheckpoints,
   startTunectl,
@@ -74,7 +75,7 @@ async function killedWhileLaunching(when: "before" | "after"): Promise<string> {
       name,
       ...sets,
     ]);
-    const candidate = await runNamed(ws, name);
+    const candidate = await runStarted(ws, name, launching);
     const pidFile = path.join(tb.host("h3").workdir, "runs", candidate, "attempt-1.pid");
     const reached = await waitFor(
       async () => {

@@ -13,6 +13,7 @@ import {
   privateWorkspace,
   record,
   runNamed,
+  runStarted,
   startTunectl,
   streamedStep,
   tinyConfig,
@@ -67,7 +68,7 @@ async function interrupted(
     name,
     ...sets,
   ]);
-  const id = await runNamed(ws, name);
+  const id = await runStarted(ws, name, attached);
   await waitFor(
     async () => (await streamedStep(ws, id)) >= atStep,
     120_000,

@@ -17,7 +17,7 @@ import {
   metrics,
   privateWorkspace,
   record,
-  runNamed,
+  runStarted,
   savedSteps,
   startTunectl,
   streamedStep,
@@ -76,7 +76,7 @@ it("3. S3 stopped while checkpoints upload, then started -> all uploaded, sha256
     "fault-s3",
     ...tinySets(steps, every, ["retry.max_restarts=0"]),
   ]);
-  const id = await runNamed(ws, "fault-s3");
+  const id = await runStarted(ws, "fault-s3", attached);
   await waitFor(async () => (await streamedStep(ws, id)) >= 1, 120_000, `first step of ${id}`);
   await tb.stopS3();
   stopped = true;

@@ -16,7 +16,7 @@ import {
   privateWorkspace,
   record,
   runDir,
-  runNamed,
+  runStarted,
   startTunectl,
   streamedStep,
   tinyConfig,
@@ -52,7 +52,7 @@ beforeAll(async () => {
     "escape",
     ...tinySets(8, 2, ["retry.max_restarts=0"]),
   ]);
-  runId = await runNamed(ws, "escape");
+  runId = await runStarted(ws, "escape", attached);
   await waitFor(async () => (await streamedStep(ws, runId)) >= 3, 120_000, `${runId} step 3`);
   await tb.ssh("h2", `docker kill ${(await record(ws, runId)).attempts[0]!.handle}`);
   await attached.done;

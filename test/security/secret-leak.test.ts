@@ -15,7 +15,7 @@ import {
   privateWorkspace,
   record,
   runDir,
-  runNamed,
+  runStarted,
   startTunectl,
   streamedStep,
   tinyConfig,
@@ -60,7 +60,7 @@ it("a secret never shows in process lists, command lines, logs, records, events,
     ],
     { HF_TOKEN: canary },
   );
-  const id = await runNamed(ws, "secret");
+  const id = await runStarted(ws, "secret", attached);
   await waitFor(async () => (await streamedStep(ws, id)) >= 2, 120_000, `${id} training`);
   const attempt = (await record(ws, id)).attempts[0]!;
 
