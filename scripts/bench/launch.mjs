@@ -73,7 +73,10 @@ export default async function bench(args) {
   });
   const env = awsEnv();
   const image = "tunectl-bench-idle";
-  ssh("h1", `printf 'FROM tunectl-trainer:cpu\\nENTRYPOINT ["sleep", "600"]\\n' | docker build -q -t ${image} - >/dev/null`);
+  ssh(
+    "h1",
+    `printf 'FROM tunectl-trainer:cpu\\nENTRYPOINT ["sleep", "600"]\\n' | docker build -q -t ${image} - >/dev/null`,
+  );
 
   // Warm: stage the data and put it in h1..h3's caches.
   for (const host of ["h1", "h2", "h3"]) {
