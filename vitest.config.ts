@@ -17,8 +17,11 @@ export default defineConfig({
           globalSetup: ["./test/setup/testbed.global.ts"],
           testTimeout: 300_000,
           hookTimeout: 600_000,
+          // Each file in a fresh process, so memory from one file's transfers never adds up
+          // across the suite. Files share the testbed's hosts: run them one at a time with
+          // --no-file-parallelism (scripts/test.sh does).
           pool: "forks",
-          poolOptions: { forks: { singleFork: true } },
+          poolOptions: { forks: { singleFork: false, isolate: true } },
         },
       },
     ],

@@ -10,7 +10,7 @@ node scripts/testbed/cli.mjs up >/dev/null || exit 1
 
 mkdir -p test-results
 rm -f test-results/faults.txt test-results/security.txt
-TUNECTL_TESTBED_KEEP=1 npx vitest run --project integration test/faults test/security
+TUNECTL_TESTBED_KEEP=1 npx vitest run --project integration --no-file-parallelism test/faults test/security
 status=$?
 
 table() {

@@ -21,4 +21,4 @@ echo "== trainer tests"
 /usr/bin/python3 -m pytest -q -p no:cacheprovider scripts/trainer/tests
 
 echo "== integration tests (testbed)"
-npx vitest run --project integration
+npx vitest run --project integration --no-file-parallelism
