@@ -132,6 +132,7 @@ async function followAttempt(
             deps,
             run,
             `${currentAttempt(run)!.host} unreachable for ${Math.round(away)} s`,
+            { unreachable: true },
           );
         }
       }

@@ -8,7 +8,8 @@ export {
 } from "./launch-attempt.js";
 export { followRun, type FollowOptions } from "./follow-run.js";
 export { cancelRun, type CancelOptions } from "./cancel-run.js";
-export { checkRun, reconcileActiveRuns, probeAttempt } from "./reconcile.js";
+export { checkRun, needsHost, reconcileActiveRuns, probeAttempt } from "./reconcile.js";
+export { reapOrphans } from "./orphan-reaper.js";
 export { hostLayout, layoutFromRunDir, containerName, type HostLayout } from "./host-layout.js";
 export { runtimeFor } from "./runtime-for.js";
 export type { ContainerRuntime, AttemptProbe, LaunchSpec } from "./container-runtime.js";

@@ -5,6 +5,7 @@ import { currentAttempt, isTerminal, type Attempt, type RunRecord } from "../run
 import type { AttemptProbe } from "./container-runtime.js";
 import { containerName, layoutFromRunDir } from "./host-layout.js";
 import type { LaunchDeps } from "./launch-deps.js";
+import { reapOrphans } from "./orphan-reaper.js";
 import { runtimeFor } from "./runtime-for.js";
 import { releaseAttemptLeases, settleExited, settleLost } from "./settle-attempt.js";
 
@@ -41,6 +42,11 @@ export async function probeAttempt(
  * one makes it lost, an unreachable host only marks it "unreachable since" (never lost: the
  * host may come back), and a launch whose tunectl died is adopted or failed.
  */
+/** Whether `ps` must ask a host about this run: it is active, or left a trainer behind a cut. */
+export function needsHost(run: RunRecord): boolean {
+  return !isTerminal(run.state) || (run.orphans?.length ?? 0) > 0;
+}
+
 export async function checkRun(deps: LaunchDeps, runId: string): Promise<RunRecord> {
   const run = await deps.registry.get(runId);
   const attempt = currentAttempt(run);
@@ -136,10 +142,11 @@ export async function catchUpEnded(deps: LaunchDeps, run: RunRecord): Promise<vo
 
 /** `ps`: every active run checked against its host, concurrently; one dead host never stalls the rest. */
 export async function reconcileActiveRuns(deps: LaunchDeps): Promise<RunRecord[]> {
-  const runs = (await deps.registry.list()).filter((run) => !isTerminal(run.state));
+  const runs = (await deps.registry.list()).filter((run) => needsHost(run));
   return Promise.all(
     runs.map(async (run) => {
       try {
+        await reapOrphans(deps, run);
         const checked = await checkRun(deps, run.id);
         if (isTerminal(checked.state)) await catchUpEnded(deps, checked);
         return checked;

@@ -61,6 +61,7 @@ export async function settleLost(
   deps: LaunchDeps,
   run: RunRecord,
   why: string,
+  { unreachable = false }: { unreachable?: boolean } = {},
 ): Promise<RunRecord> {
   if (isTerminal(run.state)) return run;
   const settled = await deps.registry.setState(
@@ -69,6 +70,20 @@ export async function settleLost(
     { error: { code: "run.lost", message: why }, unreachable_since: null },
     `lost: ${why}`,
   );
+  const attempt = currentAttempt(settled)!;
+  if (unreachable && attempt.host && attempt.runtime && attempt.host_dir) {
+    // Its trainer may live on behind the cut: remember it, to stop it when the host is back.
+    const orphan = {
+      attempt: attempt.n,
+      host: attempt.host,
+      runtime: attempt.runtime,
+      host_dir: attempt.host_dir,
+      ...(attempt.handle ? { handle: attempt.handle } : {}),
+    };
+    return deps.registry.update(run.id, (record) => {
+      record.orphans = [...(record.orphans ?? []), orphan];
+    });
+  }
   await releaseAttemptLeases(deps, settled);
   return settled;
 }

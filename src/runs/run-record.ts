@@ -52,6 +52,17 @@ export interface RunRecord {
   attempts: Attempt[];
   /** Automatic resumes done so far under the retry policy. */
   restarts: number;
+  /**
+   * Attempts declared lost while their host was unreachable: their trainer may still be
+   * running there. tunectl stops them and frees their GPUs once the host answers again.
+   */
+  orphans?: Array<{
+    attempt: number;
+    host: string;
+    runtime: NonNullable<Attempt["runtime"]>;
+    handle?: string;
+    host_dir: string;
+  }>;
   labels?: Record<string, string>;
 }
 

@@ -14,7 +14,9 @@ import {
   metrics,
   privateWorkspace,
   record,
+  runIds,
   runStarted,
+  tunectl,
   savedSteps,
   startTunectl,
   streamedStep,
@@ -117,4 +119,23 @@ it("2. h1's link cut for good -> with retry, the run resumes on h2 from the buck
   expect(last.final_step).toBe(steps);
   expect(await localCheckpoints(ws, id)).toEqual(expect.arrayContaining(savedSteps(steps, every)));
   expect(lost).toEqual({ steps: 0, metricLines: 0, checkpoints: 0 });
+});
+
+it("2b. once h1 answers again, ps stops the attempt that ran on behind the cut", async () => {
+  expect(orphan).toBeDefined();
+  await tb.restore("h1");
+  cut = false;
+  const before = await tb.ssh("h1", `docker inspect --format '{{.State.Status}}' ${orphan}`, {
+    timeoutMs: 30_000,
+  });
+  expect(before.code).toBe(0); // the lost attempt's container is still there
+  const ps = await tunectl(tb, ws, ["ps", "--all"]);
+  expect(ps.code, ps.stderr).toBe(0);
+  const after = await tb.ssh("h1", `docker inspect ${orphan}`, { timeoutMs: 30_000 });
+  expect(after.code).not.toBe(0);
+  expect(after.stderr).toMatch(/no such (object|container)/i);
+  const id = (await record(ws, (await runIds(ws))[0]!)).id;
+  expect((await record(ws, id)).orphans ?? []).toEqual([]);
+  expect((await events(ws, id)).map((e) => e.type)).toContain("orphan.reaped");
+  orphan = undefined;
 });

@@ -4,11 +4,12 @@
 // sh). Nothing may run: no canary file anywhere, and both runs still succeed. Names, which
 // become paths and container names, are restricted by the schema and refused with exit 2.
 import { randomBytes } from "node:crypto";
-import { copyFile, mkdir, readdir, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { repoRoot } from "../setup/testbed.js";
+import { walkTree } from "../setup/walk-tree.js";
 import {
   launchWorkspace,
   shortRun,
@@ -49,8 +50,10 @@ async function canaryPlaces(): Promise<string[]> {
   }
   // anywhere below the hosts' workdirs and the workspace (run output, datasets, trainer cwd)
   for (const dir of [ws.dir, ...ws.testbed.hosts.map((h) => h.workdir)]) {
-    const entries = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
-    found.push(...entries.filter((entry) => path.basename(entry) === canary));
+    const entries = await walkTree(dir);
+    found.push(
+      ...entries.filter((entry) => entry.entry.name === canary).map((entry) => entry.path),
+    );
   }
   return found;
 }

@@ -2,10 +2,11 @@
 // planted on a host, and `..` in object keys (a dataset path in the bucket layout). Nothing
 // is written outside the run's registry directory or the bucket prefix, nothing is resumed.
 import { existsSync } from "node:fs";
-import { lstat, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { walkTree } from "../setup/walk-tree.js";
 import { loadWorkspace } from "../../src/config/index.js";
 import { RecordingReporter } from "../../src/report/index.js";
 import { createObjectStore, type ObjectStore } from "../../src/storage/index.js";
@@ -58,14 +59,21 @@ beforeAll(async () => {
   await attached.done;
 });
 
-afterAll(() => store?.close());
+afterAll(async () => {
+  store?.close();
+  // The planted symlinks (one to /) must not outlive the test: tools walking hosts' workdirs
+  // would follow them.
+  const hostDir = runId
+    ? (await record(ws, runId).catch(() => undefined))?.attempts[0]?.host_dir
+    : undefined;
+  if (hostDir) await tb.ssh("h2", `rm -rf '${hostDir}/output/checkpoints'`, { timeoutMs: 30_000 });
+});
 
 /** Every symlink and every path under `dir` that resolves outside it. */
 async function escapesUnder(dir: string): Promise<string[]> {
   const found: string[] = [];
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    const file = path.join(entry.parentPath, entry.name);
-    if ((await lstat(file)).isSymbolicLink()) found.push(file);
+  for (const { path: file, entry } of await walkTree(dir)) {
+    if (entry.isSymbolicLink()) found.push(file);
     if (!path.resolve(file).startsWith(`${dir}${path.sep}`)) found.push(file);
   }
   return found;

@@ -5,10 +5,10 @@
 // does, and reading it takes the docker socket, which is root on that host already
 // (docs/recovery.md, "Secrets").
 import { randomBytes } from "node:crypto";
-import { readFile, readdir } from "node:fs/promises";
-import path from "node:path";
+import { readFile } from "node:fs/promises";
 import { beforeAll, expect, it } from "vitest";
 import { loadTestbed } from "../setup/testbed.js";
+import { walkTree } from "../setup/walk-tree.js";
 import {
   bucketRunDir,
   builtCli,
@@ -36,10 +36,8 @@ beforeAll(async () => {
 /** Files under `dir` (recursively) whose bytes contain the canary. */
 async function filesWithCanary(dir: string): Promise<string[]> {
   const found: string[] = [];
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
+  for (const { path: file, entry } of await walkTree(dir)) {
     if (!entry.isFile()) continue;
-    const file = path.join(entry.parentPath, entry.name);
     if ((await readFile(file)).includes(canary)) found.push(file);
   }
   return found;

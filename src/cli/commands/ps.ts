@@ -13,7 +13,11 @@ export const registerPs: RegisterCommand = (program, app) => {
         const registry = await ctx.registry();
         let all = await registry.list();
         // Only active runs need their hosts asked; a registry of finished runs never loads SSH.
-        if (options.reconcile && all.some((run) => !isTerminal(run.state))) {
+        // (or stopping a trainer left behind an unreachable host, once it answers).
+        if (
+          options.reconcile &&
+          all.some((run) => !isTerminal(run.state) || (run.orphans?.length ?? 0) > 0)
+        ) {
           const { reconcileActiveRuns } = await import("../../launch/index.js");
           await reconcileActiveRuns(await ctx.launchDeps());
           all = await registry.list();

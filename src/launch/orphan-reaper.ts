@@ -1,0 +1,62 @@
+import { hostWorkdir, releaseGpus } from "../hosts/index.js";
+import { report } from "../report/index.js";
+import { currentAttempt, isTerminal, type RunRecord } from "../runs/index.js";
+import { containerName } from "./host-layout.js";
+import type { LaunchDeps } from "./launch-deps.js";
+import { runtimeFor } from "./runtime-for.js";
+
+/**
+ * Stop the trainers of attempts that were declared lost while their host was cut off, once
+ * that host answers again: kill the container or process, remove it, and give its GPUs back
+ * (unless the run's current attempt holds GPUs on that same host). An orphan on a host that
+ * still does not answer is kept for the next try.
+ */
+export async function reapOrphans(deps: LaunchDeps, run: RunRecord): Promise<RunRecord> {
+  if (!run.orphans?.length) return run;
+  const reaped: number[] = [];
+  for (const orphan of run.orphans) {
+    let host;
+    try {
+      host = await deps.hosts.get(orphan.host);
+    } catch {
+      continue;
+    }
+    const runtime = runtimeFor(orphan.runtime);
+    const handle =
+      orphan.handle ??
+      (orphan.runtime === "process" ? undefined : containerName(run.id, orphan.attempt));
+    try {
+      if (handle) {
+        await runtime.kill(host, handle).catch(() => undefined);
+        await runtime.cleanup(host, handle);
+      }
+      const current = currentAttempt(run);
+      if (isTerminal(run.state) || current?.host !== orphan.host) {
+        await releaseGpus(host, hostWorkdir(deps.hosts.config(orphan.host)), run.id);
+      }
+      reaped.push(orphan.attempt);
+      await deps.registry.appendEvent(run.id, {
+        type: "orphan.reaped",
+        attempt: orphan.attempt,
+        message: `stopped attempt ${orphan.attempt} on ${orphan.host}, lost while the host was unreachable`,
+      });
+      report(
+        deps.reporter,
+        "info",
+        "run.orphan_reaped",
+        `${run.id}: stopped lost attempt ${orphan.attempt} on ${orphan.host}`,
+      );
+    } catch (error) {
+      report(
+        deps.reporter,
+        "warn",
+        "run.orphan_reap_failed",
+        `${run.id}: attempt ${orphan.attempt} on ${orphan.host}: ${(error as Error).message}`,
+      );
+    }
+  }
+  if (reaped.length === 0) return run;
+  return deps.registry.update(run.id, (record) => {
+    record.orphans = (record.orphans ?? []).filter((orphan) => !reaped.includes(orphan.attempt));
+  });
+}
