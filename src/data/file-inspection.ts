@@ -99,20 +99,23 @@ export async function inspectDataFile(
 }
 
 /**
- * `tunectl data render`: rendered records as JSONL lines, streamed to `write`. Invalid records
- * are skipped while writing and reported at the end as a `data.invalid` error unless
- * `skipInvalid`.
+ * `tunectl data render`: rendered records as UTF-8 JSONL lines, streamed to `write` in chunks
+ * of whole lines. Invalid records are skipped while writing and reported at the end as a
+ * `data.invalid` error unless `skipInvalid`.
  */
 export async function renderDataFile(
   path: string,
   options: DataFileOptions & { template: string; skipInvalid?: boolean },
-  write: (lines: string) => void | Promise<void>,
+  write: (lines: Buffer) => void | Promise<void>,
 ): Promise<{ records: number; invalid: number }> {
   const source = sourceOf(path, options);
   const template = resolveTemplate(options.template, options.templates);
   const problems = new ProblemCollector();
-  let batch: string[] = [];
-  let size = 0;
+  // Each line is encoded straight into a chunk buffer: joining a chunk's lines into one string
+  // first (two-byte as soon as one record is not ASCII) cost more than the encoding. A fresh
+  // buffer per chunk, as `write` may hold on to the one it was given.
+  let chunk = Buffer.allocUnsafe(chunkSize);
+  let used = 0;
   const result = await scanSource(
     source,
     {
@@ -122,17 +125,23 @@ export async function renderDataFile(
       ...(options.open ? { open: options.open } : {}),
     },
     (record) => {
-      batch.push(record.line);
-      size += record.line.length;
-      if (size >= 1 << 16) {
-        const out = `${batch.join("\n")}\n`;
-        batch = [];
-        size = 0;
-        return write(out);
+      const line = record.line;
+      // UTF-8 takes at most 3 bytes per UTF-16 code unit, plus the newline
+      const most = 3 * line.length + 1;
+      let full: Buffer | undefined;
+      if (used + most > chunk.length) {
+        full = chunk.subarray(0, used);
+        chunk = Buffer.allocUnsafe(Math.max(chunkSize, most));
+        used = 0;
       }
+      used += chunk.write(line, used, "utf8");
+      chunk[used++] = 10;
+      if (full && full.length) return write(full);
     },
   );
-  if (batch.length) await write(`${batch.join("\n")}\n`);
+  if (used) await write(chunk.subarray(0, used));
   if (problems.invalidRecords > 0 && !options.skipInvalid) throw problems.error(path);
   return result;
 }
+
+const chunkSize = 1 << 17;

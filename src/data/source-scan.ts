@@ -1,5 +1,5 @@
 import type { DatasetSource } from "../config/index.js";
-import type { Example } from "./example.js";
+import type { Example, RawRecord } from "./example.js";
 import { exampleReader } from "./formats/read-example.js";
 import type { ProblemCollector } from "./problem-collector.js";
 import { renderRecord, type RenderedRecord } from "./record-render.js";
@@ -20,6 +20,20 @@ export interface ScannedRecord {
   /** The rendered record as one JSONL line, without the newline. */
   line: string;
   where: string;
+}
+
+/** A scanned record; `where` is built only when asked for (rendering never asks). */
+class ScannedLine implements ScannedRecord {
+  constructor(
+    readonly example: Example,
+    readonly rendered: RenderedRecord,
+    readonly line: string,
+    private readonly raw: RawRecord,
+  ) {}
+
+  get where(): string {
+    return this.raw.where;
+  }
 }
 
 /**
@@ -51,7 +65,7 @@ export async function scanSource(
         }
         if (result.warnings.length) options.problems.addWarnings(result.warnings);
         const { rendered, line } = renderRecord(result.example, options.template);
-        const pending = visit({ example: result.example, rendered, line, where: raw.where });
+        const pending = visit(new ScannedLine(result.example, rendered, line, raw));
         if (pending) await pending;
         records += 1;
         if (records >= limit) return { records, invalid };

@@ -222,7 +222,7 @@ async function renderFile(
 }
 
 /** Honour back-pressure so `| head` and large files do not pile up in memory. */
-function writeStdout(text: string): Promise<void> | void {
+function writeStdout(text: string | Uint8Array): Promise<void> | void {
   if (process.stdout.write(text)) return;
   return new Promise((resolve) => process.stdout.once("drain", resolve));
 }
