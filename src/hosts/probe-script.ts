@@ -1,6 +1,7 @@
 /**
  * Everything `tunectl hosts` shows, gathered in one round trip: a fixed sh script printing
- * `@@section` blocks. Arguments: workdir, runtime kind, python.
+ * `@@section` blocks. Arguments: workdir, runtime kind, python, and `placement` to skip what
+ * placing a run does not need.
  */
 export const probeScript = `
 wd="$1"; runtime="$2"; python="$3"
@@ -20,8 +21,11 @@ case "$runtime" in
   process) "$python" -c 'import importlib.util, platform; print(platform.python_version(), "torch" if importlib.util.find_spec("torch") else "no-torch")' 2>&1; echo "rc=$?" ;;
 esac
 echo "@@gpu_runtime"
-if [ "$runtime" = docker ]; then docker info --format '{{range $k, $v := .Runtimes}}{{$k}} {{end}}' 2>/dev/null; fi
-for tool in nvidia-ctk nvidia-container-cli nvidia-container-runtime; do command -v "$tool" >/dev/null 2>&1 && echo "tool=$tool"; done
+# docker info is the slowest call here; placing a run does not need GPU runtime details.
+if [ "$4" != placement ]; then
+  if [ "$runtime" = docker ]; then docker info --format '{{range $k, $v := .Runtimes}}{{$k}} {{end}}' 2>/dev/null; fi
+  for tool in nvidia-ctk nvidia-container-cli nvidia-container-runtime; do command -v "$tool" >/dev/null 2>&1 && echo "tool=$tool"; done
+fi
 echo "@@gpus"
 if command -v nvidia-smi >/dev/null 2>&1; then
   nvidia-smi --query-gpu=index,uuid,name,memory.total,memory.used,utilization.gpu,temperature.gpu,power.draw --format=csv,noheader,nounits 2>&1

@@ -81,12 +81,17 @@ function runtimeOf(
 export async function probeHost(
   host: RemoteHost,
   config: HostConfig,
-  options: { timeoutMs?: number; address?: string } = {},
+  options: { timeoutMs?: number; address?: string; forPlacement?: boolean } = {},
 ): Promise<HostProbe> {
   const started = Date.now();
   const result = await host.script(
     `${probeScript}${listLeasesScript}`,
-    [hostWorkdir(config), config.runtime, config.python],
+    [
+      hostWorkdir(config),
+      config.runtime,
+      config.python,
+      options.forPlacement ? "placement" : "full",
+    ],
     { timeoutMs: options.timeoutMs ?? 15_000 },
   );
   if (result.timedOut) {

@@ -82,7 +82,7 @@ export async function placeRun(
       why.push({ message: `${name}: unreachable (${(error as Error).message})` });
       continue;
     }
-    const probe = await probeHost(host, config, { timeoutMs: 30_000 });
+    const probe = await probeHost(host, config, { timeoutMs: 30_000, forPlacement: true });
     if (!probe.reachable || !probe.workdir) {
       why.push({ message: `${name}: ${probe.error?.message ?? "probe failed"}` });
       continue;
