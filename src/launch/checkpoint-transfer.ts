@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { InfraError, UserError, remoteError } from "../errors/index.js";
 import type { RemoteHost } from "../hosts/index.js";
+import { fetchOnHost } from "./host-fetch.js";
 import type { HostLayout } from "./host-layout.js";
 
 /** The part of a checkpoint's manifest.json that says what it holds (scripts/trainer/trainer/checkpoint.py). */
@@ -50,11 +51,6 @@ mkdir -p "$(dirname "$dest")" && rm -rf "$dest" && mv "$tmp" "$dest"`;
 const verifyInPlace = `dir=$1 sums=$2
 [ -f "$dir/manifest.json" ] || exit 1
 cd "$dir" && printf '%s' "$sums" | sha256sum -c --quiet - >/dev/null 2>&1`;
-
-const fetchInto = `tmp=$1
-mkdir -p "$tmp" && cd "$tmp" || exit 1
-command -v curl >/dev/null || { echo "curl: not found" >&2; exit 127; }
-curl --fail --silent --show-error --retry 3 --retry-delay 1 --create-dirs --config -`;
 
 function sums(manifest: CheckpointFiles): string {
   return manifest.files.map((file) => `${file.sha256}  ${file.path}\n`).join("");
@@ -106,15 +102,8 @@ export async function placeCheckpoint(
         code: "storage.no_transfer",
       });
     }
-    const config = manifest.files
-      .map((file, i) => `url = "${urls[i]}"\noutput = "${file.path}"\n`)
-      .join("");
-    const fetched = await host.script(fetchInto, [tmp], { stdin: config, timeoutMs: 3_600_000 });
-    if (fetched.code !== 0)
-      throw remoteError(
-        `fetching checkpoint step-${manifest.step} on ${host.name}`,
-        fetched.stderr,
-      );
+    const downloads = manifest.files.map((file, i) => ({ url: urls[i]!, output: file.path }));
+    await fetchOnHost(host, tmp, downloads, `checkpoint step-${manifest.step}`);
   }
   await host.writeFile(path.posix.join(tmp, "manifest.json"), manifestBytes);
   const published = await host.script(verifyAndPublish, [dest, tmp, sums(manifest)], {

@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { InfraError, UserError, remoteError } from "../errors/index.js";
 import type { RemoteHost } from "../hosts/index.js";
+import { fetchOnHost } from "./host-fetch.js";
 import type { HostLayout } from "./host-layout.js";
 import type { HostRunDir } from "./host-run-dir.js";
 
@@ -34,12 +36,6 @@ printf '%s' "$sums" | sha256sum -c --quiet - >&2 || { cd /; rm -rf "$tmp"; echo 
 touch .complete
 mv "$tmp" "$dest" 2>/dev/null || { [ -f "$dest/.complete" ] && rm -rf "$tmp"; }
 [ -f "$dest/.complete" ]`;
-
-/** Fetch with curl reading its URLs from stdin, so presigned URLs stay out of the process list. */
-const fetchWithCurl = `tmp=$1
-mkdir -p "$tmp" && cd "$tmp" || exit 1
-command -v curl >/dev/null || { echo "curl: not found" >&2; exit 127; }
-curl --fail --silent --show-error --retry 3 --retry-delay 1 --config -`;
 
 /**
  * Bring a staged dataset to the host: nothing when the host's cache already has it, else
@@ -79,13 +75,8 @@ export async function bringDataset(
     files.map((file) => store.presignGet(`${prefix}${file.name}`, 3600)),
   );
   if (urls.every((url) => url !== undefined)) {
-    const config = files.map((file, i) => `url = "${urls[i]}"\noutput = "${file.name}"\n`).join("");
-    const fetched = await host.script(fetchWithCurl, [tmp], {
-      stdin: config,
-      timeoutMs: 3_600_000,
-    });
-    if (fetched.code !== 0)
-      throw remoteError(`fetching the dataset on ${host.name}`, fetched.stderr);
+    const downloads = files.map((file, i) => ({ url: urls[i]!, output: file.name }));
+    await fetchOnHost(host, tmp, downloads, "the dataset");
   } else {
     await host.exec(["mkdir", "-p", tmp]);
     for (const file of files) {
@@ -120,4 +111,10 @@ function checkFreeSpace(
       },
     );
   }
+}
+
+/** The files a host needs: the rendered data and the manifest itself (DESIGN.md: /data/manifest.json). */
+export function withManifest(files: StagedFile[], manifest: Buffer): StagedFile[] {
+  const sha256 = createHash("sha256").update(manifest).digest("hex");
+  return [...files, { name: "manifest.json", size: manifest.length, sha256 }];
 }

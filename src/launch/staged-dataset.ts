@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import path from "node:path";
 import type { Experiment } from "../config/index.js";
 import { prepareDataset, stageDataset } from "../data/index.js";
-import { UserError } from "../errors/index.js";
+import { UserError, isTunectlError } from "../errors/index.js";
+import { withManifest } from "./dataset-transfer.js";
 import type { RunRecord } from "../runs/index.js";
 import type { ObjectStore } from "../storage/index.js";
 import type { StagedDataset } from "./launch-attempt.js";
@@ -22,21 +22,14 @@ export async function stagedDatasetOf(
   const fingerprint = run.dataset?.fingerprint;
   const prefix = `datasets/${fingerprint}/`;
   if (fingerprint) {
-    const bytes = await store.getBuffer(`${prefix}manifest.json`).catch(() => undefined);
+    // Only a missing manifest means "stage again"; a refusing or unreachable bucket is an error.
+    const bytes = await store.getBuffer(`${prefix}manifest.json`).catch((error: unknown) => {
+      if (isTunectlError(error) && error.code === "storage.not_found") return undefined;
+      throw error;
+    });
     if (bytes) {
       const manifest = JSON.parse(bytes.toString("utf8")) as { files: StagedDataset["files"] };
-      return {
-        fingerprint,
-        prefix,
-        files: [
-          ...manifest.files,
-          {
-            name: "manifest.json",
-            size: bytes.length,
-            sha256: createHash("sha256").update(bytes).digest("hex"),
-          },
-        ],
-      };
+      return { fingerprint, prefix, files: withManifest(manifest.files, bytes) };
     }
   }
   const prepared = await prepareDataset(experiment, {

@@ -1,10 +1,9 @@
-import { createHash } from "node:crypto";
 import path from "node:path";
 import { loadExperiment, type Experiment } from "../config/index.js";
-import { prepareDataset, stageDataset, type PreparedDataset } from "../data/index.js";
+import { prepareDataset, stageDataset } from "../data/index.js";
 import { report } from "../report/index.js";
 import type { RunRecord } from "../runs/index.js";
-import type { StagedFile } from "./dataset-transfer.js";
+import { withManifest } from "./dataset-transfer.js";
 import { launchAttempt, type StagedDataset } from "./launch-attempt.js";
 import { readStagedMarker, writeStagedMarker, type StagedMarker } from "./staged-marker.js";
 import type { LaunchDeps } from "./launch-deps.js";
@@ -108,7 +107,10 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
       prefix: result.prefix,
       // The bucket's manifest, not this machine's render of it: content-addressed staging
       // keeps the first upload, and its bytes (created_at) differ from a later render's.
-      files: stagedFiles(prepared, await store.getBuffer(`${result.prefix}manifest.json`)),
+      files: withManifest(
+        prepared.manifest.files,
+        await store.getBuffer(`${result.prefix}manifest.json`),
+      ),
     };
     await writeStagedMarker(deps.workspace, prepared.fingerprint, marker);
     return marker;
@@ -158,16 +160,4 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
     ...(request.host ? { hostOverride: request.host } : {}),
   });
   return { kind: "started", run: started };
-}
-
-/** The files a host needs: the rendered data and the staged manifest itself (DESIGN.md: /data/manifest.json). */
-function stagedFiles(prepared: PreparedDataset, manifest: Buffer): StagedFile[] {
-  return [
-    ...prepared.manifest.files,
-    {
-      name: "manifest.json",
-      size: manifest.length,
-      sha256: createHash("sha256").update(manifest).digest("hex"),
-    },
-  ];
 }
