@@ -40,8 +40,11 @@ export async function mirrorRun(
       if (!info?.isFile()) continue;
       const seen = previous[relative];
       if (seen && seen.size === info.size && seen.mtimeMs === info.mtimeMs) continue;
-      await store.putFile(`runs/${id}/${relative}`, file);
-      next[relative] = { size: info.size, mtimeMs: info.mtimeMs };
+      // A snapshot, not the file: logs and metrics grow while they are sent (this very
+      // process appends to logs/tunectl.log), and a growing file fails the upload's checksum.
+      const snapshot = await readFile(file);
+      await store.put(`runs/${id}/${relative}`, snapshot);
+      next[relative] = { size: snapshot.length, mtimeMs: info.mtimeMs };
       uploaded.push(relative);
     }
   } finally {
