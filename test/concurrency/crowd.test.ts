@@ -70,6 +70,26 @@ function stagingProblems(ws: string, fingerprint: string): string[] {
   return problems;
 }
 
+/** The local host's caches (dataset, trainer package): one copy each, nothing nested or left over. */
+function hostCacheProblems(ws: string): string[] {
+  const problems: string[] = [];
+  const hostDir = path.join(ws, ".tunectl", "hosts", "local");
+  for (const [what, allowed] of [
+    ["datasets", ["train.jsonl", "eval.jsonl", "manifest.json", ".complete"]],
+    ["trainer", ["trainer", ".complete"]],
+  ] as const) {
+    const entries = readdirSync(path.join(hostDir, what));
+    if (entries.length !== 1) problems.push(`host ${what}: ${entries.join(", ")}; expected one`);
+    for (const entry of entries) {
+      const extra = readdirSync(path.join(hostDir, what, entry)).filter(
+        (name) => !(allowed as readonly string[]).includes(name),
+      );
+      if (extra.length) problems.push(`host ${what}/${entry} holds ${extra.join(", ")}`);
+    }
+  }
+  return problems;
+}
+
 async function cacheProblems(ws: string, fingerprints: Set<string>): Promise<string[]> {
   const { entries, leftovers } = await cacheEntries(ws);
   const problems: string[] = [];
@@ -148,6 +168,7 @@ describe("eight tunectl processes on one workspace", () => {
         )),
       );
       problems.push(...stagingProblems(runsWs, runs[0]!.dataset!.fingerprint));
+      problems.push(...hostCacheProblems(runsWs));
       problems.push(...(await truthProblems(runsWs, runs)));
       const notRunning = runs.filter((run) => run.state !== "running");
       if (notRunning.length)
@@ -158,17 +179,17 @@ describe("eight tunectl processes on one workspace", () => {
 
   it("cancel and list at once: every run ends cancelled, records whole and true", async () => {
     expect(runIds).toHaveLength(8);
-    const [a, b, c, d, e, f, g, h] = runIds as [string, ...string[]];
+    const [a, b, c, d, e, f, g, h] = runIds as Eight;
     // Round one: five cancels (one run cancelled twice at once) beside ps and show.
     const first = await crowd(
       [
         ["cancel", a],
         ["cancel", b],
         ["cancel", c],
-        ["cancel", d!],
-        ["cancel", d!],
+        ["cancel", d],
+        ["cancel", d],
         ["ps", "--json"],
-        ["show", e!, "--json"],
+        ["show", e, "--json"],
         ["ps", "--all", "--json"],
       ],
       runsWs,
@@ -176,14 +197,14 @@ describe("eight tunectl processes on one workspace", () => {
     // Round two: the rest, beside more listing.
     const second = await crowd(
       [
-        ["cancel", e!],
-        ["cancel", f!],
-        ["cancel", g!],
-        ["cancel", h!],
+        ["cancel", e],
+        ["cancel", f],
+        ["cancel", g],
+        ["cancel", h],
         ["ps", "--json"],
         ["ps", "--all", "--json"],
         ["show", a, "--json"],
-        ["show", h!, "--json"],
+        ["show", h, "--json"],
       ],
       runsWs,
     );
@@ -209,6 +230,7 @@ describe("eight tunectl processes on one workspace", () => {
   });
 });
 
+type Eight = [string, string, string, string, string, string, string, string];
 interface StageJson {
   fingerprint: string;
   uploaded: boolean;
