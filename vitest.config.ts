@@ -1,4 +1,4 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
@@ -14,6 +14,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "test/concurrency/**"],
           globalSetup: ["./test/setup/testbed.global.ts"],
           testTimeout: 300_000,
           hookTimeout: 600_000,
@@ -22,6 +23,16 @@ export default defineConfig({
           // --no-file-parallelism (scripts/test.sh does).
           pool: "forks",
           poolOptions: { forks: { singleFork: false, isolate: true } },
+        },
+      },
+      {
+        // Many tunectl processes on one workspace of this machine (local store, host `local`):
+        // no testbed, so no global setup; the built CLI (`npm run build` first).
+        test: {
+          name: "concurrency",
+          include: ["test/concurrency/**/*.test.ts"],
+          testTimeout: 600_000,
+          pool: "forks",
         },
       },
     ],

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: installs and starts everything the tests need, then runs every suite:
-# lint, unit tests (TypeScript), trainer tests (Python), integration tests on the testbed
+# lint, unit tests (TypeScript), trainer tests (Python), the concurrency suite (this machine
+# only), integration tests on the testbed
 # (real sshd hosts in network namespaces, a real dockerd, a real S3 server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,9 @@ npx vitest run --project unit
 
 echo "== trainer tests"
 /usr/bin/python3 -m pytest -q -p no:cacheprovider scripts/trainer/tests
+
+echo "== concurrency suite (eight tunectl processes on one workspace)"
+npx vitest run --project concurrency
 
 echo "== integration tests (testbed)"
 npx vitest run --project integration --no-file-parallelism

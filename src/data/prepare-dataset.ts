@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { closeSync, openSync, writeSync } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Experiment, StorageConfig } from "../config/index.js";
 import { UserError } from "../errors/index.js";
 import { report, type Reporter } from "../report/index.js";
+import { publishEntry, sweepLeftovers, workDirName, writeIndexFile } from "./cache-entry.js";
 import {
   localFilesMatch,
   parseManifest,
@@ -16,6 +17,7 @@ import { inputAccess } from "./input-identity.js";
 import { LineSpool } from "./line-spool.js";
 import { scanExperiment } from "./experiment-scan.js";
 import { seededOrder } from "./seeded-order.js";
+import { renderShared } from "./events.js";
 
 export interface PrepareOptions {
   /** `.tunectl/cache/datasets` of the workspace. */
@@ -68,7 +70,8 @@ export async function prepareDataset(
       return hit;
     }
 
-    const work = join(options.cacheDir, `tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+    await sweepLeftovers(options.cacheDir);
+    const work = join(options.cacheDir, workDirName());
     await mkdir(work, { recursive: true });
     const trainSpool = new LineSpool(join(work, "train.spool"));
     const evalSpool = new LineSpool(join(work, "eval.spool"));
@@ -96,7 +99,7 @@ export async function prepareDataset(
         train: trainOrder.train.length,
         eval: evalOrder ? evalOrder.length : trainOrder.eval.length,
       };
-      const manifest: DatasetManifest = {
+      const rendered: DatasetManifest = {
         fingerprint,
         format_version: 1,
         files: [train, evalFile],
@@ -111,11 +114,18 @@ export async function prepareDataset(
       await rm(join(work, "train.spool"));
       await rm(join(work, "eval.spool"));
       const dir = join(options.cacheDir, fingerprint);
-      await writeFile(join(work, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-      await rm(dir, { recursive: true, force: true });
-      await rename(work, dir);
+      await writeFile(join(work, "manifest.json"), `${JSON.stringify(rendered, null, 2)}\n`);
+      // Content-addressed: when another process finished the same entry first, its entry
+      // (and its manifest, which is what gets staged) is used and this render discarded.
+      const { manifest, reused } = await publishEntry(options.cacheDir, work, rendered);
       await mkdir(join(options.cacheDir, "index"), { recursive: true });
-      await writeFile(indexFile, JSON.stringify({ fingerprint, stats: scan.stats }));
+      await writeIndexFile(indexFile, JSON.stringify({ fingerprint, stats: scan.stats }));
+      if (reused)
+        renderShared.emit(
+          options.reporter,
+          `data ${fingerprint.slice(0, 12)} was rendered by another tunectl process at the same time: using its copy`,
+          { fingerprint },
+        );
       report(
         options.reporter,
         "info",

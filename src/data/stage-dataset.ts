@@ -14,12 +14,15 @@ export interface StagedDataset {
   /** False when the same data was already staged. */
   uploaded: boolean;
   bytes: number;
+  /** The manifest as the bucket holds it (the first stager's; a host checks these bytes). */
+  manifestBytes: Buffer;
 }
 
 /**
  * Uploads a prepared dataset to `datasets/<fingerprint>/`, the manifest last. A dataset is
  * already staged only when its manifest is there, valid, and every listed object has its
- * size; anything less (an interrupted upload) is uploaded again.
+ * size; anything less (an interrupted upload) is uploaded again. Content-addressed: a
+ * manifest another stager put there first is kept, not replaced, and its bytes returned.
  */
 export async function stageDataset(
   prepared: PreparedDataset,
@@ -29,7 +32,8 @@ export async function stageDataset(
   const prefix = `datasets/${prepared.fingerprint}/`;
   const uri = `${store.uri.replace(/\/$/, "")}/${prefix.slice(0, -1)}`;
   const base = { fingerprint: prepared.fingerprint, uri, prefix };
-  if (await alreadyStaged(store, prefix, prepared.manifest)) {
+  const before = await alreadyStaged(store, prefix, prepared.manifest);
+  if (before) {
     report(
       options.reporter,
       "info",
@@ -37,7 +41,7 @@ export async function stageDataset(
       `dataset ${prepared.fingerprint.slice(0, 12)} already staged at ${uri}`,
       { uri },
     );
-    return { ...base, uploaded: false, bytes: 0 };
+    return { ...base, uploaded: false, bytes: 0, manifestBytes: before };
   }
   const total = prepared.manifest.files.reduce((sum, f) => sum + f.size, 0);
   const progress = progressReporter(options.reporter, total);
@@ -51,9 +55,15 @@ export async function stageDataset(
     done += file.size;
     progress(done, true);
   }
-  await store.put(`${prefix}manifest.json`, `${JSON.stringify(prepared.manifest, null, 2)}\n`, {
-    contentType: "application/json",
-  });
+  // Manifest last, and only when no other stager finished first: the bytes of the cache
+  // entry's own manifest, so every process of this workspace stages the same bytes.
+  const first = await alreadyStaged(store, prefix, prepared.manifest);
+  if (!first) {
+    await store.putFile(`${prefix}manifest.json`, join(prepared.dir, "manifest.json"), {
+      contentType: "application/json",
+    });
+  }
+  const manifestBytes = first ?? (await store.getBuffer(`${prefix}manifest.json`));
   report(
     options.reporter,
     "info",
@@ -61,28 +71,29 @@ export async function stageDataset(
     `staged ${prepared.fingerprint.slice(0, 12)} to ${uri}`,
     { uri, bytes: total },
   );
-  return { ...base, uploaded: true, bytes: total };
+  return { ...base, uploaded: true, bytes: total, manifestBytes };
 }
 
+/** The bucket's manifest bytes when the dataset is wholly staged there. */
 async function alreadyStaged(
   store: ObjectStore,
   prefix: string,
   local: DatasetManifest,
-): Promise<boolean> {
+): Promise<Buffer | undefined> {
   // Two round trips whatever the size: the manifest, then every object's size at once.
   const bytes = await store.getBuffer(`${prefix}manifest.json`).catch((error: unknown) => {
     if (isTunectlError(error) && error.code === "storage.not_found") return undefined;
     throw error;
   });
   const remote = bytes ? parseManifest(bytes.toString("utf8")) : undefined;
-  if (!remote || remote.fingerprint !== local.fingerprint) return false;
+  if (!bytes || !remote || remote.fingerprint !== local.fingerprint) return undefined;
   for (const file of local.files) {
     const listed = remote.files.find((f) => f.name === file.name);
-    if (!listed || listed.sha256 !== file.sha256) return false;
+    if (!listed || listed.sha256 !== file.sha256) return undefined;
   }
   const sizes = await Promise.all(local.files.map((file) => store.head(`${prefix}${file.name}`)));
-  if (sizes.some((info, i) => !info || info.size !== local.files[i]!.size)) return false;
-  return true;
+  if (sizes.some((info, i) => !info || info.size !== local.files[i]!.size)) return undefined;
+  return bytes;
 }
 
 /** `stage.progress` events with bytes, total, rate and ETA, at most four a second. */

@@ -34,7 +34,10 @@ const publish = `dest=$1 tmp=$2 sums=$3
 cd "$tmp" || exit 1
 printf '%s' "$sums" | sha256sum -c --quiet - >&2 || { cd /; rm -rf "$tmp"; echo "dataset checksum mismatch" >&2; exit 65; }
 touch .complete
-mv "$tmp" "$dest" 2>/dev/null || { [ -f "$dest/.complete" ] && rm -rf "$tmp"; }
+cd /
+# When another fetch published first, mv puts this copy inside the published one: removed.
+mv "$tmp" "$dest" 2>/dev/null
+rm -rf "$dest/\${tmp##*/}" "$tmp"
 [ -f "$dest/.complete" ]`;
 
 /**

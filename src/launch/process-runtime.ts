@@ -33,6 +33,14 @@ if [ -s "$pidf" ]; then
   pid=$(cat "$pidf")
   if kill -0 "$pid" 2>/dev/null && grep -q trainer "/proc/$pid/cmdline" 2>/dev/null; then echo running; exit 0; fi
 fi
+# Exiting: a trainer tearing down (its cmdline is empty by then) or not yet reaped by the
+# wrapper, which writes the exit status next; on a loaded host that takes seconds. Wait while
+# the pid exists (at most 10 s) and 2 s after, before calling it gone.
+i=0
+while [ ! -s "$exitf" ] && [ $i -lt 100 ]; do
+  if [ -s "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; then :; elif [ $i -ge 20 ]; then break; fi
+  sleep 0.1; i=$((i+1))
+done
 if [ -s "$exitf" ]; then echo "exited $(cat "$exitf")"; exit 0; fi
 echo gone`;
 

@@ -1,17 +1,18 @@
 import path from "node:path";
 import type { Experiment } from "../config/index.js";
-import { prepareDataset, stageDataset } from "../data/index.js";
+import { prepareDataset } from "../data/index.js";
 import { UserError, isTunectlError } from "../errors/index.js";
 import { withManifest } from "./dataset-transfer.js";
 import type { RunRecord } from "../runs/index.js";
 import type { ObjectStore } from "../storage/index.js";
 import type { StagedDataset } from "./launch-attempt.js";
 import type { LaunchDeps } from "./launch-deps.js";
+import { stageForWorkspace } from "./staged-marker.js";
 
 /**
  * The run's dataset as staged at its first launch, from the bucket's manifest. When the
- * bucket lost it, the recorded experiment is rendered and staged again, and must come out
- * with the same fingerprint.
+ * bucket lost it, the recorded experiment is rendered and staged again (the workspace's one
+ * staging path, marker kept), and must come out with the same fingerprint.
  */
 export async function stagedDatasetOf(
   deps: LaunchDeps,
@@ -46,19 +47,6 @@ export async function stagedDatasetOf(
       },
     );
   }
-  const staged = await stageDataset(prepared, store, { reporter: deps.reporter });
-  return stagedDatasetOf(
-    deps,
-    {
-      ...run,
-      dataset: {
-        fingerprint: staged.fingerprint,
-        uri: staged.uri,
-        train_records: prepared.records.train,
-        eval_records: prepared.records.eval,
-      },
-    },
-    experiment,
-    store,
-  );
+  const { marker } = await stageForWorkspace(deps, prepared, { trustMarker: false });
+  return { fingerprint: prepared.fingerprint, prefix: marker.prefix, files: marker.files };
 }

@@ -1,11 +1,10 @@
 import path from "node:path";
 import { loadExperiment, type Experiment } from "../config/index.js";
-import { prepareDataset, stageDataset } from "../data/index.js";
+import { prepareDataset } from "../data/index.js";
 import { report } from "../report/index.js";
 import type { RunRecord } from "../runs/index.js";
-import { withManifest } from "./dataset-transfer.js";
 import { launchAttempt, type StagedDataset } from "./launch-attempt.js";
-import { readStagedMarker, writeStagedMarker, type StagedMarker } from "./staged-marker.js";
+import { stageForWorkspace } from "./staged-marker.js";
 import type { LaunchDeps } from "./launch-deps.js";
 import { candidateHosts, connectCandidates, placeRun } from "./placement.js";
 import { checkEnvValues, readSecrets } from "./trainer-env.js";
@@ -98,39 +97,28 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
   report(deps.reporter, "info", "run.created", `run ${created.id}`, { run: created.id });
 
   let staged: StagedDataset;
-  // Stage for real: upload what the bucket lacks, and remember what is there.
-  const stage = async (): Promise<StagedMarker> => {
-    const store = await deps.store();
-    const result = await stageDataset(prepared, store, { reporter: deps.reporter });
-    const marker = {
-      uri: result.uri,
-      prefix: result.prefix,
-      // The bucket's manifest, not this machine's render of it: content-addressed staging
-      // keeps the first upload, and its bytes (created_at) differ from a later render's.
-      files: withManifest(
-        prepared.manifest.files,
-        await store.getBuffer(`${result.prefix}manifest.json`),
-      ),
-    };
-    await writeStagedMarker(deps.workspace, prepared.fingerprint, marker);
-    return marker;
-  };
   try {
     await deps.registry.setState(created.id, "staging");
-    const known = await readStagedMarker(deps.workspace, prepared.fingerprint);
+    // Stage for real (upload what the bucket lacks, remember what is there) unless this
+    // workspace staged the same data before.
+    const { marker, known } = await stageForWorkspace(deps, prepared, { trustMarker: true });
     if (known)
       report(
         deps.reporter,
         "info",
         "stage.known",
-        `dataset ${prepared.fingerprint.slice(0, 12)} staged before at ${known.uri}`,
+        `dataset ${prepared.fingerprint.slice(0, 12)} staged before at ${marker.uri}`,
       );
-    const marker = known ?? (await stage());
     staged = {
       fingerprint: prepared.fingerprint,
       prefix: marker.prefix,
       files: marker.files,
-      ...(known ? { recheck: async () => (await stage()).files } : {}),
+      ...(known
+        ? {
+            recheck: async () =>
+              (await stageForWorkspace(deps, prepared, { trustMarker: false })).marker.files,
+          }
+        : {}),
     };
     await deps.registry.update(created.id, (run) => {
       run.dataset = {

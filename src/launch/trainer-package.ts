@@ -18,7 +18,10 @@ async function trainerFiles(): Promise<string[]> {
 }
 
 const publish = `dest=$1 tmp=$2
-touch "$tmp/.complete" && mv "$tmp" "$dest" 2>/dev/null || { [ -f "$dest/.complete" ] && rm -rf "$tmp"; }
+touch "$tmp/.complete" || exit 1
+# When another launch published first, mv puts this copy inside the published one: removed.
+mv "$tmp" "$dest" 2>/dev/null
+rm -rf "$dest/\${tmp##*/}" "$tmp"
 [ -f "$dest/.complete" ]`;
 
 /**

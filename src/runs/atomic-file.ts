@@ -2,20 +2,24 @@ import { randomBytes } from "node:crypto";
 import { open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 
-/** Write a file so readers see the old or the new content, never a torn one: temp + fsync + rename. */
+/**
+ * Write a file so readers see the old or the new content, never a torn one: a temp file of
+ * this writer's own (random name, created O_EXCL), fsync, then rename over the target. Two
+ * writers at once each rename a whole file: the last rename wins, nothing is mixed.
+ */
 export async function writeFileAtomic(file: string, content: string | Buffer): Promise<void> {
   const temp = path.join(
     path.dirname(file),
-    `.${path.basename(file)}.${randomBytes(4).toString("hex")}.tmp`,
+    `.${path.basename(file)}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`,
   );
-  const handle = await open(temp, "w", 0o644);
   try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await open(temp, "wx", 0o644);
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });

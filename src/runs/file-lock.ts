@@ -1,39 +1,180 @@
-import { open, rm, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, readFile, readdir, rm, stat, utimes } from "node:fs/promises";
+import path from "node:path";
+import { InfraError } from "../errors/index.js";
+import { holderGone, parseHolder, thisProcess, type LockHolder } from "./lock-holder.js";
 
 /**
- * A lock file created with O_EXCL: the first process to create it holds the lock. A lock
- * older than `staleMs` belongs to a process that died mid-update and is broken.
+ * A lock shared by tunectl processes through one directory, safe when a holder dies.
+ *
+ * The lock `<dir>/<name>` is a series of generation files `<name>.<g>`, each created with
+ * O_EXCL and holding its holder (pid, start time, host). The highest generation decides:
+ * the lock is free when that file says `released`, or its holder is gone. To take it, a
+ * process creates generation top+1: of all processes that saw the same top, exactly one
+ * creates it. No process ever deletes the top file, so no one can delete a lock someone else
+ * has just taken (the race of "both delete the stale lock, both hold it"). After creating, the
+ * taker lists again: a higher generation (its view was old) or a live lower holder means it
+ * does not hold the lock; it marks its file released and tries again. The holder removes the
+ * generations below its own. A holder on another machine (a shared filesystem) cannot be
+ * asked for its pid: it refreshes its file's mtime, and counts as gone once that is older
+ * than `staleMs`.
  */
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+export type LockAttempt = { held: HeldLock } | { heldBy: LockHolder };
+
+export interface LockOptions {
+  /** How long to wait for a live holder; Infinity waits as long as it lives. */
+  timeoutMs?: number;
+  /** A holder on another machine whose heartbeat is older than this is gone. */
+  staleMs?: number;
+  /** Told once, when the lock is found held. */
+  onWait?: (holder: LockHolder) => void;
+}
+
+interface Generation {
+  g: number;
+  file: string;
+}
+
+/** One try: the lock, or who holds it. */
+export async function tryFileLock(lockPath: string, staleMs = 30_000): Promise<LockAttempt> {
+  for (;;) {
+    const taken = await takeOnce(lockPath, staleMs);
+    if (taken !== "contended") return taken;
+  }
+}
+
 export async function withFileLock<T>(
   lockPath: string,
   body: () => Promise<T>,
-  { timeoutMs = 10_000, staleMs = 30_000 } = {},
+  { timeoutMs = 10_000, staleMs = 30_000, onWait }: LockOptions = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let delay = 2;
+  let told = false;
+  let lock: HeldLock;
   for (;;) {
-    try {
-      const handle = await open(lockPath, "wx");
-      await handle.write(`${process.pid}\n`);
-      await handle.close();
+    const taken = await tryFileLock(lockPath, staleMs);
+    if ("held" in taken) {
+      lock = taken.held;
       break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const info = await stat(lockPath).catch(() => undefined);
-      if (info && Date.now() - info.mtimeMs > staleMs) {
-        await rm(lockPath, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for lock ${lockPath}`, { cause: error });
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
-      delay = Math.min(delay * 2, 50);
     }
+    if (!told) onWait?.(taken.heldBy);
+    told = true;
+    if (Date.now() > deadline) {
+      const { pid, host } = taken.heldBy;
+      throw new InfraError(`timed out waiting for ${lockPath}, held by pid ${pid} on ${host}`, {
+        code: "lock.timeout",
+        hint: "another tunectl process is working on the same thing: let it finish, or end it",
+        data: { lock: lockPath, holder: taken.heldBy },
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
+    delay = Math.min(delay * 2, 50);
   }
   try {
     return await body();
   } finally {
-    await rm(lockPath, { force: true });
+    await lock.release();
   }
+}
+
+async function takeOnce(lockPath: string, staleMs: number): Promise<LockAttempt | "contended"> {
+  const before = await generations(lockPath);
+  const top = before[before.length - 1];
+  if (top) {
+    const holder = await liveHolder(top.file, staleMs);
+    if (holder) return { heldBy: holder };
+  }
+  const mine = `${lockPath}.${(top?.g ?? 0) + 1}`;
+  try {
+    const handle = await open(mine, "wx", 0o644);
+    try {
+      await handle.writeFile(`${JSON.stringify(thisProcess())}\n`);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return "contended";
+    throw error;
+  }
+  const g = (top?.g ?? 0) + 1;
+  const after = await generations(lockPath);
+  const lower = after.filter((gen) => gen.g < g);
+  if (after.some((gen) => gen.g > g)) return giveUp(mine, "contended");
+  for (const gen of lower) {
+    const holder = await liveHolder(gen.file, staleMs);
+    if (holder) return giveUp(mine, { heldBy: holder });
+  }
+  await Promise.all(lower.map((gen) => rm(gen.file, { force: true })));
+  return { held: holding(mine, staleMs) };
+}
+
+async function giveUp<T>(file: string, result: T): Promise<T> {
+  await markReleased(file);
+  return result;
+}
+
+/** Appends `released`; never creates the file (a holder above may have removed it already). */
+async function markReleased(file: string): Promise<void> {
+  try {
+    const handle = await open(file, constants.O_WRONLY | constants.O_APPEND);
+    try {
+      await handle.write("released\n");
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}
+
+function holding(file: string, staleMs: number): HeldLock {
+  const beat = setInterval(
+    () => {
+      const now = new Date();
+      utimes(file, now, now).catch(() => undefined);
+    },
+    Math.max(250, staleMs / 4),
+  );
+  beat.unref();
+  let released = false;
+  return {
+    async release() {
+      if (released) return;
+      released = true;
+      clearInterval(beat);
+      await markReleased(file);
+    },
+  };
+}
+
+/** The holder named in a generation file while it holds; undefined when released or gone. */
+async function liveHolder(file: string, staleMs: number): Promise<LockHolder | undefined> {
+  const [text, info] = await Promise.all([
+    readFile(file, "utf8").catch(() => undefined),
+    stat(file).catch(() => undefined),
+  ]);
+  if (text === undefined || !info) return undefined; // removed meanwhile: a lower generation
+  const [first = "", ...rest] = text.split("\n");
+  if (rest.includes("released")) return undefined;
+  const fresh = Date.now() - info.mtimeMs <= staleMs;
+  const holder = parseHolder(first);
+  // Created but not yet written (the writer is a microsecond behind): held while young.
+  if (!holder) return fresh ? { pid: 0, host: "unknown" } : undefined;
+  const gone = holderGone(holder);
+  return gone === true || (gone === undefined && !fresh) ? undefined : holder;
+}
+
+async function generations(lockPath: string): Promise<Generation[]> {
+  const dir = path.dirname(lockPath);
+  const prefix = `${path.basename(lockPath)}.`;
+  const names = await readdir(dir);
+  return names
+    .filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
+    .map((name) => ({ g: Number(name.slice(prefix.length)), file: path.join(dir, name) }))
+    .sort((a, b) => a.g - b.g);
 }

@@ -19,5 +19,12 @@ export {
 } from "./run-record.js";
 export { attemptAwareMetrics, parseMetricLines, readRunMetrics } from "./metrics-view.js";
 export { appendLines, writeFileAtomic } from "./atomic-file.js";
-export { withFileLock } from "./file-lock.js";
+export {
+  tryFileLock,
+  withFileLock,
+  type HeldLock,
+  type LockAttempt,
+  type LockOptions,
+} from "./file-lock.js";
+export type { LockHolder } from "./lock-holder.js";
 export { runOverview, type RunOverview } from "./run-overview.js";

@@ -229,7 +229,8 @@ function writeStdout(text: string | Uint8Array): Promise<void> | void {
 
 async function stage(ctx: CommandContext, file: string, options: { set: string[] }) {
   const { loadExperiment, loadWorkspace } = await import("../../config/index.js");
-  const { prepareDataset, stageDataset } = await import("../../data/index.js");
+  const { prepareDataset } = await import("../../data/index.js");
+  const { stageForWorkspace } = await import("../../launch/index.js");
   const { createObjectStore } = await import("../../storage/index.js");
   const { join } = await import("node:path");
   const cwd = process.cwd();
@@ -255,14 +256,28 @@ async function stage(ctx: CommandContext, file: string, options: { set: string[]
     reporter,
   });
   ctx.onClose(() => store.close());
-  const staged = await stageDataset(prepared, store, { reporter });
+  // The staging `run` does, marker included; asked to stage, it checks the bucket itself.
+  const staged = await stageForWorkspace(
+    { workspace, reporter, store: async () => store },
+    prepared,
+    { trustMarker: false },
+  );
+  const { uri, prefix } = staged.marker;
   if (ctx.globals.json) {
-    ctx.io.json({ ...staged, records: prepared.records, cached: prepared.cached });
+    ctx.io.json({
+      fingerprint: prepared.fingerprint,
+      uri,
+      prefix,
+      uploaded: staged.uploaded,
+      bytes: staged.bytes,
+      records: prepared.records,
+      cached: prepared.cached,
+    });
     return ExitCode.ok;
   }
   const what = staged.uploaded ? `staged ${formatBytes(staged.bytes)} to` : "already staged at";
   ctx.io.out(
-    `${prepared.fingerprint}: ${prepared.records.train} train + ${prepared.records.eval} eval records, ${what} ${staged.uri}`,
+    `${prepared.fingerprint}: ${prepared.records.train} train + ${prepared.records.eval} eval records, ${what} ${uri}`,
   );
   return ExitCode.ok;
 }
