@@ -47,7 +47,7 @@ export async function ensureStoreRoot(root: string): Promise<void> {
 
 /** A file-system refusal under the store as what a person acts on; other errors unchanged. */
 export function storagePathError(root: string, what: string, error: unknown): unknown {
-  const { code, path } = (error ?? {}) as NodeJS.ErrnoException;
+  const { path } = (error ?? {}) as NodeJS.ErrnoException;
   // an error about a file elsewhere (the source of a copy) is not the store's
   if (path !== undefined && !path.startsWith(root)) return error;
   return refusal(root, what, error);
