@@ -45,6 +45,8 @@ export async function main(argv: string[]): Promise<number> {
         try {
           const code = await body(ctx, ...args.slice(0, -1));
           exitCode = typeof code === "number" ? code : ExitCode.ok;
+          // a watch or follow that ended because it was told to stop says so, like Ctrl-C
+          if (interrupt.signal.aborted && exitCode === ExitCode.ok) exitCode = ExitCode.interrupted;
         } catch (error) {
           exitCode = reportError(error, ctx.globals.json);
         } finally {

@@ -115,6 +115,13 @@ async function validateFile(ctx: CommandContext, file: string, flags: FileFlags)
     return report.valid ? ExitCode.ok : ExitCode.user;
   }
   await printWarnings(ctx, report);
+  if (report.stats.records + report.stats.invalid + report.stats.duplicates === 0) {
+    const { UserError } = await import("../../errors/index.js");
+    throw new UserError(`${file}: the file holds no records`, {
+      code: "data.empty",
+      hint: "check that it is the file you meant, and that it is not still being written",
+    });
+  }
   if (!report.valid) {
     const { UserError } = await import("../../errors/index.js");
     const invalid = report.stats.invalid;
