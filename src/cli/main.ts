@@ -6,6 +6,7 @@ import { ExitCode, exitCodeFor } from "./exit-code.js";
 import { createIo } from "./io.js";
 
 const version = "0.1.0";
+const stopSignals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = ExitCode.ok;
@@ -33,20 +34,23 @@ export async function main(argv: string[]): Promise<number> {
         const interrupt = new AbortController();
         const ctx = createContext(globalsOf(command), interrupt.signal);
         // First Ctrl-C: commands that follow a run detach cleanly; anything else gets a few
-        // seconds to wind down. A second Ctrl-C leaves at once.
+        // seconds to wind down. A second Ctrl-C leaves at once. SIGTERM (kill, systemd) and
+        // SIGHUP (the terminal closed) mean the same: stop here, cleanly; runs keep going.
         const onSigint = () => {
           if (interrupt.signal.aborted) process.exit(ExitCode.interrupted);
           interrupt.abort();
           setTimeout(() => process.exit(ExitCode.interrupted), 5000).unref();
         };
-        process.on("SIGINT", onSigint);
+        for (const signal of stopSignals) process.on(signal, onSigint);
         try {
           const code = await body(ctx, ...args.slice(0, -1));
           exitCode = typeof code === "number" ? code : ExitCode.ok;
+          // a watch or follow that ended because it was told to stop says so, like Ctrl-C
+          if (interrupt.signal.aborted && exitCode === ExitCode.ok) exitCode = ExitCode.interrupted;
         } catch (error) {
           exitCode = reportError(error, ctx.globals.json);
         } finally {
-          process.removeListener("SIGINT", onSigint);
+          for (const signal of stopSignals) process.removeListener(signal, onSigint);
           await ctx.close();
         }
       };

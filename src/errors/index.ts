@@ -11,6 +11,7 @@ export {
 } from "./tunectl-error.js";
 export {
   matchRemoteError,
+  type RemoteErrorMatch,
   remoteError,
   remoteErrorTable,
   type RemoteErrorRow,

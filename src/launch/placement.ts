@@ -64,6 +64,49 @@ export async function connectCandidates(pool: HostPool, candidates: string[]): P
 }
 
 /**
+ * Refuse, before a run is created, a GPU count that no candidate host has at all: busy GPUs
+ * free up, missing ones never come. Hosts that cannot be probed now are given the benefit of
+ * the doubt (placement reports them). A user error naming each host and its GPUs.
+ */
+export async function refuseMissingGpus(
+  pool: HostPool,
+  candidates: string[],
+  gpus: number,
+): Promise<void> {
+  if (gpus === 0) return;
+  const counts = await Promise.all(
+    candidates.map(async (name) => {
+      try {
+        const probe = await probeHost(await pool.get(name), pool.config(name), {
+          timeoutMs: 30_000,
+          forPlacement: true,
+        });
+        return probe.reachable ? { name, gpus: probe.gpus.map((gpu) => gpu.index) } : undefined;
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+  if (counts.some((count) => count === undefined || count.gpus.length >= gpus)) return;
+  const known = counts as Array<{ name: string; gpus: number[] }>;
+  const most = Math.max(...known.map((count) => count.gpus.length));
+  throw new UserError(
+    `resources.gpus: ${gpus} GPU(s) requested, but no host ${candidates.length === 1 ? `(${candidates[0]}) ` : ""}has that many`,
+    {
+      code: "placement.too_few_gpus",
+      problems: known.map((count) => ({
+        message: `${count.name}: ${count.gpus.length} GPU(s)${count.gpus.length ? ` (${count.gpus.join(",")})` : ""}, ${gpus} requested`,
+      })),
+      hint:
+        most === 0
+          ? "set resources.gpus: 0 to train on CPU (--set resources.gpus=0), or choose a host with GPUs (--host, resources.hosts)"
+          : `ask for at most ${most} (--set resources.gpus=${most}), or choose a host with more GPUs`,
+      data: { requested: gpus, hosts: known },
+    },
+  );
+}
+
+/**
  * The first candidate host that answers, has the runtime, and has `gpus` free GPUs, which are
  * leased on the host itself. No capacity anywhere: an error that lists what each host has.
  */

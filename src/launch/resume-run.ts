@@ -14,6 +14,7 @@ import {
 import { layoutFromRunDir } from "./host-layout.js";
 import { launchAttempt, type ResumePoint } from "./launch-attempt.js";
 import type { LaunchDeps } from "./launch-deps.js";
+import { candidateHosts, refuseMissingGpus } from "./placement.js";
 import { checkRun } from "./reconcile.js";
 import { stagedDatasetOf } from "./staged-dataset.js";
 import { readSecrets } from "./trainer-env.js";
@@ -68,6 +69,8 @@ function pickCheckpoint(
  * starts again from step 0 and says so.
  */
 export async function resumeRun(deps: LaunchDeps, request: ResumeRequest): Promise<RunRecord> {
+  // an unknown --host is refused before the run gets an attempt that can only fail
+  if (request.host) candidateHosts(deps.hosts, undefined, request.host);
   const run = await checkRun(deps, request.runId);
   if (run.state === "succeeded") {
     throw new UserError(`run ${run.id} already succeeded; nothing to resume`, {
@@ -83,6 +86,14 @@ export async function resumeRun(deps: LaunchDeps, request: ResumeRequest): Promi
   }
   const experiment = await recordedExperiment(deps, run.id);
   const secrets = readSecrets(experiment, deps.env);
+  // a person asking: refused before an attempt is added (a retry's hosts were fine before)
+  if (request.reason !== "retry") {
+    await refuseMissingGpus(
+      deps.hosts,
+      candidateHosts(deps.hosts, experiment.resources.hosts, request.host),
+      experiment.resources.gpus,
+    );
+  }
   const store = await deps.store();
   const dataset = await stagedDatasetOf(deps, run, experiment, store);
 

@@ -6,7 +6,7 @@ import type { RunRecord } from "../runs/index.js";
 import { launchAttempt, type StagedDataset } from "./launch-attempt.js";
 import { stageForWorkspace } from "./staged-marker.js";
 import type { LaunchDeps } from "./launch-deps.js";
-import { candidateHosts, connectCandidates, placeRun } from "./placement.js";
+import { candidateHosts, connectCandidates, placeRun, refuseMissingGpus } from "./placement.js";
 import { checkEnvValues, readSecrets } from "./trainer-env.js";
 
 export interface RunRequest {
@@ -54,7 +54,9 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
       reporter: deps.reporter,
       storage: deps.workspace.config.storage,
     }),
-    connectCandidates(deps.hosts, candidates),
+    connectCandidates(deps.hosts, candidates).then(() =>
+      refuseMissingGpus(deps.hosts, candidates, experiment.resources.gpus),
+    ),
   ]);
 
   if (request.dryRun) {

@@ -6,6 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
 import { randomBytes } from "node:crypto";
 import { UserError } from "../errors/index.js";
+import { ensureStoreRoot, storagePathError } from "./local-store-root.js";
 import { objectKey, objectPrefix } from "./object-key.js";
 import type { ObjectInfo, ObjectStore, PutOptions } from "./object-store.js";
 
@@ -14,6 +15,7 @@ const tempSuffix = ".tunectl-tmp-";
 /** A directory as an object store; every write lands atomically (temp file + rename). */
 export class LocalObjectStore implements ObjectStore {
   readonly uri: string;
+  private rootReady: Promise<void> | undefined;
 
   constructor(private readonly root: string) {
     this.uri = pathToFileURL(root).href;
@@ -107,13 +109,17 @@ export class LocalObjectStore implements ObjectStore {
   private async atomically(key: string, write: (temp: string) => Promise<void>): Promise<void> {
     const target = this.localPath(key);
     const temp = `${target}${tempSuffix}${randomBytes(4).toString("hex")}`;
-    await mkdir(dirname(target), { recursive: true });
+    // checked once per store, then only what is under the root is created recursively
+    this.rootReady ??= ensureStoreRoot(this.root);
+    this.rootReady.catch(() => (this.rootReady = undefined));
+    await this.rootReady;
     try {
+      await mkdir(dirname(target), { recursive: true });
       await write(temp);
       await rename(temp, target);
     } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw storagePathError(this.root, `cannot write ${key}`, error);
     }
   }
 

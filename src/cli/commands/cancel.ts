@@ -1,4 +1,5 @@
 import type { RegisterCommand } from "../app.js";
+import { nonNegativeSeconds } from "../option-parsers.js";
 
 export const registerCancel: RegisterCommand = (program, app) => {
   program
@@ -6,7 +7,7 @@ export const registerCancel: RegisterCommand = (program, app) => {
     .description("stop a run: SIGTERM (checkpoint, exit), kill after the grace period")
     .argument("<run>", "run id, unique prefix, name, or last")
     .option("--force", "kill at once, without a final checkpoint")
-    .option("--grace <seconds>", "how long the trainer gets to checkpoint", "120")
+    .option("--grace <seconds>", "how long the trainer gets to checkpoint", nonNegativeSeconds, 120)
     .action(
       app.action(async (ctx, ref: string, options: { force?: boolean; grace: string }) => {
         const { cancelRun } = await import("../../launch/index.js");

@@ -1,5 +1,7 @@
 import { Option, type Command } from "commander";
 import type { App, CommandContext, RegisterCommand } from "../app.js";
+import { writableFile } from "../option-parsers.js";
+import { writeOutputFile } from "../output-file.js";
 
 interface CompareFlags {
   html?: string;
@@ -14,7 +16,7 @@ export const registerCompare: RegisterCommand = (program: Command, app: App) => 
     .command("compare")
     .description("compare runs: config diff, metric summaries, overlaid loss curves")
     .argument("<runs...>", "two or more runs: id prefix, name, last or last~N")
-    .option("--html <file>", "also write a self-contained HTML report to FILE")
+    .option("--html <file>", "also write a self-contained HTML report to FILE", writableFile)
     .option("--metric <name>", "chart this metric (any numeric field of the metric lines)")
     .addOption(
       new Option("--align <axis>", "line runs up by step or by tokens seen")
@@ -35,8 +37,8 @@ async function compare(ctx: CommandContext, refs: string[], flags: CompareFlags)
     all: flags.all === true,
   });
   if (flags.html !== undefined) {
-    const { writeFile } = await import("node:fs/promises");
-    await writeFile(flags.html, renderHtmlReport(report));
+    const html = renderHtmlReport(report);
+    await writeOutputFile("--html", flags.html, (handle) => handle.writeFile(html));
     ctx.io.emit({
       level: "info",
       code: "compare.html_written",

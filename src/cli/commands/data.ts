@@ -3,6 +3,8 @@ import type { DataFileOptions, DataFileReport } from "../../data/index.js";
 import type { ReportEvent, Reporter } from "../../report/index.js";
 import type { App, CommandContext, RegisterCommand } from "../app.js";
 import { ExitCode } from "../exit-code.js";
+import { integer, writableFile } from "../option-parsers.js";
+import { writeOutputFile } from "../output-file.js";
 
 interface FileFlags {
   format: string;
@@ -10,7 +12,7 @@ interface FileFlags {
   type?: string;
   field: string[];
   role: string[];
-  seed?: string;
+  seed: number;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -32,7 +34,7 @@ function fileOptions(command: Command, templateHelp: string, templateDefault?: s
     )
     .option("--field <name=column>", "field mapping, e.g. --field output=answer", collect, [])
     .option("--role <name=role>", "role mapping, e.g. --role bot=assistant", collect, [])
-    .option("--seed <n>", "seed for text-label phrasing choice", "42");
+    .option("--seed <n>", "seed for text-label phrasing choice", integer(0), 42);
 }
 
 export const registerData: RegisterCommand = (program: Command, app: App) => {
@@ -57,7 +59,7 @@ export const registerData: RegisterCommand = (program: Command, app: App) => {
       .description("write rendered records (the trainer's JSONL) to stdout or --out"),
     "alpaca | vicuna | chatml | llama3 | tokenizer",
   )
-    .option("--out <file>", "write here (atomically) instead of stdout")
+    .option("--out <file>", "write here (atomically) instead of stdout", writableFile)
     .option("--skip-invalid", "leave invalid records out instead of failing")
     .action(app.action(renderFile));
   data
@@ -101,7 +103,7 @@ async function toOptions(flags: FileFlags): Promise<DataFileOptions> {
     ...(flags.type ? { type: flags.type as DataFileOptions["type"] } : {}),
     ...(fields ? { fields } : {}),
     ...(roles ? { roles } : {}),
-    seed: Number(flags.seed ?? 42),
+    seed: flags.seed,
   };
 }
 
@@ -113,6 +115,13 @@ async function validateFile(ctx: CommandContext, file: string, flags: FileFlags)
     return report.valid ? ExitCode.ok : ExitCode.user;
   }
   await printWarnings(ctx, report);
+  if (report.stats.records + report.stats.invalid + report.stats.duplicates === 0) {
+    const { UserError } = await import("../../errors/index.js");
+    throw new UserError(`${file}: the file holds no records`, {
+      code: "data.empty",
+      hint: "check that it is the file you meant, and that it is not still being written",
+    });
+  }
   if (!report.valid) {
     const { UserError } = await import("../../errors/index.js");
     const invalid = report.stats.invalid;
@@ -198,27 +207,15 @@ async function renderFile(
     await renderDataFile(file, options, (lines) => writeStdout(lines));
     return ExitCode.ok;
   }
-  const { open, rename, rm } = await import("node:fs/promises");
-  const temp = `${flags.out}.tmp-${process.pid}`;
-  const handle = await open(temp, "w");
-  try {
-    const result = await renderDataFile(
-      file,
-      options,
-      async (lines) => void (await handle.write(lines)),
-    );
-    await handle.close();
-    await rename(temp, flags.out);
-    ctx.io.emit({
-      level: "info",
-      code: "data.rendered",
-      message: `wrote ${result.records} records to ${flags.out}`,
-    });
-    return ExitCode.ok;
-  } finally {
-    await handle.close().catch(() => undefined);
-    await rm(temp, { force: true });
-  }
+  const result = await writeOutputFile("--out", flags.out, (handle) =>
+    renderDataFile(file, options, async (lines) => void (await handle.write(lines))),
+  );
+  ctx.io.emit({
+    level: "info",
+    code: "data.rendered",
+    message: `wrote ${result.records} records to ${flags.out}`,
+  });
+  return ExitCode.ok;
 }
 
 /** Honour back-pressure so `| head` and large files do not pile up in memory. */

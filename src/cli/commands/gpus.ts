@@ -1,11 +1,12 @@
 import type { GpuRow } from "../../monitor/index.js";
 import type { RegisterCommand } from "../app.js";
+import { positiveSeconds } from "../option-parsers.js";
 import { renderTable } from "../table.js";
 
 interface GpusOptions {
   watch?: boolean;
-  interval: string;
-  timeout: string;
+  interval: number;
+  timeout: number;
 }
 
 function tableOf(rows: GpuRow[]): string {
@@ -36,18 +37,19 @@ export const registerGpus: RegisterCommand = (program, app) => {
       "every host's GPUs: utilisation, memory, temperature, power, and which run holds each",
     )
     .option("--watch", "refresh in place until Ctrl-C")
-    .option("--interval <seconds>", "refresh interval with --watch", "2")
+    .option("--interval <seconds>", "refresh interval with --watch", positiveSeconds, 2)
     .option(
       "--timeout <seconds>",
       "per-host time limit: a slow or dead host never stalls the table",
-      "8",
+      positiveSeconds,
+      8,
     )
     .action(
       app.action(async (ctx, options: GpusOptions) => {
         const { probeHosts } = await import("../../hosts/index.js");
         const { gpuRows } = await import("../../monitor/index.js");
         const pool = await ctx.hosts();
-        const timeoutMs = Math.max(1, Number(options.timeout)) * 1000;
+        const timeoutMs = options.timeout * 1000;
         const once = async () => gpuRows(await probeHosts(pool, { timeoutMs }));
         if (!options.watch) {
           const rows = await once();
@@ -68,7 +70,7 @@ export const registerGpus: RegisterCommand = (program, app) => {
             previousLines = text.split("\n").length;
           }
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, Math.max(0.2, Number(options.interval)) * 1000);
+            const timer = setTimeout(resolve, Math.max(0.2, options.interval) * 1000);
             ctx.interrupted.addEventListener("abort", () => (clearTimeout(timer), resolve()), {
               once: true,
             });

@@ -1,10 +1,11 @@
 import type { HostProbe } from "../../hosts/index.js";
 import type { RegisterCommand } from "../app.js";
 import { ExitCode } from "../exit-code.js";
+import { positiveSeconds } from "../option-parsers.js";
 import { renderTable } from "../table.js";
 
 interface HostsOptions {
-  timeout: string;
+  timeout: number;
 }
 
 /** Exit 3 when no host answered, or when a host key was refused: neither heals by itself. */
@@ -75,7 +76,7 @@ export const registerHosts: RegisterCommand = (program, app) => {
   program
     .command("hosts")
     .description("probe every host: reachability, OS, runtime, GPUs, free disk, GPU leases")
-    .option("--timeout <seconds>", "per-host limit, connecting included", "20")
+    .option("--timeout <seconds>", "per-host limit, connecting included", positiveSeconds, 20)
     .addHelpText(
       "after",
       "\nA host key seen for the first time is refused unless --accept-new-host-key (a global\n" +
@@ -84,15 +85,8 @@ export const registerHosts: RegisterCommand = (program, app) => {
     )
     .action(
       app.action(async (ctx, options: HostsOptions) => {
-        const timeoutS = Number(options.timeout);
-        if (!Number.isFinite(timeoutS) || timeoutS <= 0) {
-          const { UserError } = await import("../../errors/index.js");
-          throw new UserError(`--timeout: expected a number of seconds, got "${options.timeout}"`, {
-            code: "cli.bad_option",
-          });
-        }
         const { probeHosts } = await import("../../hosts/index.js");
-        const probes = await probeHosts(await ctx.hosts(), { timeoutMs: timeoutS * 1000 });
+        const probes = await probeHosts(await ctx.hosts(), { timeoutMs: options.timeout * 1000 });
         if (ctx.globals.json) ctx.io.json({ hosts: probes.map(hostJson) });
         else ctx.io.out(renderHosts(probes));
         return hostsExitCode(probes);

@@ -1,10 +1,11 @@
 import type { RegisterCommand } from "../app.js";
+import { count, positiveInteger } from "../option-parsers.js";
 import { hostOfRun } from "./checkpoints.js";
 
 interface LogsOptions {
   follow?: boolean;
-  tail?: string;
-  attempt?: string;
+  tail?: number;
+  attempt?: number;
 }
 
 export const registerLogs: RegisterCommand = (program, app) => {
@@ -13,8 +14,8 @@ export const registerLogs: RegisterCommand = (program, app) => {
     .description("a run's trainer log from the local copy; -f follows it live")
     .argument("<run>", "run id, unique prefix, name, or last")
     .option("-f, --follow", "keep printing as the log grows, until the run ends (Ctrl-C stops)")
-    .option("--tail <n>", "only the last N lines")
-    .option("--attempt <n>", "an earlier attempt's log (default: the latest)")
+    .option("--tail <n>", "only the last N lines", count)
+    .option("--attempt <n>", "an earlier attempt's log (default: the latest)", positiveInteger)
     .action(
       app.action(async (ctx, ref: string, options: LogsOptions) => {
         const { UserError } = await import("../../errors/index.js");
@@ -23,7 +24,7 @@ export const registerLogs: RegisterCommand = (program, app) => {
         const registry = await ctx.registry();
         let run = await registry.resolve(ref);
         const latest = run.attempts[run.attempts.length - 1]!;
-        const n = options.attempt === undefined ? latest.n : Number(options.attempt);
+        const n = options.attempt ?? latest.n;
         const attempt = run.attempts.find((a) => a.n === n);
         if (!attempt) {
           throw new UserError(`run ${run.id} has no attempt ${options.attempt}`, {
@@ -35,7 +36,7 @@ export const registerLogs: RegisterCommand = (program, app) => {
         const write = (text: string | Buffer) => {
           if (text.length > 0) process.stdout.write(text);
         };
-        const tail = options.tail === undefined ? Number.MAX_SAFE_INTEGER : Number(options.tail);
+        const tail = options.tail ?? Number.MAX_SAFE_INTEGER;
         const { text, end } = await readLastLines(file, tail);
         write(text);
         if (!options.follow || isTerminal(run.state) || n !== latest.n) return 0;

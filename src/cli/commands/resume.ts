@@ -1,6 +1,7 @@
 import { UserError } from "../../errors/index.js";
 import type { RegisterCommand } from "../app.js";
 import { followInTerminal } from "../follow-view.js";
+import { positiveInteger } from "../option-parsers.js";
 
 export const registerResume: RegisterCommand = (program, app) => {
   program
@@ -8,7 +9,11 @@ export const registerResume: RegisterCommand = (program, app) => {
     .description("continue a failed, cancelled or lost run from its last complete checkpoint")
     .argument("<run>", "run id, unique prefix, name, or last")
     .option("--host <name>", "resume on this host (the checkpoint is brought there)")
-    .option("--from <step>", "resume from this checkpoint step instead of the newest")
+    .option(
+      "--from <step>",
+      "resume from this checkpoint step instead of the newest",
+      positiveInteger,
+    )
     .option("-d, --detach", "return once the trainer runs")
     .action(
       app.action(

@@ -1,4 +1,5 @@
 import type { RegisterCommand } from "../app.js";
+import { positiveSeconds } from "../option-parsers.js";
 import { formatAge, renderTable } from "../table.js";
 
 export const registerWatch: RegisterCommand = (program, app) => {
@@ -7,7 +8,7 @@ export const registerWatch: RegisterCommand = (program, app) => {
     .description(
       "live table of active runs; streams them and applies their retry policy until Ctrl-C",
     )
-    .option("--interval <seconds>", "refresh interval", "5")
+    .option("--interval <seconds>", "refresh interval", positiveSeconds, 5)
     .action(
       app.action(async (ctx, options: { interval: string }) => {
         const { followRun } = await import("../../launch/index.js");

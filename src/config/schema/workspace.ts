@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { safeName } from "./names.js";
 
+const s3Uri = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,62}(\/.*)?$/;
+
 export const s3StorageSchema = z
   .object({
     uri: z
       .string()
-      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,62}(\/.*)?$/, {
+      .regex(s3Uri, {
         message: "must be s3://bucket[/prefix]",
       })
       .describe("Bucket and optional prefix."),
@@ -15,8 +17,16 @@ export const s3StorageSchema = z
   })
   .strict();
 
+/** A local directory, or an s3:// URI in the string form; any other scheme is a mistake. */
+const storageString = z
+  .string()
+  .min(1)
+  .refine((value) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || s3Uri.test(value), {
+    message: "not a local directory or an s3://bucket[/prefix] URI (no other scheme is supported)",
+  });
+
 export const storageSchema = z
-  .union([z.string().min(1), s3StorageSchema])
+  .union([storageString, s3StorageSchema])
   .describe(
     "Object store: a local directory, an s3:// URI, or {uri, endpoint, region, path_style}.",
   );
@@ -61,16 +71,19 @@ export const workspaceSchema = z
       .optional()
       .describe("known_hosts file checked before ~/.ssh/known_hosts."),
     ssh_config: z.string().optional().describe("ssh_config file (default ~/.ssh/config)."),
-    hosts: z.array(hostSchema).default([
-      {
-        name: "local",
-        address: "local",
-        runtime: "process",
-        gpus: "auto",
-        workdir: ".tunectl/hosts/local",
-        python: "/usr/bin/python3", // Debian python3-torch; see docs/launch.md
-      },
-    ]),
+    hosts: z
+      .array(hostSchema)
+      .superRefine(uniqueHostNames)
+      .default([
+        {
+          name: "local",
+          address: "local",
+          runtime: "process",
+          gpus: "auto",
+          workdir: ".tunectl/hosts/local",
+          python: "/usr/bin/python3", // Debian python3-torch; see docs/launch.md
+        },
+      ]),
     defaults: z
       .record(z.string(), z.unknown())
       .default({})
@@ -78,6 +91,21 @@ export const workspaceSchema = z
   })
   .strict()
   .describe("A tunectl workspace (tunectl.yaml).");
+
+/** Two hosts of one name: --host and resources.hosts could not tell them apart. */
+function uniqueHostNames(hosts: Array<{ name: string }>, ctx: z.RefinementCtx): void {
+  const first = new Map<string, number>();
+  hosts.forEach((host, i) => {
+    const earlier = first.get(host.name);
+    if (earlier === undefined) first.set(host.name, i);
+    else
+      ctx.addIssue({
+        code: "custom",
+        path: [i, "name"],
+        message: `duplicate host name "${host.name}" (hosts.${earlier} has it); give each host its own name`,
+      });
+  });
+}
 
 export type WorkspaceConfig = z.infer<typeof workspaceSchema>;
 export type HostConfig = z.infer<typeof hostSchema>;

@@ -13,6 +13,10 @@ export async function* readCsv(
   file: string,
   delimiter: "," | "\t",
 ): AsyncGenerator<RawRecord[]> {
+  // Held until the parser exists: a broken .gz fails at once, while csv-parse still loads.
+  let early: Error | undefined;
+  const holdEarly = (error: Error) => (early ??= error);
+  bytes.on("error", holdEarly);
   // Loaded on first use: most experiments never read CSV, and start-up time matters.
   const { parse } = await import("csv-parse");
   const decoder = utf8Check(file);
@@ -25,7 +29,9 @@ export async function* readCsv(
     // TSV files rarely quote; a stray quote inside a field must not swallow lines
     quote: delimiter === "\t" ? false : '"',
   });
+  bytes.off("error", holdEarly);
   bytes.on("error", (error) => decoder.destroy(error));
+  if (early) throw early;
   decoder.on("error", (error) => parser.destroy(error));
   bytes.pipe(decoder).pipe(parser);
 
@@ -55,7 +61,8 @@ export async function* readCsv(
       yield [{ where, value }];
     }
   } catch (error) {
-    if (error instanceof UserError) throw error;
+    // a broken .gz under the CSV is said as such by the record source
+    if (error instanceof UserError || isZlibError(error)) throw error;
     throw new UserError(
       `${file}: cannot parse as ${delimiter === "," ? "CSV" : "TSV"}: ${(error as Error).message}`,
       {
@@ -107,4 +114,8 @@ function invalidUtf8(file: string, line: number, chunk: Buffer): UserError {
     code: "data.invalid",
     hint: "re-encode the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)",
   });
+}
+
+function isZlibError(error: unknown): boolean {
+  return String((error as NodeJS.ErrnoException)?.code ?? "").startsWith("Z_");
 }

@@ -23,6 +23,26 @@ export const openLocalFile: OpenInput = async (path) => {
   return createReadStream(path, { highWaterMark: 1 << 20 });
 };
 
+/**
+ * A zlib failure while reading a `.gz` dataset as the user error it is (a truncated download,
+ * or a file named .gz that is not gzip); anything else is returned unchanged.
+ */
+export function gzipProblem(error: unknown, path: string): unknown {
+  const code = (error as NodeJS.ErrnoException)?.code ?? "";
+  if (!isGzip(path) || !code.startsWith("Z_")) return error;
+  const truncated = code === "Z_BUF_ERROR";
+  return new UserError(
+    `${path}: ${truncated ? "the gzip data ends early: the file is truncated" : "not valid gzip data"} (${(error as Error).message})`,
+    {
+      code: "data.bad_gzip",
+      hint: truncated
+        ? "download or copy the file again; `gzip -t FILE` checks it"
+        : "decompress it by hand to check it (`gzip -t FILE`), or drop the .gz from its name if it is not compressed",
+      cause: error,
+    },
+  );
+}
+
 /** The decompressed byte stream of a dataset file. */
 export async function openBytes(path: string, open: OpenInput): Promise<Readable> {
   const raw = await open(path);

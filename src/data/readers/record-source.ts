@@ -8,7 +8,7 @@ import { readCsv } from "./csv-reader.js";
 import { fileTypeOf, type FileType } from "./file-type.js";
 import { readJsonArray } from "./json-array-reader.js";
 import { readJsonl } from "./jsonl-reader.js";
-import { openBytes, openLocalFile, type OpenInput } from "./open-input.js";
+import { gzipProblem, openBytes, openLocalFile, type OpenInput } from "./open-input.js";
 import { readParquet } from "./parquet-reader.js";
 
 export interface ReadOptions {
@@ -43,6 +43,8 @@ export async function* readRecordBatches(
     if (type === "json") yield* readJsonArray(bytes, path);
     else if (type === "jsonl") yield* readJsonl(bytes, path);
     else yield* readCsv(bytes, path, type === "csv" ? "," : "\t");
+  } catch (error) {
+    throw gzipProblem(error, path);
   } finally {
     bytes.destroy();
   }
