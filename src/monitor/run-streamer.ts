@@ -71,6 +71,7 @@ export class RunStreamer {
   private readonly reachability: StreamReachability;
   private truncationReported = new Set<string>();
   private closedOffsets = { metrics: 0, log: 0 };
+  private busyReported = false;
 
   constructor(private readonly options: RunStreamerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -132,6 +133,8 @@ export class RunStreamer {
       path.join(monitorDir(paths.dir), `attempt-${attempt}.lock`),
     );
     if ("heldBy" in lock) {
+      if (this.busyReported) return false;
+      this.busyReported = true;
       report(
         this.options.reporter,
         "info",
