@@ -109,6 +109,8 @@ export async function checkRun(deps: LaunchDeps, runId: string): Promise<RunReco
   // Never settled while its streams are behind: the trainer is gone, so the host's files are final.
   const caughtUp = { reporter: deps.reporter, clock: deps.clock };
   if (!(await streamsCaughtUp(deps.registry, run, host, caughtUp))) return run;
+  const latest = await deps.registry.get(run.id); // another follower may have settled it meanwhile
+  if (isTerminal(latest.state)) return latest;
   if (probe.state === "exited") return settleExited(deps, run, host, probe.exitCode);
   return settleLost(
     deps,
