@@ -78,7 +78,7 @@ export class SshHost implements RemoteHost {
     const connection = this.connection;
     const release = await this.slots.acquire();
     return new Promise((resolve, reject) => {
-      client.exec(command, (error, channel) => {
+      const opened = (error: Error | undefined, channel: ClientChannel) => {
         if (!error) return resolve({ channel, release });
         release();
         // the connection closed under the request (keepalive gave up): same as a drop mid-command
@@ -89,7 +89,14 @@ export class SshHost implements RemoteHost {
             cause: error,
           }),
         );
-      });
+      };
+      try {
+        client.exec(command, opened);
+      } catch {
+        // "Not connected": the socket ended a moment ago; the slot must not leak
+        release();
+        reject(this.lost());
+      }
     });
   }
 
@@ -149,7 +156,9 @@ export class SshHost implements RemoteHost {
           resolve({ code: null, ...(stopped === "timeout" ? { timedOut: true } : {}) });
         else reject(this.lost());
       });
-      channel.end(options.stdin ?? "");
+      // aborted while the channel was opening: end it now, or its command runs on unread
+      if (options.signal?.aborted) stop("abort");
+      else channel.end(options.stdin ?? "");
     });
   }
 

@@ -1,5 +1,5 @@
 import os from "node:os";
-import { catchUpRun } from "../monitor/index.js";
+import { catchUpRun, streamsCaughtUp } from "../monitor/index.js";
 import { report } from "../report/index.js";
 import { currentAttempt, isTerminal, type Attempt, type RunRecord } from "../runs/index.js";
 import type { AttemptProbe } from "./container-runtime.js";
@@ -106,6 +106,11 @@ export async function checkRun(deps: LaunchDeps, runId: string): Promise<RunReco
     }
     return run;
   }
+  // Never settled while its streams are behind: the trainer is gone, so the host's files are final.
+  const caughtUp = { reporter: deps.reporter, clock: deps.clock };
+  if (!(await streamsCaughtUp(deps.registry, run, host, caughtUp))) return run;
+  const latest = await deps.registry.get(run.id); // another follower may have settled it meanwhile
+  if (isTerminal(latest.state)) return latest;
   if (probe.state === "exited") return settleExited(deps, run, host, probe.exitCode);
   return settleLost(
     deps,

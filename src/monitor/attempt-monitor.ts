@@ -3,6 +3,7 @@ import { report, type Clock, type Reporter } from "../report/index.js";
 import { CheckpointSync, type CheckpointSyncReport } from "./checkpoint-sync.js";
 import { mirrorRun } from "./mirror-run.js";
 import type { BucketStore, MonitorHost } from "./ports.js";
+import { LocalTail } from "./local-tail.js";
 import { RunStreamer } from "./run-streamer.js";
 
 export interface AttemptMonitorOptions {
@@ -21,10 +22,12 @@ export interface AttemptMonitorOptions {
   onLog?(bytes: Buffer): void;
   checkpointEveryMs?: number;
   mirrorEveryMs?: number;
+  /** While another process streams the attempt: how often to try taking it over. Default 3 s. */
+  takeOverEveryMs?: number;
 }
 
 export interface AttemptMonitor {
-  /** False when another live process already streams this attempt (it keeps doing so). */
+  /** Whether this process streams the attempt (else another live process does, for now). */
   readonly streaming: boolean;
   /**
    * Stop monitoring. `ended: true` once the container has exited: the streams are drained,
@@ -36,10 +39,16 @@ export interface AttemptMonitor {
 
 /**
  * Everything that follows one running attempt: log + metrics streams, checkpoint sync, and the
- * periodic bucket mirror of the registry. Launch starts it once the container runs.
+ * periodic bucket mirror of the registry. Launch starts it once the container runs. When
+ * another tunectl already streams the attempt, the live view reads the local files it
+ * appends to, and this one takes the stream over as soon as that process is gone.
  */
 export async function monitorAttempt(options: AttemptMonitorOptions): Promise<AttemptMonitor> {
   const { registry, runId, store, reporter } = options;
+  const listener = {
+    ...(options.onMetric ? { onMetric: options.onMetric } : {}),
+    ...(options.onLog ? { onLog: options.onLog } : {}),
+  };
   const streamer = new RunStreamer({
     registry,
     runId,
@@ -48,10 +57,8 @@ export async function monitorAttempt(options: AttemptMonitorOptions): Promise<At
     hostDir: options.hostDir,
     reporter,
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.onMetric ? { onMetric: options.onMetric } : {}),
-    ...(options.onLog ? { onLog: options.onLog } : {}),
+    ...listener,
   });
-  const streaming = await streamer.start();
   const checkpoints = new CheckpointSync({
     registry,
     runId,
@@ -62,7 +69,6 @@ export async function monitorAttempt(options: AttemptMonitorOptions): Promise<At
     ...(options.clock ? { clock: options.clock } : {}),
     intervalMs: options.checkpointEveryMs ?? 5_000,
   });
-  if (streaming) checkpoints.start();
   const mirror = async () => {
     if (!store) return;
     try {
@@ -71,20 +77,74 @@ export async function monitorAttempt(options: AttemptMonitorOptions): Promise<At
       report(reporter, "debug", "monitor.mirror_failed", (error as Error).message);
     }
   };
-  const mirrorTimer = streaming
-    ? setInterval(() => void mirror(), options.mirrorEveryMs ?? 30_000)
-    : undefined;
-  mirrorTimer?.unref();
+  let mirrorTimer: NodeJS.Timeout | undefined;
+  const streamHere = () => {
+    checkpoints.start();
+    mirrorTimer = setInterval(() => void mirror(), options.mirrorEveryMs ?? 30_000);
+    mirrorTimer.unref();
+  };
+
+  let streaming = await streamer.start();
+  const stopped = new AbortController();
+  let reading: Promise<void> | undefined;
+  let tail: LocalTail | undefined;
+  if (streaming) streamHere();
+  else {
+    const paths = registry.paths(runId);
+    tail = new LocalTail(
+      { metrics: paths.metrics, log: paths.attemptLog(options.attempt) },
+      listener,
+    );
+    reading = (async () => {
+      const takeOverEveryMs = options.takeOverEveryMs ?? 3_000;
+      let lastTry = Date.now();
+      while (!stopped.signal.aborted) {
+        await pause(Math.min(250, takeOverEveryMs), stopped.signal);
+        if (stopped.signal.aborted) break;
+        await tail!.poll();
+        if (Date.now() - lastTry < takeOverEveryMs) continue;
+        lastTry = Date.now();
+        // the streaming process is gone: continue its stream from the local lengths
+        if (await streamer.start()) {
+          tail!.finish();
+          tail = undefined;
+          streaming = true;
+          streamHere();
+          return;
+        }
+      }
+    })();
+  }
 
   return {
-    streaming,
+    get streaming() {
+      return streaming;
+    },
     async stop({ ended }) {
+      stopped.abort();
+      await reading;
       clearInterval(mirrorTimer);
-      if (!streaming) return { checkpoints: null };
+      if (!streaming) {
+        // the other process settled the run only once its copies were complete
+        if (ended) tail?.finish();
+        return { checkpoints: null };
+      }
       await streamer.stop({ drain: ended });
       const last = await checkpoints.stop({ final: ended });
       await mirror();
       return { checkpoints: last };
     },
   };
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
 }

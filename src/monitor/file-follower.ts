@@ -61,8 +61,14 @@ export async function followFile(
     }
     if (signal.aborted) return offset;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, intervalMs);
-      signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+      // one listener at a time: a follow of hours must not pile them up on the signal
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, intervalMs);
+      signal.addEventListener("abort", done, { once: true });
     });
   }
 }

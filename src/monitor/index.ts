@@ -3,7 +3,8 @@ export {
   type AttemptMonitor,
   type AttemptMonitorOptions,
 } from "./attempt-monitor.js";
-export { RunStreamer, type RunStreamerOptions } from "./run-streamer.js";
+export { RunStreamer, type CatchUpOutcome, type RunStreamerOptions } from "./run-streamer.js";
+export { streamsCaughtUp, type SettleCatchUpOptions } from "./settle-catch-up.js";
 export {
   CheckpointSync,
   type CheckpointSyncOptions,

@@ -38,7 +38,7 @@ export async function catchUpRun(
       reporter,
       drainTimeoutMs: 15_000,
     });
-    if (await streamer.catchUp()) result.streams = streamer.offsets;
+    if ((await streamer.catchUp()) !== "busy") result.streams = streamer.offsets;
     result.checkpoints = await new CheckpointSync({
       registry,
       runId: run.id,

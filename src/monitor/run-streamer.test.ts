@@ -92,7 +92,7 @@ describe("RunStreamer", () => {
     await writeFile(registry.paths(runId).metrics, content.slice(0, cut));
     const seen: number[] = [];
     const s = streamer(dir, { onMetric: (line) => seen.push(line.step) });
-    expect(await s.catchUp()).toBe(true);
+    expect(await s.catchUp()).toBe("caught-up");
     expect(await readFile(registry.paths(runId).metrics, "utf8")).toBe(content);
     const firstWhole = content.slice(0, cut).split("\n").length; // the torn line's step
     expect(seen[0]).toBe(firstWhole);
@@ -160,6 +160,44 @@ describe("RunStreamer", () => {
     expect(calls).toBeGreaterThanOrEqual(2);
     expect(reporter.codes()).toContain("monitor.unreachable");
     expect(await readFile(registry.paths(runId).metrics)).toEqual(await readFile(metrics));
+  });
+
+  it("gives up a channel that opens only after its pass timed out, and ends its loop on the host", async () => {
+    // The defect of a short cut that TCP survives: the channel asked for during the cut opens
+    // after it, when its pass has long been given up; it must neither hold the streamer nor
+    // keep its loop running on the host.
+    const dir = await hostDir("a");
+    const metrics = path.join(dir, "output", "metrics.jsonl");
+    await writeFile(metrics, metricLine(1));
+    let calls = 0;
+    let late: Promise<unknown> | undefined;
+    const cutThenBack: MonitorHost = {
+      name: "h1",
+      exec: (argv, o) => host.exec(argv, o),
+      script: (sc, a, o) => host.script(sc, a, o),
+      readFile: (p, o) => host.readFile(p, o),
+      stat: (p) => host.stat(p),
+      getFile: (r, l, o) => host.getFile(r, l, o),
+      stream: (argv, options) => {
+        if (calls++ > 0) return host.stream(argv, options);
+        // opens once the pass was abandoned, and never hears of the abort
+        late = new Promise((resolve) => options.signal?.addEventListener("abort", resolve)).then(
+          () => host.stream(argv, { onStdout: options.onStdout }),
+        );
+        return late as Promise<{ code: number | null }>;
+      },
+    };
+    const s = streamer(dir, { host: cutThenBack, stallTimeoutMs: 150 });
+    await s.start();
+    for (let step = 2; step <= 20; step++) {
+      await appendFile(metrics, metricLine(step));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await s.stop({ drain: true });
+    expect(await readFile(registry.paths(runId).metrics)).toEqual(await readFile(metrics));
+    expect(calls).toBeGreaterThanOrEqual(2);
+    // the late loop saw a newer pass take its lease and exited by itself
+    expect(await late).toEqual({ code: 0 });
   });
 
   it("appends attempts: same host directory continues the remote file, another host starts at 0", async () => {

@@ -3,12 +3,13 @@ import { mkdir, open, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Attempt, MetricLine, RunRegistry } from "../runs/index.js";
 import { report, systemClock, type Clock, type Reporter } from "../report/index.js";
-import { FrameDecoder, ProtocolError } from "./frame-decoder.js";
+import { ProtocolError } from "./frame-decoder.js";
 import { MetricLineSplitter } from "./metric-line-splitter.js";
 import type { MonitorHost } from "./ports.js";
 import { acquireStreamLock } from "./stream-lock.js";
-import { monitorDir, streamOrigin, type StreamOrigin } from "./stream-origin.js";
-import { streamScript } from "./stream-script.js";
+import { monitorDir, streamClientId, streamOrigin } from "./stream-origin.js";
+import { streamPass } from "./stream-pass.js";
+import { StreamReachability } from "./stream-reachability.js";
 import { Backoff } from "./backoff.js";
 
 export interface RunStreamerOptions {
@@ -25,7 +26,10 @@ export interface RunStreamerOptions {
   /** Each chunk of the attempt's log appended from now on. */
   onLog?(bytes: Buffer): void;
   pollIntervalMs?: number;
-  /** No byte (data or heartbeat) for this long: the connection is treated as dropped. */
+  /**
+   * No byte (data or heartbeat) for this long: the channel is stale and replaced. The host
+   * sends a heartbeat about once a second while idle. Default 5 s.
+   */
   stallTimeoutMs?: number;
   backoffMs?: { initial: number; max: number };
   persistEveryMs?: number;
@@ -35,6 +39,9 @@ export interface RunStreamerOptions {
 }
 
 type FileKey = "m" | "l";
+
+/** How a catch-up pass ended: everything copied, another process streams it, or gave up. */
+export type CatchUpOutcome = "caught-up" | "busy" | "incomplete";
 
 interface LocalSink {
   fd: number;
@@ -46,28 +53,34 @@ interface LocalSink {
 /**
  * Copies one attempt's metrics.jsonl and log from the host by byte offset over one SSH
  * channel (a polling sh loop, stream-script.ts). Offsets come from the local files' lengths,
- * so a restart after any crash continues exactly; drops reconnect with capped backoff.
+ * so a restart after any crash continues exactly; a channel that fails, ends or falls silent
+ * (no heartbeat) is replaced after a capped backoff, and its loop on the host ends.
  */
 export class RunStreamer {
   private readonly clock: Clock;
   private readonly sinks = new Map<FileKey, LocalSink>();
   private splitter = new MetricLineSplitter();
-  private origin?: StreamOrigin;
-  private controller?: AbortController;
+  private lease = "";
   private loop?: Promise<void>;
   private stopping = false;
-  /** Cuts a reconnect backoff short when stop() is called. */
+  /** Ends the following pass, and cuts a reconnect backoff short, when stop() is called. */
   private readonly stopped = new AbortController();
   private lock?: { release(): Promise<void> };
   private lastPersist = 0;
   private persisting?: Promise<void>;
-  private unreachableSince?: Date;
-  private lastByteAt = 0;
+  private readonly reachability: StreamReachability;
   private truncationReported = new Set<string>();
   private closedOffsets = { metrics: 0, log: 0 };
+  private busyReported = false;
 
   constructor(private readonly options: RunStreamerOptions) {
     this.clock = options.clock ?? systemClock;
+    this.reachability = new StreamReachability({
+      host: options.host.name,
+      reporter: options.reporter,
+      clock: this.clock,
+      patchAttempt: (change) => this.patchAttempt(change),
+    });
   }
 
   /**
@@ -80,10 +93,9 @@ export class RunStreamer {
     return true;
   }
 
-  /** Stop following. With `drain` (the container exited), copy what is left first. */
+  /** Stop following. With `drain` (the trainer exited), copy what is left first. */
   async stop({ drain = true }: { drain?: boolean } = {}): Promise<void> {
     this.stopping = true;
-    this.controller?.abort();
     this.stopped.abort();
     await this.loop;
     try {
@@ -93,15 +105,17 @@ export class RunStreamer {
     }
   }
 
-  /** One catch-up pass without following (`tunectl sync`, a detached run's `logs`). */
-  async catchUp(): Promise<boolean> {
-    if (!(await this.open())) return false;
+  /**
+   * One catch-up pass without following (`tunectl sync`, settling an exited attempt): copies
+   * up to the host files' current ends. "busy" when another process streams the attempt.
+   */
+  async catchUp(): Promise<CatchUpOutcome> {
+    if (!(await this.open())) return "busy";
     try {
-      await this.drainWithRetry();
+      return (await this.drainWithRetry()) ? "caught-up" : "incomplete";
     } finally {
       await this.close();
     }
-    return true;
   }
 
   /** Remote offsets copied so far (kept after stop, for reports). */
@@ -119,6 +133,8 @@ export class RunStreamer {
       path.join(monitorDir(paths.dir), `attempt-${attempt}.lock`),
     );
     if ("heldBy" in lock) {
+      if (this.busyReported) return false;
+      this.busyReported = true;
       report(
         this.options.reporter,
         "info",
@@ -129,12 +145,14 @@ export class RunStreamer {
       return false;
     }
     this.lock = lock;
+    const client = await streamClientId(paths.dir);
+    this.lease = path.posix.join(hostDir, "stream-leases", `${client}.attempt-${attempt}`);
     const metricsLength = await fileLength(paths.metrics);
     const run = await registry.get(runId);
-    this.origin = await streamOrigin(run, paths.dir, attempt, host.name, hostDir, metricsLength);
+    const origin = await streamOrigin(run, paths.dir, attempt, host.name, hostDir, metricsLength);
     const metricsRemote = Math.max(
       0,
-      metricsLength - this.origin.metrics_local_start + this.origin.metrics_remote_start,
+      metricsLength - origin.metrics_local_start + origin.metrics_remote_start,
     );
     this.splitter = new MetricLineSplitter(await unfinishedTail(paths.metrics, metricsLength));
     this.sinks.set("m", {
@@ -163,22 +181,25 @@ export class RunStreamer {
   private async follow(): Promise<void> {
     const backoff = new Backoff(this.options.backoffMs ?? { initial: 500, max: 5_000 });
     while (!this.stopping) {
-      const failure = await this.runPass("follow");
+      const { failure, gotBytes } = await this.pass("follow", this.stopped.signal);
       if (this.stopping) break;
-      if (this.lastByteAt > 0) backoff.reset();
-      await this.markUnreachable(failure ?? "stream ended");
+      if (gotBytes) backoff.reset();
+      await this.reachability.unreachable(failure ?? "stream ended");
       await this.clock.sleep(backoff.next(), this.stopped.signal);
     }
   }
 
-  private async drainWithRetry(): Promise<void> {
+  /** Copy up to the host files' ends, retrying an unreachable host up to the drain timeout. */
+  private async drainWithRetry(): Promise<boolean> {
     const deadline = this.clock.now().getTime() + (this.options.drainTimeoutMs ?? 60_000);
     const backoff = new Backoff(this.options.backoffMs ?? { initial: 500, max: 5_000 });
-    for (;;) {
-      const failure = await this.runPass("once");
-      if (failure === undefined) return;
-      await this.markUnreachable(failure);
-      if (this.clock.now().getTime() >= deadline) {
+    // bounded by tries too, so a clock that does not move (a test's) still ends
+    const maxTries = Math.max(3, Math.ceil((this.options.drainTimeoutMs ?? 60_000) / 1000));
+    for (let tries = 1; ; tries++) {
+      const { failure } = await this.pass("once", new AbortController().signal);
+      if (failure === undefined) return true;
+      await this.reachability.unreachable(failure);
+      if (this.clock.now().getTime() >= deadline || tries >= maxTries) {
         report(
           this.options.reporter,
           "warn",
@@ -186,88 +207,44 @@ export class RunStreamer {
           `could not copy the end of attempt ${this.options.attempt}'s output from ${this.options.host.name}: ${failure}; \`tunectl sync ${this.options.runId}\` catches up later`,
           { host: this.options.host.name, error: failure },
         );
-        return;
+        return false;
       }
       await this.clock.sleep(backoff.next());
     }
   }
 
-  /** One connection: resolves undefined when a drain pass completed, else why it ended. */
-  private async runPass(mode: "follow" | "once"): Promise<string | undefined> {
+  private async pass(mode: "follow" | "once", signal: AbortSignal) {
     const { host, hostDir, attempt } = this.options;
-    const controller = new AbortController();
-    this.controller = controller;
-    if (this.stopping && mode === "follow") return "stopped";
-    let ended = false;
-    let failure: string | undefined;
-    this.lastByteAt = 0;
-    const decoder = new FrameDecoder({
-      data: (file, offset, bytes) => this.append(file as FileKey, offset, bytes),
-      heartbeat: () => {},
-      truncated: (file, size) => this.reportTruncated(file, size),
-      end: () => (ended = true),
-    });
-    const stallMs = this.options.stallTimeoutMs ?? 5_000;
-    let lastSeen = this.clock.now().getTime();
-    const watchdog = setInterval(
-      () => {
-        if (this.clock.now().getTime() - lastSeen > stallMs) {
-          failure = `no data for ${Math.round(stallMs / 1000)} s`;
-          controller.abort();
-        }
-      },
-      Math.min(1_000, stallMs / 2),
-    );
-    let stderr = "";
-    const argv = [
-      "sh",
-      "-c",
-      streamScript,
-      "tunectl-stream",
-      String((this.options.pollIntervalMs ?? 100) / 1000),
+    const pollIntervalMs = this.options.pollIntervalMs ?? 100;
+    const result = await streamPass({
+      host,
       mode,
-      path.posix.join(hostDir, "output", "metrics.jsonl"),
-      String(this.sinks.get("m")!.remote),
-      path.posix.join(hostDir, "output", "logs", `attempt-${attempt}.log`),
-      String(this.sinks.get("l")!.remote),
-      String(this.options.maxFrameBytes ?? 4 * 1024 * 1024),
-      String(Math.max(1, Math.round(1000 / (this.options.pollIntervalMs ?? 100)))),
-    ];
-    try {
-      const result = await host.stream(argv, {
-        signal: controller.signal,
-        onStdout: (chunk) => {
-          if (controller.signal.aborted) return;
-          lastSeen = this.clock.now().getTime();
-          if (this.lastByteAt === 0) void this.markReachable();
-          this.lastByteAt = lastSeen;
-          try {
-            decoder.push(chunk);
-          } catch (error) {
-            failure = (error as Error).message;
-            controller.abort();
-          }
-        },
-        onStderr: (chunk) => {
-          stderr = (stderr + chunk.toString("utf8")).slice(-2_000);
-        },
-      });
-      if (failure === undefined && !(mode === "once" && ended && decoder.idle)) {
-        failure = controller.signal.aborted
-          ? "stopped"
-          : `stream ended (exit ${result.code ?? result.signal})${stderr ? `: ${stderr.trim()}` : ""}`;
-      }
-    } catch (error) {
-      failure ??= (error as Error).message;
-    } finally {
-      clearInterval(watchdog);
-    }
-    if (failure !== undefined && this.lastByteAt > 0 && failure !== "stopped") {
-      report(this.options.reporter, "debug", "monitor.stream_dropped", failure, {
+      metrics: {
+        path: path.posix.join(hostDir, "output", "metrics.jsonl"),
+        offset: this.sinks.get("m")!.remote,
+      },
+      log: {
+        path: path.posix.join(hostDir, "output", "logs", `attempt-${attempt}.log`),
+        offset: this.sinks.get("l")!.remote,
+      },
+      lease: this.lease,
+      pollIntervalMs,
+      maxFrameBytes: this.options.maxFrameBytes ?? 4 * 1024 * 1024,
+      stallTimeoutMs: this.options.stallTimeoutMs ?? 5_000,
+      clock: this.clock,
+      signal,
+      frames: {
+        data: (file, offset, bytes) => this.append(file as FileKey, offset, bytes),
+        truncated: (file, size) => this.reportTruncated(file, size),
+      },
+      onFirstByte: () => void this.reachability.reachable(),
+    });
+    if (result.failure !== undefined && result.gotBytes && result.failure !== "stopped") {
+      report(this.options.reporter, "debug", "monitor.stream_dropped", result.failure, {
         host: host.name,
       });
     }
-    return failure;
+    return result;
   }
 
   private append(file: FileKey, offset: number, bytes: Buffer): void {
@@ -297,42 +274,6 @@ export class RunStreamer {
       `${this.options.host.name}: ${file === "m" ? "metrics.jsonl" : "the log"} is ${size} bytes, shorter than the ${sink?.remote ?? 0} already copied; waiting for it to grow`,
       { host: this.options.host.name, file, size },
     );
-  }
-
-  private async markUnreachable(why: string): Promise<void> {
-    const now = this.clock.now();
-    const first = this.unreachableSince === undefined;
-    this.unreachableSince ??= now;
-    const seconds = Math.round((now.getTime() - this.unreachableSince.getTime()) / 1000);
-    const name = this.options.host.name;
-    report(
-      this.options.reporter,
-      "warn",
-      "monitor.unreachable",
-      `${name} unreachable for ${seconds} s, retrying`,
-      { host: name, since: this.unreachableSince.toISOString(), seconds, error: why },
-    );
-    if (first) {
-      const since = this.unreachableSince.toISOString();
-      await this.patchAttempt((a) => (a.unreachable_since = since)).catch(() => {});
-    }
-  }
-
-  private async markReachable(): Promise<void> {
-    if (this.unreachableSince === undefined) return;
-    const seconds = Math.round(
-      (this.clock.now().getTime() - this.unreachableSince.getTime()) / 1000,
-    );
-    this.unreachableSince = undefined;
-    const name = this.options.host.name;
-    report(
-      this.options.reporter,
-      "info",
-      "monitor.reconnected",
-      `${name} reachable again after ${seconds} s`,
-      { host: name, seconds },
-    );
-    await this.patchAttempt((a) => (a.unreachable_since = null)).catch(() => {});
   }
 
   /** Offsets in run.json are informational (the local lengths are the truth); throttled. */

@@ -1,4 +1,5 @@
-import { mkdir, readFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { RunRecord } from "../runs/index.js";
 import { writeFileAtomic } from "../runs/index.js";
@@ -70,4 +71,33 @@ export async function streamOrigin(
   await mkdir(monitorDir(runDir), { recursive: true });
   await writeFileAtomic(originFile(runDir, attempt), `${JSON.stringify(origin)}\n`);
   return origin;
+}
+
+/**
+ * Names this workstation's stream loops on hosts (their lease files): made once per run
+ * directory, so a restarted tunectl replaces the loops an earlier one left behind, while
+ * another workstation following the same run keeps its own.
+ */
+export async function streamClientId(runDir: string): Promise<string> {
+  const file = path.join(monitorDir(runDir), "stream-id");
+  const read = async () => {
+    const known = (await readFile(file, "utf8").catch(() => "")).trim();
+    return /^[0-9a-f]{16}$/.test(known) ? known : undefined;
+  };
+  const known = await read();
+  if (known) return known;
+  await mkdir(monitorDir(runDir), { recursive: true });
+  const fresh = randomBytes(8).toString("hex");
+  try {
+    await writeFile(file, `${fresh}\n`, { flag: "wx" });
+    return fresh;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  // another process made it a moment ago; a file that stays unreadable is replaced
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const made = await read();
+  if (made) return made;
+  await writeFileAtomic(file, `${fresh}\n`);
+  return fresh;
 }

@@ -5,18 +5,21 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { RunRegistry } from "../../runs/index.js";
 
-// `logs -f` on a detached run nobody streams: the command streams from the host (the
-// embedded `local` host here) and ends when the run does. Drives the built CLI.
+// `logs -f` on a detached run nobody streams: the command follows it as `attach` does (the
+// embedded `local` host, process runtime), prints the log as it arrives, and ends when the
+// trainer's exit has been settled. Drives the built CLI.
 const bin = path.resolve("bin", "tunectl.js");
 const dir = mkdtempSync(path.join(tmpdir(), "tunectl-logs-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const config = "name: follow\ndata:\n  train:\n    - path: d.jsonl\n      format: alpaca\n";
+
 describe("tunectl logs -f", () => {
-  it("streams a running attempt from its host and stops when the run ends", async () => {
+  it("streams a running attempt from its host and ends once the run is settled", async () => {
     const registry = new RunRegistry(path.join(dir, ".tunectl"));
     const { id } = await registry.create({
       name: "follow",
-      configYaml: "name: follow\n",
+      configYaml: config,
       model: "builtin:tiny",
       image: "x",
       gpus_requested: 0,
@@ -25,16 +28,27 @@ describe("tunectl logs -f", () => {
     const log = path.join(hostDir, "output", "logs", "attempt-1.log");
     mkdirSync(path.dirname(log), { recursive: true });
     writeFileSync(log, "first\n");
+    // What the process runtime leaves on the host while its trainer runs: a pid file naming a
+    // live process whose command line says trainer (a sleeping shell here: no training needed).
+    const trainer = spawn("sh", ["-c", "sleep 600", "trainer"], { stdio: "ignore" });
+    writeFileSync(path.join(hostDir, "attempt-1.pid"), `${trainer.pid}\n`);
     for (const state of ["staging", "placing", "launching"] as const) {
       await registry.setState(id, state);
     }
-    await registry.setState(id, "running", { host: "local", host_dir: hostDir });
+    await registry.setState(id, "running", {
+      host: "local",
+      host_dir: hostDir,
+      runtime: "process",
+      handle: String(trainer.pid),
+    });
 
     const child = spawn(process.execPath, [bin, "logs", id, "-f"], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
     });
     let out = "";
+    let err = "";
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
     const until = async (text: string) => {
@@ -42,18 +56,23 @@ describe("tunectl logs -f", () => {
       while (!out.includes(text) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      expect(out).toContain(text);
+      expect(out, err).toContain(text);
     };
     try {
       await until("first\n");
       appendFileSync(log, "second\n");
       await until("second\n");
+      // the trainer's last words, then its exit as the runtime records it
       appendFileSync(log, "last words\n");
-      await registry.setState(id, "succeeded");
+      writeFileSync(path.join(hostDir, "output", "status.json"), '{"state": "succeeded"}\n');
+      writeFileSync(path.join(hostDir, "attempt-1.exit"), "0\n");
+      trainer.kill("SIGKILL");
       expect(await exited).toBe(0);
     } finally {
       child.kill("SIGKILL");
+      trainer.kill("SIGKILL");
     }
     expect(out).toBe("first\nsecond\nlast words\n");
+    expect((await registry.get(id)).state).toBe("succeeded");
   });
 });

@@ -1,6 +1,5 @@
 import type { RegisterCommand } from "../app.js";
 import { count, positiveInteger } from "../option-parsers.js";
-import { hostOfRun } from "./checkpoints.js";
 
 interface LogsOptions {
   follow?: boolean;
@@ -19,10 +18,10 @@ export const registerLogs: RegisterCommand = (program, app) => {
     .action(
       app.action(async (ctx, ref: string, options: LogsOptions) => {
         const { UserError } = await import("../../errors/index.js");
-        const { followFile, readLastLines, RunStreamer } = await import("../../monitor/index.js");
+        const { followFile, readLastLines } = await import("../../monitor/index.js");
         const { isTerminal } = await import("../../runs/index.js");
         const registry = await ctx.registry();
-        let run = await registry.resolve(ref);
+        const run = await registry.resolve(ref);
         const latest = run.attempts[run.attempts.length - 1]!;
         const n = options.attempt ?? latest.n;
         const attempt = run.attempts.find((a) => a.n === n);
@@ -41,36 +40,22 @@ export const registerLogs: RegisterCommand = (program, app) => {
         write(text);
         if (!options.follow || isTerminal(run.state) || n !== latest.n) return 0;
 
-        // Nobody may be streaming this attempt (a detached run): stream it ourselves. When
-        // another tunectl already does, start() says so and we only read the local file.
-        const host = attempt.host_dir ? await hostOfRun(ctx, run) : undefined;
-        const streamer =
-          host && attempt.host_dir
-            ? new RunStreamer({
-                registry,
-                runId: run.id,
-                attempt: n,
-                host,
-                hostDir: attempt.host_dir,
-                reporter: ctx.io,
-              })
-            : undefined;
-        const streaming = streamer ? await streamer.start() : false;
-        const stop = new AbortController();
-        ctx.interrupted.addEventListener("abort", () => stop.abort(), { once: true });
-        const watcher = (async () => {
-          while (!stop.signal.aborted) {
-            await new Promise((resolve) => setTimeout(resolve, 2_000));
-            run = await registry.get(run.id);
-            if (isTerminal(run.state) || run.attempts.length !== latest.n) {
-              if (streaming) await streamer!.stop({ drain: true });
-              stop.abort();
-            }
-          }
-        })();
-        await followFile(file, end, write, { signal: stop.signal });
-        if (streaming && ctx.interrupted.aborted) await streamer!.stop({ drain: false });
-        await watcher;
+        // Followed as `attach` follows it (the same streamer, settled the same way, ended with
+        // the attempt); the local copy is printed as it grows, whoever streams it.
+        const { followRun } = await import("../../launch/index.js");
+        const printed = new AbortController();
+        const printing = followFile(file, end, write, { signal: printed.signal });
+        try {
+          await followRun(await ctx.launchDeps(), run.id, {
+            supervise: false,
+            signal: ctx.interrupted,
+          });
+        } catch (error) {
+          if (!ctx.interrupted.aborted) throw error;
+        } finally {
+          printed.abort();
+          await printing; // one last read: the bytes the final catch-up brought
+        }
         return 0;
       }),
     );

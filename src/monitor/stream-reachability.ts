@@ -1,0 +1,54 @@
+import type { Attempt } from "../runs/index.js";
+import { report, type Clock, type Reporter } from "../report/index.js";
+
+/**
+ * Whether a streamed host answers, as the streamer sees it: each failed pass reports
+ * `monitor.unreachable` and the first one sets the attempt's `unreachable_since`; the first
+ * byte after that reports `monitor.reconnected` and clears it.
+ */
+export class StreamReachability {
+  private since?: Date;
+
+  constructor(
+    private readonly options: {
+      host: string;
+      reporter: Reporter;
+      clock: Clock;
+      patchAttempt(change: (attempt: Attempt) => void): Promise<void>;
+    },
+  ) {}
+
+  async unreachable(why: string): Promise<void> {
+    const { host, clock } = this.options;
+    const now = clock.now();
+    const first = this.since === undefined;
+    this.since ??= now;
+    const seconds = Math.round((now.getTime() - this.since.getTime()) / 1000);
+    report(
+      this.options.reporter,
+      "warn",
+      "monitor.unreachable",
+      `${host} unreachable for ${seconds} s, retrying`,
+      { host, since: this.since.toISOString(), seconds, error: why },
+    );
+    if (first) {
+      const since = this.since.toISOString();
+      await this.options.patchAttempt((a) => (a.unreachable_since = since)).catch(() => {});
+    }
+  }
+
+  async reachable(): Promise<void> {
+    if (this.since === undefined) return;
+    const { host, clock } = this.options;
+    const seconds = Math.round((clock.now().getTime() - this.since.getTime()) / 1000);
+    this.since = undefined;
+    report(
+      this.options.reporter,
+      "info",
+      "monitor.reconnected",
+      `${host} reachable again after ${seconds} s`,
+      { host, seconds },
+    );
+    await this.options.patchAttempt((a) => (a.unreachable_since = null)).catch(() => {});
+  }
+}
