@@ -100,27 +100,36 @@ describe("the file lock", () => {
     expect(readFileSync(path.join(dir, left[0]!), "utf8")).toContain("released");
   });
 
-  it("loses no update from eight processes doing read-modify-write under it", async () => {
-    const lock = path.join(dir, "counter.lock");
-    const counter = path.join(dir, "counter");
-    await writeFile(counter, "0");
-    const results = await runChildren(8, lock, counter, 25);
-    expect(results.map((r) => r.code)).toEqual(Array(8).fill(0));
-    expect(results.reduce((sum, r) => sum + r.overlaps, 0)).toBe(0);
-    expect(Number(await readFile(counter, "utf8"))).toBe(200);
-  });
+  // Eight node processes starting on a shared machine: bounded generously, not timed.
+  it(
+    "loses no update from eight processes doing read-modify-write under it",
+    { timeout: 120_000 },
+    async () => {
+      const lock = path.join(dir, "counter.lock");
+      const counter = path.join(dir, "counter");
+      await writeFile(counter, "0");
+      const results = await runChildren(8, lock, counter, 15);
+      expect(results.map((r) => r.code)).toEqual(Array(8).fill(0));
+      expect(results.reduce((sum, r) => sum + r.overlaps, 0)).toBe(0);
+      expect(Number(await readFile(counter, "utf8"))).toBe(120);
+    },
+  );
 
-  it("is taken over from a dead holder by eight waiters, one at a time", async () => {
-    const lock = path.join(dir, "stale.lock");
-    const counter = path.join(dir, "stale-counter");
-    await writeFile(counter, "0");
-    await writeFile(`${lock}.7`, `${JSON.stringify({ pid: deadPid(), host: hostname() })}\n`);
-    const results = await runChildren(8, lock, counter, 3);
-    expect(results.map((r) => r.code)).toEqual(Array(8).fill(0));
-    expect(results.reduce((sum, r) => sum + r.overlaps, 0)).toBe(0);
-    expect(Number(await readFile(counter, "utf8"))).toBe(24);
-    expect(readdirSync(dir).filter((name) => name === "stale.lock.7")).toEqual([]);
-  });
+  it(
+    "is taken over from a dead holder by eight waiters, one at a time",
+    { timeout: 120_000 },
+    async () => {
+      const lock = path.join(dir, "stale.lock");
+      const counter = path.join(dir, "stale-counter");
+      await writeFile(counter, "0");
+      await writeFile(`${lock}.7`, `${JSON.stringify({ pid: deadPid(), host: hostname() })}\n`);
+      const results = await runChildren(8, lock, counter, 3);
+      expect(results.map((r) => r.code)).toEqual(Array(8).fill(0));
+      expect(results.reduce((sum, r) => sum + r.overlaps, 0)).toBe(0);
+      expect(Number(await readFile(counter, "utf8"))).toBe(24);
+      expect(readdirSync(dir).filter((name) => name === "stale.lock.7")).toEqual([]);
+    },
+  );
 
   it("takes over a lock whose pid lives but started at another time (a reused pid)", async () => {
     const lock = path.join(dir, "reused.lock");

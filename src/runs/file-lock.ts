@@ -1,8 +1,7 @@
-import { constants } from "node:fs";
-import { open, readFile, readdir, rm, stat, utimes } from "node:fs/promises";
-import path from "node:path";
+import { open, rm, utimes } from "node:fs/promises";
 import { InfraError } from "../errors/index.js";
-import { holderGone, parseHolder, thisProcess, type LockHolder } from "./lock-holder.js";
+import { generations, liveHolder, markReleased } from "./lock-generations.js";
+import { thisProcess, type LockHolder } from "./lock-holder.js";
 
 /**
  * A lock shared by tunectl processes through one directory, safe when a holder dies.
@@ -32,11 +31,6 @@ export interface LockOptions {
   staleMs?: number;
   /** Told once, when the lock is found held. */
   onWait?: (holder: LockHolder) => void;
-}
-
-interface Generation {
-  g: number;
-  file: string;
 }
 
 /** One try: the lock, or who holds it. */
@@ -118,20 +112,6 @@ async function giveUp<T>(file: string, result: T): Promise<T> {
   return result;
 }
 
-/** Appends `released`; never creates the file (a holder above may have removed it already). */
-async function markReleased(file: string): Promise<void> {
-  try {
-    const handle = await open(file, constants.O_WRONLY | constants.O_APPEND);
-    try {
-      await handle.write("released\n");
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-}
-
 function holding(file: string, staleMs: number): HeldLock {
   const beat = setInterval(
     () => {
@@ -150,31 +130,4 @@ function holding(file: string, staleMs: number): HeldLock {
       await markReleased(file);
     },
   };
-}
-
-/** The holder named in a generation file while it holds; undefined when released or gone. */
-async function liveHolder(file: string, staleMs: number): Promise<LockHolder | undefined> {
-  const [text, info] = await Promise.all([
-    readFile(file, "utf8").catch(() => undefined),
-    stat(file).catch(() => undefined),
-  ]);
-  if (text === undefined || !info) return undefined; // removed meanwhile: a lower generation
-  const [first = "", ...rest] = text.split("\n");
-  if (rest.includes("released")) return undefined;
-  const fresh = Date.now() - info.mtimeMs <= staleMs;
-  const holder = parseHolder(first);
-  // Created but not yet written (the writer is a microsecond behind): held while young.
-  if (!holder) return fresh ? { pid: 0, host: "unknown" } : undefined;
-  const gone = holderGone(holder);
-  return gone === true || (gone === undefined && !fresh) ? undefined : holder;
-}
-
-async function generations(lockPath: string): Promise<Generation[]> {
-  const dir = path.dirname(lockPath);
-  const prefix = `${path.basename(lockPath)}.`;
-  const names = await readdir(dir);
-  return names
-    .filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
-    .map((name) => ({ g: Number(name.slice(prefix.length)), file: path.join(dir, name) }))
-    .sort((a, b) => a.g - b.g);
 }

@@ -4,7 +4,7 @@
 // Each scenario prints `scenario <name> | held yes|no` and fails on the first broken rule:
 // no exit 1, no torn record, one cache entry, every run in a true state.
 import { createHash } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -44,18 +44,21 @@ function report(name: string, problems: string[]) {
   expect(problems).toEqual([]);
 }
 
+const list = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
+
 /** The bucket (local store) holds one dataset, whose manifest every staged marker names. */
 function stagingProblems(ws: string, fingerprint: string): string[] {
   const problems: string[] = [];
-  const datasets = readdirSync(path.join(ws, ".tunectl", "store", "datasets"));
+  const datasets = list(path.join(ws, ".tunectl", "store", "datasets"));
   if (datasets.length !== 1 || datasets[0] !== fingerprint)
     problems.push(`the store holds datasets ${datasets.join(", ")}; expected only ${fingerprint}`);
   const storeDir = path.join(ws, ".tunectl", "store", "datasets", fingerprint);
+  if (!existsSync(path.join(storeDir, "manifest.json"))) return [...problems, "no manifest staged"];
   const leftovers = readdirSync(storeDir).filter((name) => name.includes("tmp"));
   if (leftovers.length) problems.push(`upload leftovers in the store: ${leftovers.join(", ")}`);
   const manifest = readFileSync(path.join(storeDir, "manifest.json"));
   const sha = createHash("sha256").update(manifest).digest("hex");
-  const markers = readdirSync(path.join(ws, ".tunectl", "cache", "staged")).filter((name) =>
+  const markers = list(path.join(ws, ".tunectl", "cache", "staged")).filter((name) =>
     name.endsWith(".json"),
   );
   if (markers.length !== 1) problems.push(`${markers.length} staged markers, expected 1`);
@@ -78,7 +81,7 @@ function hostCacheProblems(ws: string): string[] {
     ["datasets", ["train.jsonl", "eval.jsonl", "manifest.json", ".complete"]],
     ["trainer", ["trainer", ".complete"]],
   ] as const) {
-    const entries = readdirSync(path.join(hostDir, what));
+    const entries = list(path.join(hostDir, what));
     if (entries.length !== 1) problems.push(`host ${what}: ${entries.join(", ")}; expected one`);
     for (const entry of entries) {
       const extra = readdirSync(path.join(hostDir, what, entry)).filter(

@@ -62,7 +62,10 @@ export function crowd(commands: string[][], cwd: string): Promise<CliResult[]> {
 export function badExits(results: CliResult[], allowed: number[] = [0]): string[] {
   return results
     .filter((r) => r.code === null || !allowed.includes(r.code) || /internal error/i.test(r.stderr))
-    .map((r) => `\`tunectl ${r.args.join(" ")}\` exited ${r.code}: ${r.stderr.trim().slice(-400)}`);
+    .map((r) => {
+      const said = r.stderr.split("\n").find((line) => /error/i.test(line)) ?? r.stderr.slice(-300);
+      return `\`tunectl ${r.args.join(" ")}\` exited ${r.code}: ${said.trim()}`;
+    });
 }
 
 /** Every run.json of the workspace, each parsed; a torn or missing one is a problem. */
