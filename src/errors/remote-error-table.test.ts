@@ -32,6 +32,7 @@ const samples: Record<string, string[]> = {
     "Connection timed out during banner exchange\nConnection to 10.255.255.1 port 22 timed out",
     "ssh: connect to host 10.0.3.7 port 22: No route to host",
     "connect EHOSTUNREACH 10.0.3.7:22 EHOSTUNREACH",
+    "read ETIMEDOUT ETIMEDOUT",
   ],
   "ssh.unknown_address": [
     "ssh: Could not resolve hostname nope.invalid: Name or service not known",
