@@ -1,9 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { silentReporter } from "../report/index.js";
 import { createObjectStore } from "./index.js";
+
+const made: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), "tunectl-root-"));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 const storeAt = (path: string) =>
   createObjectStore(path, { root: tmpdir(), reporter: silentReporter });
@@ -12,14 +20,14 @@ const refusal = (code: string, words: string) =>
 
 describe("a local store's root", () => {
   it("is created when missing, then written", async () => {
-    const root = join(mkdtempSync(join(tmpdir(), "tunectl-root-")), "a", "b");
+    const root = join(tempDir(), "a", "b");
     const store = await storeAt(root);
     await store.put("datasets/x/train.jsonl", "{}\n");
     expect(readdirSync(join(root, "datasets", "x"))).toEqual(["train.jsonl"]);
   });
 
   it("under a file: refused naming the file", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "tunectl-root-"));
+    const dir = tempDir();
     writeFileSync(join(dir, "plain"), "x");
     const store = await storeAt(join(dir, "plain", "store"));
     await expect(store.put("k", "v")).rejects.toThrow(
@@ -35,7 +43,7 @@ describe("a local store's root", () => {
   });
 
   it("a file where the store needs a directory: refused, no temp left", async () => {
-    const root = mkdtempSync(join(tmpdir(), "tunectl-root-"));
+    const root = tempDir();
     writeFileSync(join(root, "datasets"), "x");
     const store = await storeAt(root);
     await expect(store.put("datasets/x/train.jsonl", "{}")).rejects.toThrow(
@@ -45,7 +53,7 @@ describe("a local store's root", () => {
   });
 
   it("a copy from a missing source is the caller's error, not the store's", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "tunectl-root-"));
+    const dir = tempDir();
     const root = join(dir, "store");
     mkdirSync(root, { recursive: true });
     const store = await storeAt(root);
