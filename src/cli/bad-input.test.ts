@@ -56,6 +56,18 @@ describe("bad option values: exit 2 naming the flag, before anything runs", () =
   }
 });
 
+it("--json: the refusal is also a JSON document on stdout", async () => {
+  const result = await ws.tunectl("logs", "r", "--tail", "abc", "--json");
+  expect(result.code).toBe(2);
+  expect(JSON.parse(result.stdout)).toMatchObject({
+    error: {
+      kind: "user",
+      code: "usage.invalid_argument",
+      message: expect.stringContaining("--tail"),
+    },
+  });
+});
+
 describe("bad output paths: exit 2 naming the flag, no file and no temp left", () => {
   it("compare --html into a missing directory, a directory, or /proc", async () => {
     const [a, b] = await twoRuns();

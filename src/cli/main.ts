@@ -63,7 +63,21 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {
-    if (error instanceof CommanderError) return exitCodeFor(error);
+    if (error instanceof CommanderError) {
+      // commander has said it on stderr; --json callers also get it on stdout, as a document
+      if (error.exitCode !== 0 && argv.includes("--json")) {
+        const message = error.message.replace(/^error: /, "");
+        const body = {
+          error: {
+            kind: "user",
+            code: `usage.${error.code.replace(/^commander\./, "").replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`,
+            message,
+          },
+        };
+        process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+      }
+      return exitCodeFor(error);
+    }
     return reportError(error, argv.includes("--json"));
   }
   return exitCode;

@@ -33,7 +33,7 @@ export const connectionErrorRows: RemoteErrorRow[] = [
     code: "ssh.connection_refused",
     kind: "infra",
     pattern:
-      /ssh: connect to host (?<host>\S+) port (?<port>\d+): Connection refused|\bconnect ECONNREFUSED (?<address>\S+)/,
+      /ssh: connect to host (?<host>\S+) port (?<port>\d+): Connection refused|\bECONNREFUSED\b(?: (?<address>\d\S*))?/,
     message: (g) =>
       `connection refused by ${g.host ? `${g.host} port ${g.port}` : (g.address ?? "the host")}`,
     resolution: "is sshd running on the host and listening on the configured `port`?",
@@ -42,7 +42,7 @@ export const connectionErrorRows: RemoteErrorRow[] = [
     code: "ssh.unreachable",
     kind: "infra",
     pattern:
-      /Timed out while waiting for handshake|ssh: connect to host (?<host>\S+) port \d+: (?<why>Connection timed out|No route to host|Network is unreachable)|Connection to (?<host2>\S+) port \d+ timed out|\bconnect (?<code>ETIMEDOUT|EHOSTUNREACH|ENETUNREACH) (?<address>\S+)/,
+      /Timed out while waiting for handshake|ssh: connect to host (?<host>\S+) port \d+: (?<why>Connection timed out|No route to host|Network is unreachable)|Connection to (?<host2>\S+) port \d+ timed out|\b(?<code>ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b(?: (?<address>\d\S*))?/,
     message: (g) =>
       `${g.host ?? g.host2 ?? g.address ?? "the host"} is unreachable${g.why ? ` (${g.why.toLowerCase()})` : g.code ? ` (${g.code})` : ""}`,
     resolution:
@@ -52,8 +52,9 @@ export const connectionErrorRows: RemoteErrorRow[] = [
     code: "ssh.unknown_address",
     kind: "user",
     pattern:
-      /ssh: Could not resolve hostname (?<host>[^\s:]+)|\bgetaddrinfo (?:ENOTFOUND|EAI_AGAIN) (?<name>\S+)/,
-    message: (g) => `the host address ${g.host ?? g.name} does not resolve`,
+      /ssh: Could not resolve hostname (?<host>[^\s:]+)|\b(?:ENOTFOUND|EAI_AGAIN)\b(?: (?<name>[^\s:]+))?/,
+    message: (g) =>
+      `the host address ${g.host ?? g.name ?? ""} does not resolve`.replace("  ", " "),
     resolution: "fix `address` in tunectl.yaml or the alias in ~/.ssh/config",
   },
   {

@@ -6,9 +6,9 @@ export const hostErrorRows: RemoteErrorRow[] = [
     code: "runtime.image_missing",
     kind: "user",
     pattern:
-      /Unable to find image '(?<image>[^']+)'|pull access denied for (?<repo>[^,\s]+)|manifest for (?<ref>\S+) not found|No such image: (?<local>\S+)|Error: (?<podman>\S+): image not known/,
+      /Unable to find image '(?<image>[^']+)'|pull access denied for (?<repo>[^,\s]+)|manifest for (?<ref>\S+) not found|No such image: (?<local>\S+)|Error: (?<podman>\S+): image not known|Error: initializing source docker:\/\/(?<source>[^:\s]+(?::\d+)?\/[^:\s]+(?::[\w.-]+)?)/,
     message: (g) =>
-      `the trainer image ${g.image ?? g.repo ?? g.ref ?? g.local ?? g.podman} is not on the host and could not be pulled`,
+      `the trainer image ${g.image ?? g.repo ?? g.ref ?? g.local ?? g.podman ?? g.source} is not on the host and could not be pulled`,
     resolution: "build or load the image on the host, or set `resources.image` to one it can pull",
   },
   {

@@ -32,6 +32,7 @@ const samples: Record<string, string[]> = {
     "Connection timed out during banner exchange\nConnection to 10.255.255.1 port 22 timed out",
     "ssh: connect to host 10.0.3.7 port 22: No route to host",
     "connect EHOSTUNREACH 10.0.3.7:22 EHOSTUNREACH",
+    "read ETIMEDOUT ETIMEDOUT",
   ],
   "ssh.unknown_address": [
     "ssh: Could not resolve hostname nope.invalid: Name or service not known",
@@ -47,6 +48,7 @@ const samples: Record<string, string[]> = {
     "docker: Error response from daemon: pull access denied for nope, repository does not exist or may require 'docker login': denied: requested access to the resource is denied.",
     "Error response from daemon: No such image: tunectl-trainer:cpu",
     "Error: tunectl-trainer:cpu: image not known",
+    'Trying to pull localhost:1/nope:latest...\nError: initializing source docker://localhost:1/nope:latest: pinging container registry localhost:1: Get "https://localhost:1/v2/": dial tcp [::1]:1: connect: connection refused',
   ],
   "runtime.docker_unreachable": [
     "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?",
@@ -115,6 +117,9 @@ describe("the remote-error table", () => {
     ).toBe("connection refused by gpu-a port 2222");
     expect(matchRemoteError("getaddrinfo ENOTFOUND gpu-b.lan ENOTFOUND")?.message).toContain(
       "gpu-b.lan",
+    );
+    expect(matchRemoteError(samples["runtime.image_missing"]![4]!)?.message).toContain(
+      "localhost:1/nope:latest",
     );
     const oom = matchRemoteError(samples["trainer.out_of_memory"]![1]!);
     expect(oom?.message).toContain("2.00 GiB");

@@ -147,7 +147,8 @@ describe("refused on the host", () => {
     await nothingLeftActive("h2");
   });
 
-  it("GPUs where the host has none: exit 3, placement.no_capacity saying what h2 has", async () => {
+  it("GPUs where the host has none: exit 2, placement.too_few_gpus naming h2's GPUs, no run", async () => {
+    const before = await runIds(ws.dir);
     const result = await ws.tunectl([
       "run",
       tinyConfig,
@@ -158,11 +159,22 @@ describe("refused on the host", () => {
       "resources.gpus=1",
       "--json",
     ]);
-    expect(result.code).toBe(3);
+    expect(result.code).toBe(2);
     const error = errorOf(result);
-    expect(error.code).toBe("placement.no_capacity");
+    expect(error.code).toBe("placement.too_few_gpus");
+    expect(error.message).toContain("resources.gpus");
     expect(JSON.stringify(error.problems)).toContain("h2: 0 GPU(s), 1 requested");
+    expect(await runIds(ws.dir)).toEqual(before);
     await nothingLeftActive("h2");
+  });
+
+  it("resume --host the workspace lacks: exit 2, no attempt added", async () => {
+    const failed = (await ws.runs()).find((run) => run.state === "failed")!;
+    const result = await ws.tunectl(["resume", failed.id, "--host", "nope", "--json"]);
+    expect(result.code).toBe(2);
+    expect(errorOf(result)).toMatchObject({ code: "hosts.unknown" });
+    const after = (await ws.runs()).find((run) => run.id === failed.id)!;
+    expect(after.attempts).toHaveLength(failed.attempts.length);
   });
 });
 
