@@ -28,6 +28,34 @@ export async function copies(ws: string, runId: string): Promise<Copies> {
 
 export const lineCount = (bytes: Buffer) => bytes.toString("utf8").split("\n").length - 1;
 
+/**
+ * Mid-run healing: the local copies reach the sizes the host's files have now, and hold the
+ * very same bytes. Resolves how long that took (ms).
+ */
+export async function healed(ws: string, runId: string, timeoutMs = 90_000): Promise<number> {
+  const started = Date.now();
+  const target = await copies(ws, runId);
+  for (;;) {
+    const now = await copies(ws, runId);
+    const reached =
+      now.localMetrics.length >= target.hostMetrics.length &&
+      now.localLog.length >= target.hostLog.length;
+    if (reached) {
+      const same = (local: Buffer, host: Buffer) => local.equals(host.subarray(0, local.length));
+      if (!same(now.localMetrics, now.hostMetrics) || !same(now.localLog, now.hostLog)) {
+        throw new Error(`${runId}: the local copies differ from the host's files`);
+      }
+      return Date.now() - started;
+    }
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(
+        `${runId}: local copies still behind after ${timeoutMs} ms: metrics ${now.localMetrics.length} of ${target.hostMetrics.length} bytes, log ${now.localLog.length} of ${target.hostLog.length}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /** When the trainer exited: it writes status.json last. */
 export async function trainerExitedAt(ws: string, runId: string): Promise<number> {
   const hostDir = (await record(ws, runId)).attempts[0]!.host_dir!;
