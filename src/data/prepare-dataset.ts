@@ -4,7 +4,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Experiment, StorageConfig } from "../config/index.js";
 import { UserError } from "../errors/index.js";
-import { report, type Reporter } from "../report/index.js";
+import { type Reporter } from "../report/index.js";
 import {
   localFilesMatch,
   parseManifest,
@@ -16,6 +16,7 @@ import { inputAccess } from "./input-identity.js";
 import { LineSpool } from "./line-spool.js";
 import { scanExperiment } from "./experiment-scan.js";
 import { seededOrder } from "./seeded-order.js";
+import { dataCacheHit, dataRendered } from "./events.js";
 
 export interface PrepareOptions {
   /** `.tunectl/cache/datasets` of the workspace. */
@@ -58,10 +59,8 @@ export async function prepareDataset(
     const indexFile = join(options.cacheDir, "index", `${cacheKey}.json`);
     const hit = await cachedDataset(options.cacheDir, indexFile);
     if (hit) {
-      report(
+      dataCacheHit.emit(
         options.reporter,
-        "info",
-        "data.cache_hit",
         `data unchanged: reusing ${hit.fingerprint.slice(0, 12)}`,
         { fingerprint: hit.fingerprint },
       );
@@ -116,10 +115,8 @@ export async function prepareDataset(
       await rename(work, dir);
       await mkdir(join(options.cacheDir, "index"), { recursive: true });
       await writeFile(indexFile, JSON.stringify({ fingerprint, stats: scan.stats }));
-      report(
+      dataRendered.emit(
         options.reporter,
-        "info",
-        "data.rendered",
         `rendered ${records.train} train and ${records.eval} eval records (${fingerprint.slice(0, 12)})`,
         { fingerprint, records },
       );

@@ -3,7 +3,6 @@ import { experimentSchema, type Experiment } from "../config/index.js";
 import { UserError } from "../errors/index.js";
 import type { RemoteHost } from "../hosts/index.js";
 import { listCheckpoints, type CheckpointListing } from "../monitor/index.js";
-import { report } from "../report/index.js";
 import { currentAttempt, isTerminal, type RunRecord } from "../runs/index.js";
 import {
   placeCheckpoint,
@@ -17,6 +16,7 @@ import type { LaunchDeps } from "./launch-deps.js";
 import { checkRun } from "./reconcile.js";
 import { stagedDatasetOf } from "./staged-dataset.js";
 import { readSecrets } from "./trainer-env.js";
+import { resumeCheckpoint, resumeFromScratch } from "./events.js";
 
 export interface ResumeRequest {
   runId: string;
@@ -120,20 +120,18 @@ export async function resumeRun(deps: LaunchDeps, request: ResumeRequest): Promi
       step: chosen.step,
       async ensureOnHost(host, layout) {
         const how = await placeCheckpoint(host, layout, manifest, manifestBytes, source);
-        report(
+        resumeCheckpoint.emit(
           deps.reporter,
-          "info",
-          "resume.checkpoint",
           `checkpoint step-${chosen.step} ${how === "kept" ? "already" : "copied"} on ${host.name}`,
+          { step: chosen.step, host: host.name, copied: how !== "kept" },
         );
       },
     };
   } else {
-    report(
+    resumeFromScratch.emit(
       deps.reporter,
-      "warn",
-      "resume.from_scratch",
       `run ${run.id} has no complete checkpoint: restarting from step 0`,
+      { run: run.id },
     );
   }
 

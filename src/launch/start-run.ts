@@ -1,7 +1,6 @@
 import path from "node:path";
 import { loadExperiment, type Experiment } from "../config/index.js";
 import { prepareDataset, stageDataset } from "../data/index.js";
-import { report } from "../report/index.js";
 import type { RunRecord } from "../runs/index.js";
 import { withManifest } from "./dataset-transfer.js";
 import { launchAttempt, type StagedDataset } from "./launch-attempt.js";
@@ -9,6 +8,7 @@ import { readStagedMarker, writeStagedMarker, type StagedMarker } from "./staged
 import type { LaunchDeps } from "./launch-deps.js";
 import { candidateHosts, connectCandidates, placeRun } from "./placement.js";
 import { checkEnvValues, readSecrets } from "./trainer-env.js";
+import { runCreated, stageKnown } from "./events.js";
 
 export interface RunRequest {
   file: string;
@@ -95,7 +95,7 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
     image: experiment.resources.image,
     gpus_requested: experiment.resources.gpus,
   });
-  report(deps.reporter, "info", "run.created", `run ${created.id}`, { run: created.id });
+  runCreated.emit(deps.reporter, `run ${created.id}`, { run: created.id });
 
   let staged: StagedDataset;
   // Stage for real: upload what the bucket lacks, and remember what is there.
@@ -119,11 +119,10 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
     await deps.registry.setState(created.id, "staging");
     const known = await readStagedMarker(deps.workspace, prepared.fingerprint);
     if (known)
-      report(
+      stageKnown.emit(
         deps.reporter,
-        "info",
-        "stage.known",
         `dataset ${prepared.fingerprint.slice(0, 12)} staged before at ${known.uri}`,
+        { fingerprint: prepared.fingerprint, uri: known.uri },
       );
     const marker = known ?? (await stage());
     staged = {

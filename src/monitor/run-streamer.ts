@@ -2,7 +2,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { mkdir, open, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Attempt, MetricLine, RunRegistry } from "../runs/index.js";
-import { report, systemClock, type Clock, type Reporter } from "../report/index.js";
+import { systemClock, type Clock, type Reporter } from "../report/index.js";
 import { FrameDecoder, ProtocolError } from "./frame-decoder.js";
 import { MetricLineSplitter } from "./metric-line-splitter.js";
 import type { MonitorHost } from "./ports.js";
@@ -10,6 +10,14 @@ import { acquireStreamLock } from "./stream-lock.js";
 import { monitorDir, streamOrigin, type StreamOrigin } from "./stream-origin.js";
 import { streamScript } from "./stream-script.js";
 import { Backoff } from "./backoff.js";
+import {
+  monitorDrainIncomplete,
+  monitorReconnected,
+  monitorRemoteTruncated,
+  monitorStreamBusy,
+  monitorStreamDropped,
+  monitorUnreachable,
+} from "./events.js";
 
 export interface RunStreamerOptions {
   registry: Pick<RunRegistry, "get" | "update" | "paths">;
@@ -119,10 +127,8 @@ export class RunStreamer {
       path.join(monitorDir(paths.dir), `attempt-${attempt}.lock`),
     );
     if ("heldBy" in lock) {
-      report(
+      monitorStreamBusy.emit(
         this.options.reporter,
-        "info",
-        "monitor.stream_busy",
         `attempt ${attempt} is already streamed by process ${lock.heldBy}`,
         { pid: lock.heldBy },
       );
@@ -179,10 +185,8 @@ export class RunStreamer {
       if (failure === undefined) return;
       await this.markUnreachable(failure);
       if (this.clock.now().getTime() >= deadline) {
-        report(
+        monitorDrainIncomplete.emit(
           this.options.reporter,
-          "warn",
-          "monitor.drain_incomplete",
           `could not copy the end of attempt ${this.options.attempt}'s output from ${this.options.host.name}: ${failure}; \`tunectl sync ${this.options.runId}\` catches up later`,
           { host: this.options.host.name, error: failure },
         );
@@ -263,7 +267,7 @@ export class RunStreamer {
       clearInterval(watchdog);
     }
     if (failure !== undefined && this.lastByteAt > 0 && failure !== "stopped") {
-      report(this.options.reporter, "debug", "monitor.stream_dropped", failure, {
+      monitorStreamDropped.emit(this.options.reporter, failure, {
         host: host.name,
       });
     }
@@ -290,10 +294,8 @@ export class RunStreamer {
     if (this.truncationReported.has(file)) return;
     this.truncationReported.add(file);
     const sink = this.sinks.get(file as FileKey);
-    report(
+    monitorRemoteTruncated.emit(
       this.options.reporter,
-      "warn",
-      "monitor.remote_truncated",
       `${this.options.host.name}: ${file === "m" ? "metrics.jsonl" : "the log"} is ${size} bytes, shorter than the ${sink?.remote ?? 0} already copied; waiting for it to grow`,
       { host: this.options.host.name, file, size },
     );
@@ -305,10 +307,8 @@ export class RunStreamer {
     this.unreachableSince ??= now;
     const seconds = Math.round((now.getTime() - this.unreachableSince.getTime()) / 1000);
     const name = this.options.host.name;
-    report(
+    monitorUnreachable.emit(
       this.options.reporter,
-      "warn",
-      "monitor.unreachable",
       `${name} unreachable for ${seconds} s, retrying`,
       { host: name, since: this.unreachableSince.toISOString(), seconds, error: why },
     );
@@ -325,13 +325,10 @@ export class RunStreamer {
     );
     this.unreachableSince = undefined;
     const name = this.options.host.name;
-    report(
-      this.options.reporter,
-      "info",
-      "monitor.reconnected",
-      `${name} reachable again after ${seconds} s`,
-      { host: name, seconds },
-    );
+    monitorReconnected.emit(this.options.reporter, `${name} reachable again after ${seconds} s`, {
+      host: name,
+      seconds,
+    });
     await this.patchAttempt((a) => (a.unreachable_since = null)).catch(() => {});
   }
 
