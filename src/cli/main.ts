@@ -3,7 +3,8 @@ import { isTunectlError } from "../errors/index.js";
 import { createContext, globalsOf, type App } from "./app.js";
 import { commands } from "./commands/index.js";
 import { ExitCode, exitCodeFor } from "./exit-code.js";
-import { createIo } from "./io.js";
+import { commandFailed } from "./events.js";
+import { createIo, type Io } from "./io.js";
 
 const version = "0.1.0";
 
@@ -44,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
           const code = await body(ctx, ...args.slice(0, -1));
           exitCode = typeof code === "number" ? code : ExitCode.ok;
         } catch (error) {
-          exitCode = reportError(error, ctx.globals.json);
+          exitCode = reportError(error, ctx.globals.json, ctx.io);
         } finally {
           process.removeListener("SIGINT", onSigint);
           await ctx.close();
@@ -65,7 +66,11 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-function reportError(error: unknown, json: boolean): number {
+/**
+ * The error goes to stdout as `{"error": ...}` with --json, and to stderr as a
+ * `command.failed` event through the command's own io (after its status line is gone).
+ */
+function reportError(error: unknown, json: boolean, io?: Io): number {
   const code = exitCodeFor(error);
   if (json) {
     const body = isTunectlError(error)
@@ -82,15 +87,15 @@ function reportError(error: unknown, json: boolean): number {
       : { error: { kind: "internal", code: "internal", message: String(error) } };
     process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
   }
-  const io = createIo({ json: false, verbose: false, quiet: false });
+  const sink = io ?? createIo({ json, verbose: false, quiet: false });
+  sink.status(null);
   if (isTunectlError(error)) {
-    io.emit({ level: "error", code: error.code, message: error.describe() });
+    commandFailed.emit(sink, error.describe(), { error: error.code, kind: error.kind });
   } else {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    io.emit({
-      level: "error",
-      code: "internal",
-      message: `internal error (a bug in tunectl): ${detail}`,
+    commandFailed.emit(sink, `internal error (a bug in tunectl): ${detail}`, {
+      error: "internal",
+      kind: "internal",
     });
   }
   return code;

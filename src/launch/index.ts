@@ -16,3 +16,4 @@ export type { ContainerRuntime, AttemptProbe, LaunchSpec } from "./container-run
 export { readSecrets, checkEnvValues } from "./trainer-env.js";
 export { releaseAttemptLeases } from "./settle-attempt.js";
 export { resumeRun, recordedExperiment, type ResumeRequest } from "./resume-run.js";
+export { runCreated } from "./events.js";
