@@ -1,5 +1,8 @@
 import type { Terminal } from "./io.js";
 
+// ESC [ params letter: the only escapes the writer and the colours use.
+const escapeSequence = new RegExp(`^${String.fromCharCode(27)}\\[[0-9;]*([A-Za-z])`);
+
 /** A stream that records what was written, as a TTY of some width or as a pipe. */
 export class FakeStream {
   text = "";
@@ -25,7 +28,7 @@ export class FakeStream {
       const row = rows[rows.length - 1]!;
       const ch = text[i]!;
       if (ch === "\x1b") {
-        const match = /^\x1b\[[0-9;]*([A-Za-z])/.exec(text.slice(i));
+        const match = escapeSequence.exec(text.slice(i));
         if (!match)
           throw new Error(`unknown escape at ${i}: ${JSON.stringify(text.slice(i, i + 8))}`);
         if (match[1] === "K") row.length = col;

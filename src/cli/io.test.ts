@@ -53,6 +53,7 @@ describe("the io on a terminal", () => {
       "upload [#########--------------]  40%  4.0 MiB / 10.0 MiB  1.0 MiB/s  eta 6s",
     ]);
     upload.emit(io, "uploaded", at(10));
+    upload.emit(io, "uploaded", at(10));
     await io.close();
     // finished: the full bar stays in the scrollback as a line of its own
     expect(terminal.stderr.screen()).toEqual([

@@ -67,15 +67,22 @@ export function createIo(globals: GlobalOptions, terminal: Terminal = processTer
   const threshold = globals.verbose ? "debug" : globals.quiet ? "warn" : "info";
   const logFile = new EventLogFile();
   const progressLines = new ProgressLines();
+  const finishedShown = new Set<string>();
 
   const showProgress = (event: ReportEvent) => {
     const progress = event.data as unknown as Progress;
     const finished = progress.done >= progress.total;
     if (errMode.live) {
       const text = renderProgress(progress, { width: width() });
-      if (!finished) return writer.status(text);
+      if (!finished) {
+        finishedShown.delete(event.code);
+        return writer.status(text);
+      }
+      // the full bar once, as a line of its own, however many times the end is reported
       writer.status(null);
-      return writer.line(text);
+      if (!finishedShown.has(event.code)) writer.line(text);
+      finishedShown.add(event.code);
+      return;
     }
     if (progressLines.shouldPrint(event.code, progress)) writer.line(renderProgress(progress));
   };
