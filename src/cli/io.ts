@@ -58,7 +58,8 @@ const processTerminal = (): Terminal => ({
   now: () => new Date(),
 });
 
-export function createIo(globals: GlobalOptions, terminal: Terminal = processTerminal()): Io {
+export function createIo(globals: GlobalOptions, fake?: Terminal): Io {
+  const terminal = fake ?? processTerminal();
   const { stdout, stderr, env } = terminal;
   const errMode = terminalMode(stderr, env, globals);
   const outMode = terminalMode(stdout, env, globals);
@@ -68,6 +69,9 @@ export function createIo(globals: GlobalOptions, terminal: Terminal = processTer
   const logFile = new EventLogFile();
   const progressLines = new ProgressLines();
   const finishedShown = new Set<string>();
+  // A second Ctrl-C exits at once: leave the shell's prompt on a clean line.
+  const onExit = () => writer.status(null);
+  if (!fake) process.on("exit", onExit);
 
   const showProgress = (event: ReportEvent) => {
     const progress = event.data as unknown as Progress;
@@ -117,6 +121,7 @@ export function createIo(globals: GlobalOptions, terminal: Terminal = processTer
     passthrough: (chunk) => writer.passthrough(chunk),
     logToFile: (path) => logFile.attach(path),
     async close() {
+      process.removeListener("exit", onExit);
       writer.end();
       await logFile.close();
     },

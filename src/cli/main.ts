@@ -98,5 +98,6 @@ function reportError(error: unknown, json: boolean, io?: Io): number {
       kind: "internal",
     });
   }
+  if (!io) void sink.close();
   return code;
 }
