@@ -87,8 +87,9 @@ function fields(state: LiveState, nowMs: number): string[] {
     ? `${state.host}${state.gpus.length ? ` gpu ${state.gpus.join(",")}` : ""}`
     : undefined;
   if (where) parts.push(where);
+  // first, so a narrow terminal still shows it
   if (state.unreachableFor !== undefined) {
-    parts.push(
+    parts.unshift(
       `(${state.host ?? "host"} unreachable for ${Math.round(state.unreachableFor)} s, retrying)`,
     );
   }
