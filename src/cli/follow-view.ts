@@ -1,56 +1,61 @@
 import { RunEndedError } from "../errors/index.js";
 import type { LiveState } from "../monitor/index.js";
+import type { ReportEvent } from "../report/index.js";
 import type { MetricLine, RunRecord } from "../runs/index.js";
 import type { CommandContext } from "./app.js";
+import { runMetric, runSucceeded } from "./events.js";
 
 /**
  * Follow a run in the terminal until it ends (shared by `run`, `attach` and `resume`).
- * On a TTY: the trainer's log scrolls above a progress line redrawn in place. Otherwise one
- * plain line per logged step (the log stays in `tunectl logs`; -v shows it too). --json
- * writes metric, state and result events as JSON lines on stdout. Exit 0 for succeeded; a
- * failed, cancelled or lost run is exit 4, with the tail of its log.
+ * On a live terminal: the trainer's log scrolls above a status line redrawn in place (the
+ * io's one writer keeps the two apart). Otherwise one `run.metric` line per logged step (the
+ * log stays in `tunectl logs`; -v shows it too). --json writes metric, state and result
+ * objects as JSON lines on stdout. Exit 0 for succeeded; a failed, cancelled or lost run is
+ * exit 4, with the tail of its log.
  */
 export async function followInTerminal(ctx: CommandContext, runId: string): Promise<number> {
-  const { followRun } = await import("../launch/index.js");
+  const { followRun, monitorReconnected, monitorUnreachable } = await loadCore();
   const { applyMetric, readLastLines, renderProgressLine, renderStepLine } =
     await import("../monitor/index.js");
   const deps = await ctx.launchDeps();
   const json = ctx.globals.json;
-  const tty = ctx.io.isTTY && !json;
+  const live = ctx.io.isTTY && !json;
   const run = await deps.registry.get(runId);
   ctx.io.logToFile(`${deps.registry.paths(runId).logs}/tunectl.log`);
   let state: LiveState = liveStateOf(run);
-  let barShown = false;
-  const clearBar = () => {
-    if (barShown) process.stderr.write("\r\x1b[K");
-    barShown = false;
+  const draw = () => {
+    if (live && !ctx.globals.quiet)
+      ctx.io.status(renderProgressLine(state, Date.now(), ctx.io.width - 1));
   };
-  const drawBar = () => {
-    if (!tty) return;
-    process.stderr.write(
-      `\r\x1b[K${renderProgressLine(state, Date.now(), process.stderr.columns ?? 100)}`,
-    );
-    barShown = true;
+  // The status line shows an unreachable host while the streams retry.
+  const reporter = {
+    emit(event: ReportEvent) {
+      if (monitorUnreachable.is(event)) state = { ...state, unreachableFor: event.data.seconds };
+      if (monitorReconnected.is(event)) {
+        const { unreachableFor: _gone, ...rest } = state;
+        state = rest;
+      }
+      ctx.io.emit(event);
+      if (monitorUnreachable.is(event) || monitorReconnected.is(event)) draw();
+    },
   };
-  const ticker = tty ? setInterval(drawBar, 1000) : undefined;
+  const ticker = live ? setInterval(draw, 1000) : undefined;
   let final: RunRecord;
   try {
-    final = await followRun(deps, runId, {
+    final = await followRun({ ...deps, reporter }, runId, {
       signal: ctx.interrupted,
       onMetric(line: MetricLine) {
         state = applyMetric(state, line);
         if (json) ctx.io.out(JSON.stringify({ type: "metric", run: runId, ...line }));
-        else if (tty) drawBar();
+        else if (live) draw();
         else {
           const text = renderStepLine(state, line, Date.now());
-          if (text) ctx.io.emit({ level: "info", code: "run.metric", message: text });
+          if (text) runMetric.emit(ctx.io, text, metricPayload(runId, state, line));
         }
       },
       onLog(bytes) {
-        if (json || ctx.globals.quiet || (!tty && !ctx.globals.verbose)) return;
-        clearBar();
-        process.stderr.write(bytes);
-        drawBar();
+        if (json || ctx.globals.quiet || (!live && !ctx.globals.verbose)) return;
+        ctx.io.passthrough(bytes);
       },
       onRecord(record) {
         state = { ...liveStateOf(record), ...pickProgress(state) };
@@ -67,11 +72,11 @@ export async function followInTerminal(ctx: CommandContext, runId: string): Prom
     });
   } finally {
     if (ticker) clearInterval(ticker);
-    clearBar();
+    ctx.io.status(null);
   }
   if (json) ctx.io.out(JSON.stringify({ type: "result", run: final.id, state: final.state }));
   if (final.state === "succeeded") {
-    ctx.io.emit({ level: "info", code: "run.succeeded", message: `run ${final.id} succeeded` });
+    runSucceeded.emit(ctx.io, `run ${final.id} succeeded`, { run: final.id });
     return 0;
   }
   const attempt = final.attempts.at(-1)!;
@@ -81,7 +86,7 @@ export async function followInTerminal(ctx: CommandContext, runId: string): Prom
       20,
     ).catch(() => ({ text: "" }));
     if (tail)
-      process.stderr.write(
+      ctx.io.passthrough(
         `--- last lines of the trainer's log (attempt ${attempt.n}) ---\n${tail}\n`,
       );
   }
@@ -92,6 +97,23 @@ export async function followInTerminal(ctx: CommandContext, runId: string): Prom
       hint: `continue it with: tunectl resume ${final.id}`,
     },
   );
+}
+
+async function loadCore() {
+  const { followRun } = await import("../launch/index.js");
+  const { monitorReconnected, monitorUnreachable } = await import("../monitor/index.js");
+  return { followRun, monitorReconnected, monitorUnreachable };
+}
+
+function metricPayload(runId: string, state: LiveState, line: MetricLine) {
+  return {
+    run: runId,
+    step: line.step,
+    ...(state.totalSteps === undefined ? {} : { total_steps: state.totalSteps }),
+    ...(line.kind === "train" && state.loss !== undefined ? { loss: state.loss } : {}),
+    ...(line.kind === "train" && state.emaLoss !== undefined ? { ema_loss: state.emaLoss } : {}),
+    ...(typeof line.eval_loss === "number" ? { eval_loss: line.eval_loss } : {}),
+  };
 }
 
 function liveStateOf(run: RunRecord): LiveState {

@@ -3,7 +3,8 @@ import { isTunectlError } from "../errors/index.js";
 import { createContext, globalsOf, type App } from "./app.js";
 import { commands } from "./commands/index.js";
 import { ExitCode, exitCodeFor } from "./exit-code.js";
-import { createIo } from "./io.js";
+import { commandFailed } from "./events.js";
+import { createIo, type Io } from "./io.js";
 
 const version = "0.1.0";
 const stopSignals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -48,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
           // a watch or follow that ended because it was told to stop says so, like Ctrl-C
           if (interrupt.signal.aborted && exitCode === ExitCode.ok) exitCode = ExitCode.interrupted;
         } catch (error) {
-          exitCode = reportError(error, ctx.globals.json);
+          exitCode = reportError(error, ctx.globals.json, ctx.io);
         } finally {
           for (const signal of stopSignals) process.removeListener(signal, onSigint);
           await ctx.close();
@@ -83,7 +84,11 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-function reportError(error: unknown, json: boolean): number {
+/**
+ * The error goes to stdout as `{"error": ...}` with --json, and to stderr as a
+ * `command.failed` event through the command's own io (after its status line is gone).
+ */
+function reportError(error: unknown, json: boolean, io?: Io): number {
   const code = exitCodeFor(error);
   if (json) {
     const body = isTunectlError(error)
@@ -100,16 +105,17 @@ function reportError(error: unknown, json: boolean): number {
       : { error: { kind: "internal", code: "internal", message: String(error) } };
     process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
   }
-  const io = createIo({ json: false, verbose: false, quiet: false });
+  const sink = io ?? createIo({ json, verbose: false, quiet: false });
+  sink.status(null);
   if (isTunectlError(error)) {
-    io.emit({ level: "error", code: error.code, message: error.describe() });
+    commandFailed.emit(sink, error.describe(), { error: error.code, kind: error.kind });
   } else {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    io.emit({
-      level: "error",
-      code: "internal",
-      message: `internal error (a bug in tunectl): ${detail}`,
+    commandFailed.emit(sink, `internal error (a bug in tunectl): ${detail}`, {
+      error: "internal",
+      kind: "internal",
     });
   }
+  if (!io) void sink.close();
   return code;
 }

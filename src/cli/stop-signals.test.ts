@@ -41,7 +41,7 @@ describe("stop signals", () => {
     const registry = new RunRegistry(ws.file(".tunectl"));
     const { id } = await registry.create({
       name: "follow",
-      configYaml: "name: follow\n",
+      configYaml: "name: follow\ndata:\n  train: [{path: data.jsonl, format: alpaca}]\n",
       model: "builtin:tiny",
       image: "x",
       gpus_requested: 0,

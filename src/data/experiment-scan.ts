@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
 import type { Experiment } from "../config/index.js";
 import { UserError, type Problem } from "../errors/index.js";
-import { report, type Reporter } from "../report/index.js";
+import { type Reporter } from "../report/index.js";
 import type { DatasetManifest } from "./dataset-manifest.js";
 import { StatsAccumulator, type DatasetStats } from "./dataset-stats.js";
 import { ProblemCollector } from "./problem-collector.js";
 import type { OpenInput } from "./readers/record-source.js";
 import { scanSource } from "./source-scan.js";
 import { resolveTemplate } from "./templates/template-registry.js";
+import { dataSkipped, dataSource, dataWarnings } from "./events.js";
 
 export interface ExperimentScan {
   sources: DatasetManifest["sources"];
@@ -69,10 +70,8 @@ export async function scanExperiment(
         },
       );
       sources.push({ path: source.path, format: source.format, split, ...counts });
-      report(
+      dataSource.emit(
         options.reporter,
-        "debug",
-        "data.source",
         `${source.path}: ${counts.records} records, ${counts.invalid} invalid`,
         { path: source.path, ...counts },
       );
@@ -90,19 +89,15 @@ export async function scanExperiment(
   if (options.collectOnly) return result;
   if (problems.invalidRecords > 0) {
     if (data.on_error === "fail") throw problems.error("the experiment's data");
-    report(
+    dataSkipped.emit(
       options.reporter,
-      "warn",
-      "data.skipped",
       `skipped ${problems.invalidRecords} invalid records (data.on_error: skip)`,
       { invalid: problems.invalidRecords },
     );
   }
   if (problems.warningCount > 0) {
-    report(
+    dataWarnings.emit(
       options.reporter,
-      "warn",
-      "data.warnings",
       `${problems.warningCount} records kept with warnings (e.g. ${describeFirst(problems.warnings())})`,
       { warnings: problems.warningCount },
     );

@@ -4,7 +4,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Experiment, StorageConfig } from "../config/index.js";
 import { UserError } from "../errors/index.js";
-import { report, type Reporter } from "../report/index.js";
+import { type Reporter } from "../report/index.js";
 import { publishEntry, sweepLeftovers, workDirName, writeIndexFile } from "./cache-entry.js";
 import {
   localFilesMatch,
@@ -17,7 +17,7 @@ import { inputAccess } from "./input-identity.js";
 import { LineSpool } from "./line-spool.js";
 import { scanExperiment } from "./experiment-scan.js";
 import { seededOrder } from "./seeded-order.js";
-import { renderShared } from "./events.js";
+import { dataCacheHit, dataRendered, renderShared } from "./events.js";
 
 export interface PrepareOptions {
   /** `.tunectl/cache/datasets` of the workspace. */
@@ -60,10 +60,8 @@ export async function prepareDataset(
     const indexFile = join(options.cacheDir, "index", `${cacheKey}.json`);
     const hit = await cachedDataset(options.cacheDir, indexFile);
     if (hit) {
-      report(
+      dataCacheHit.emit(
         options.reporter,
-        "info",
-        "data.cache_hit",
         `data unchanged: reusing ${hit.fingerprint.slice(0, 12)}`,
         { fingerprint: hit.fingerprint },
       );
@@ -126,10 +124,8 @@ export async function prepareDataset(
           `data ${fingerprint.slice(0, 12)} was rendered by another tunectl process at the same time: using its copy`,
           { fingerprint },
         );
-      report(
+      dataRendered.emit(
         options.reporter,
-        "info",
-        "data.rendered",
         `rendered ${records.train} train and ${records.eval} eval records (${fingerprint.slice(0, 12)})`,
         { fingerprint, records },
       );

@@ -1,9 +1,10 @@
 import { isTunectlError } from "../errors/index.js";
 import { join } from "node:path";
-import { report, type Reporter } from "../report/index.js";
+import { type Reporter } from "../report/index.js";
 import type { ObjectStore } from "../storage/index.js";
 import { parseManifest, type DatasetManifest } from "./dataset-manifest.js";
 import type { PreparedDataset } from "./prepare-dataset.js";
+import { stageDone, stageProgress, stageSkipped } from "./events.js";
 
 export interface StagedDataset {
   fingerprint: string;
@@ -34,10 +35,8 @@ export async function stageDataset(
   const base = { fingerprint: prepared.fingerprint, uri, prefix };
   const before = await alreadyStaged(store, prefix, prepared.manifest);
   if (before) {
-    report(
+    stageSkipped.emit(
       options.reporter,
-      "info",
-      "stage.skipped",
       `dataset ${prepared.fingerprint.slice(0, 12)} already staged at ${uri}`,
       { uri },
     );
@@ -64,13 +63,10 @@ export async function stageDataset(
     });
   }
   const manifestBytes = first ?? (await store.getBuffer(`${prefix}manifest.json`));
-  report(
-    options.reporter,
-    "info",
-    "stage.done",
-    `staged ${prepared.fingerprint.slice(0, 12)} to ${uri}`,
-    { uri, bytes: total },
-  );
+  stageDone.emit(options.reporter, `staged ${prepared.fingerprint.slice(0, 12)} to ${uri}`, {
+    uri,
+    bytes: total,
+  });
   return { ...base, uploaded: true, bytes: total, manifestBytes };
 }
 
@@ -107,11 +103,13 @@ function progressReporter(reporter: Reporter, total: number) {
     const seconds = Math.max(0.001, (now - started) / 1000);
     const rate = bytes / seconds;
     const eta = rate > 0 ? (total - bytes) / rate : undefined;
-    report(reporter, "info", "stage.progress", `uploaded ${bytes} of ${total} bytes`, {
-      bytes,
+    stageProgress.emit(reporter, `uploaded ${bytes} of ${total} bytes`, {
+      task: "upload",
+      done: bytes,
       total,
+      unit: "bytes",
       rate,
-      ...(eta === undefined ? {} : { eta }),
+      ...(eta === undefined ? {} : { eta_s: eta }),
     });
   };
 }

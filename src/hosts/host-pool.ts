@@ -1,11 +1,12 @@
 import type { HostConfig, WorkspaceConfig } from "../config/index.js";
 import { UserError } from "../errors/index.js";
-import { report, silentReporter, type Reporter } from "../report/index.js";
+import { silentReporter, type Reporter } from "../report/index.js";
 import { loadInventory, type Inventory, type InventoryHost } from "./inventory.js";
 import { LocalHost } from "./local-host.js";
 import type { RemoteHost } from "./remote-host.js";
 import { connectSsh } from "./ssh-connect.js";
 import { SshHost } from "./ssh-host.js";
+import { sshConnect, sshConnected, sshConnectionError } from "./events.js";
 
 export interface HostPoolOptions {
   workspace: { root: string; config: WorkspaceConfig };
@@ -76,23 +77,16 @@ export async function createHostPool(options: HostPoolOptions): Promise<HostPool
           name,
           async () => {
             const started = Date.now();
-            report(
-              reporter,
-              "debug",
-              "ssh.connect",
-              `connecting to ${name} (${ssh.address}:${ssh.port})`,
-              { host: name },
-            );
+            sshConnect.emit(reporter, `connecting to ${name} (${ssh.address}:${ssh.port})`, {
+              host: name,
+            });
             const connection = await connectSsh(ssh, settings);
-            report(
-              reporter,
-              "debug",
-              "ssh.connected",
-              `connected to ${name} in ${Date.now() - started} ms`,
-              { host: name, ms: Date.now() - started },
-            );
+            sshConnected.emit(reporter, `connected to ${name} in ${Date.now() - started} ms`, {
+              host: name,
+              ms: Date.now() - started,
+            });
             connection.client.on("error", (error: Error) =>
-              report(reporter, "debug", "ssh.connection_error", `${name}: ${error.message}`, {
+              sshConnectionError.emit(reporter, `${name}: ${error.message}`, {
                 host: name,
               }),
             );

@@ -3,10 +3,11 @@ import type { Readable } from "node:stream";
 import ssh2 from "ssh2";
 import type { AuthMethod, Client as SshClient, ConnectConfig } from "ssh2";
 import { InfraError, remoteError, type TunectlError } from "../errors/index.js";
-import { report, type Reporter } from "../report/index.js";
+import { type Reporter } from "../report/index.js";
 import { checkHostKey, hostKeyError, preferredHostKeyAlgorithms } from "./host-key-check.js";
 import type { SshTarget } from "./inventory.js";
 import { appendKnownHost, fingerprint, knownHostsName, readKnownHosts } from "./known-hosts.js";
+import { sshHostKeyAccepted } from "./events.js";
 
 export interface ConnectSettings {
   knownHostsFiles: string[];
@@ -85,10 +86,8 @@ async function connectHop(
       if (verdict.kind === "unknown" && settings.acceptNewHostKey) {
         appendKnownHost(settings.knownHostsWriteFile, name, key).then(
           () => {
-            report(
+            sshHostKeyAccepted.emit(
               settings.reporter,
-              "warn",
-              "ssh.host_key_accepted",
               `accepted new host key for ${target.label} (${name}) ${fingerprint(key)}, recorded in ${settings.knownHostsWriteFile}`,
               {
                 host: target.label,

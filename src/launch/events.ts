@@ -1,5 +1,109 @@
 import { declareEvent } from "../report/index.js";
 
+type RunFailure = { run: string; error: string };
+
+export const runCreated = declareEvent<{ run: string }>({
+  code: "run.created",
+  level: "info",
+  description: "the run's record exists in the registry (its log file starts here)",
+});
+
+export const stageKnown = declareEvent<{ fingerprint: string; uri: string }>({
+  code: "stage.known",
+  level: "info",
+  description: "this workspace staged the dataset before (staged marker): no bucket round trip",
+});
+
+export const launchDataset = declareEvent<{ fingerprint: string; host: string; moved: boolean }>({
+  code: "launch.dataset",
+  level: "info",
+  description: "the staged dataset was fetched to the host, or was already there",
+});
+
+export const placementLeaseReclaimed = declareEvent<{ host: string; gpu: number; run: string }>({
+  code: "placement.lease_reclaimed",
+  level: "info",
+  description: "a GPU lease held by a run that has ended was taken back during placement",
+});
+
+export const launchLeaseReleaseFailed = declareEvent<{ run: string; host: string; error: string }>({
+  code: "launch.lease_release_failed",
+  level: "warn",
+  description: "an ended attempt's GPU leases could not be released (reclaimed later as dead)",
+});
+
+export const resumeCheckpoint = declareEvent<{ step: number; host: string; copied: boolean }>({
+  code: "resume.checkpoint",
+  level: "info",
+  description: "the checkpoint a resume starts from is on the host (copied there, or kept)",
+});
+
+export const resumeFromScratch = declareEvent<{ run: string }>({
+  code: "resume.from_scratch",
+  level: "warn",
+  description: "a resumed run has no complete checkpoint and starts again from step 0",
+});
+
+export const runRetry = declareEvent<{
+  run: string;
+  attempt: number;
+  delay_ms: number;
+  avoid: string[];
+}>({
+  code: "run.retry",
+  level: "warn",
+  description: "the retry policy starts another attempt after delay_ms, away from `avoid` hosts",
+});
+
+export const runRetryFailed = declareEvent<RunFailure>({
+  code: "run.retry_failed",
+  level: "error",
+  description: "starting a retry attempt failed",
+});
+
+export const runCheckFailed = declareEvent<RunFailure>({
+  code: "run.check_failed",
+  level: "warn",
+  description: "checking a run against its host failed; the run is left as recorded",
+});
+
+export const runUnreachable = declareEvent<{ run: string; host: string; error: string }>({
+  code: "run.unreachable",
+  level: "warn",
+  description: "a run's host did not answer a check; the attempt is marked unreachable since now",
+});
+
+export const runCatchUpFailed = declareEvent<RunFailure>({
+  code: "run.catch_up_failed",
+  level: "warn",
+  description:
+    "an ended run's last logs and checkpoints could not be copied home (tunectl sync retries)",
+});
+
+export const runOrphanReaped = declareEvent<{ run: string; attempt: number; host: string }>({
+  code: "run.orphan_reaped",
+  level: "info",
+  description:
+    "an attempt settled lost while its host was away was found still running and stopped",
+});
+
+export const runOrphanReapFailed = declareEvent<{
+  run: string;
+  attempt: number;
+  host: string;
+  error: string;
+}>({
+  code: "run.orphan_reap_failed",
+  level: "warn",
+  description: "stopping an orphaned attempt failed; the next check tries again",
+});
+
+export const monitorStopFailed = declareEvent<RunFailure>({
+  code: "monitor.stop_failed",
+  level: "warn",
+  description: "stopping an attempt's streams and checkpoint sync failed",
+});
+
 /** Another tunectl process of this workspace is staging the same data: this one waits its turn. */
 export const stageWaiting = declareEvent<{ pid: number; fingerprint: string }>({
   code: "stage.waiting",

@@ -1,12 +1,13 @@
 import { InterruptedError } from "../errors/index.js";
 import { monitorAttempt, type AttemptMonitor } from "../monitor/index.js";
-import { report } from "../report/index.js";
 import { currentAttempt, isTerminal, type MetricLine, type RunRecord } from "../runs/index.js";
 import type { LaunchDeps } from "./launch-deps.js";
 import { checkRun } from "./reconcile.js";
 import { recordedExperiment, resumeRun } from "./resume-run.js";
 import { retryDecision, unreachableSeconds } from "./retry-policy.js";
 import { settleLost } from "./settle-attempt.js";
+import { monitorStopFailed, runCheckFailed, runRetry, runRetryFailed } from "./events.js";
+import { monitorUnreachable } from "../monitor/index.js";
 
 export interface FollowOptions {
   onMetric?(line: MetricLine): void;
@@ -40,7 +41,12 @@ export async function followRun(
     if (!decision) break;
     const attempt = currentAttempt(run)!;
     const message = `retrying after ${run.state}${attempt.error ? ` (${attempt.error.message})` : ""} in ${Math.round(decision.delayMs / 1000)} s${decision.avoid.length ? `, away from ${decision.avoid.join(", ")}` : ""}`;
-    report(deps.reporter, "warn", "run.retry", `${run.id}: ${message}`);
+    runRetry.emit(deps.reporter, `${run.id}: ${message}`, {
+      run: run.id,
+      attempt: attempt.n,
+      delay_ms: decision.delayMs,
+      avoid: decision.avoid,
+    });
     await deps.registry.appendEvent(run.id, {
       type: "retry.scheduled",
       attempt: attempt.n,
@@ -52,12 +58,10 @@ export async function followRun(
     try {
       run = await resumeRun(deps, { runId, reason: "retry", avoid: decision.avoid });
     } catch (error) {
-      report(
-        deps.reporter,
-        "error",
-        "run.retry_failed",
-        `${run.id}: retry failed: ${(error as Error).message}`,
-      );
+      runRetryFailed.emit(deps.reporter, `${run.id}: retry failed: ${(error as Error).message}`, {
+        run: run.id,
+        error: (error as Error).message,
+      });
       run = await deps.registry.get(runId);
       if (!isTerminal(run.state)) continue;
       if (!retryDecision(run, policy)) break;
@@ -115,16 +119,15 @@ async function followAttempt(
       if (options.signal?.aborted) return run;
       const before = run.updated_at;
       run = await checkRun(deps, run.id).catch((error: Error) => {
-        report(deps.reporter, "warn", "run.check_failed", error.message);
+        runCheckFailed.emit(deps.reporter, error.message, { run: run.id, error: error.message });
         return run;
       });
       const away = unreachableSeconds(run, deps.clock.now());
       if (away > 0 && run.state === "running") {
-        report(
+        monitorUnreachable.emit(
           deps.reporter,
-          "warn",
-          "monitor.unreachable",
           `${currentAttempt(run)!.host} unreachable for ${Math.round(away)} s, retrying`,
+          { host: currentAttempt(run)!.host ?? "", seconds: Math.round(away) },
         );
         if (away >= lostAfterS) {
           hostGone = true;
@@ -141,7 +144,7 @@ async function followAttempt(
   } finally {
     // Draining an unreachable host would only wait out the drain timeout before the retry.
     await monitor?.stop({ ended: !options.signal?.aborted && !hostGone }).catch((error: Error) => {
-      report(deps.reporter, "warn", "monitor.stop_failed", error.message);
+      monitorStopFailed.emit(deps.reporter, error.message, { run: run.id, error: error.message });
     });
   }
   return run;

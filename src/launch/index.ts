@@ -21,3 +21,4 @@ export {
   type WorkspaceStaging,
   type WorkspaceStagingDeps,
 } from "./staged-marker.js";
+export { runCreated } from "./events.js";

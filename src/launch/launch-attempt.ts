@@ -3,7 +3,6 @@ import path from "node:path/posix";
 import type { Experiment } from "../config/index.js";
 import { isTunectlError } from "../errors/index.js";
 import { recordLeaseHandle, hostWorkdir, type RemoteHost } from "../hosts/index.js";
-import { report } from "../report/index.js";
 import type { RunRecord } from "../runs/index.js";
 import { bringDataset, type DatasetSourceStore, type StagedFile } from "./dataset-transfer.js";
 import { hostLayout, type HostLayout } from "./host-layout.js";
@@ -15,6 +14,7 @@ import { releaseAttemptLeases } from "./settle-attempt.js";
 import { trainJson } from "./train-config.js";
 import { shipTrainer } from "./trainer-package.js";
 import { trainerEnv } from "./trainer-env.js";
+import { launchDataset } from "./events.js";
 
 /** A dataset as staged in the object store (datasets/<sha256>/). */
 export interface StagedDataset {
@@ -103,13 +103,12 @@ export async function launchAttempt(deps: LaunchDeps, request: AttemptRequest): 
       minFree,
       precheck,
     );
-    report(
+    launchDataset.emit(
       deps.reporter,
-      "info",
-      "launch.dataset",
       data.moved
         ? `dataset ${request.dataset.fingerprint.slice(0, 12)} moved to ${placed.name}`
         : `dataset ${request.dataset.fingerprint.slice(0, 12)} already on ${placed.name}`,
+      { fingerprint: request.dataset.fingerprint, host: placed.name, moved: data.moved },
     );
     if (request.resume) await request.resume.ensureOnHost(host, layout);
 

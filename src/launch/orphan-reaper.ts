@@ -1,9 +1,9 @@
 import { hostWorkdir, releaseGpus } from "../hosts/index.js";
-import { report } from "../report/index.js";
 import { currentAttempt, isTerminal, type RunRecord } from "../runs/index.js";
 import { containerName } from "./host-layout.js";
 import type { LaunchDeps } from "./launch-deps.js";
 import { runtimeFor } from "./runtime-for.js";
+import { runOrphanReapFailed, runOrphanReaped } from "./events.js";
 
 /**
  * Stop the trainers of attempts that were declared lost while their host was cut off, once
@@ -40,18 +40,21 @@ export async function reapOrphans(deps: LaunchDeps, run: RunRecord): Promise<Run
         attempt: orphan.attempt,
         message: `stopped attempt ${orphan.attempt} on ${orphan.host}, lost while the host was unreachable`,
       });
-      report(
+      runOrphanReaped.emit(
         deps.reporter,
-        "info",
-        "run.orphan_reaped",
         `${run.id}: stopped lost attempt ${orphan.attempt} on ${orphan.host}`,
+        { run: run.id, attempt: orphan.attempt, host: orphan.host },
       );
     } catch (error) {
-      report(
+      runOrphanReapFailed.emit(
         deps.reporter,
-        "warn",
-        "run.orphan_reap_failed",
         `${run.id}: attempt ${orphan.attempt} on ${orphan.host}: ${(error as Error).message}`,
+        {
+          run: run.id,
+          attempt: orphan.attempt,
+          host: orphan.host,
+          error: (error as Error).message,
+        },
       );
     }
   }

@@ -7,8 +7,9 @@ import {
   type HostPool,
   type RemoteHost,
 } from "../hosts/index.js";
-import { report, type Reporter } from "../report/index.js";
+import { type Reporter } from "../report/index.js";
 import { isLeaseHolderAlive } from "./holder-alive.js";
+import { placementLeaseReclaimed } from "./events.js";
 
 export interface Placement {
   name: string;
@@ -168,11 +169,10 @@ export async function placeRun(
       isHolderAlive: (holder) => isLeaseHolderAlive(host, holder),
     });
     for (const reclaimed of lease.reclaimed) {
-      report(
+      placementLeaseReclaimed.emit(
         reporter,
-        "info",
-        "placement.lease_reclaimed",
         `${name}: reclaimed GPU ${reclaimed.gpu} from ended run ${reclaimed.run_id || "(unknown)"}`,
+        { host: name, gpu: reclaimed.gpu, run: reclaimed.run_id },
       );
     }
     if (lease.ok) {

@@ -1,6 +1,5 @@
 import os from "node:os";
 import { catchUpRun, streamsCaughtUp } from "../monitor/index.js";
-import { report } from "../report/index.js";
 import { currentAttempt, isTerminal, type Attempt, type RunRecord } from "../runs/index.js";
 import type { AttemptProbe } from "./container-runtime.js";
 import { containerName, layoutFromRunDir } from "./host-layout.js";
@@ -8,6 +7,7 @@ import type { LaunchDeps } from "./launch-deps.js";
 import { reapOrphans } from "./orphan-reaper.js";
 import { runtimeFor } from "./runtime-for.js";
 import { releaseAttemptLeases, settleExited, settleLost } from "./settle-attempt.js";
+import { runCatchUpFailed, runCheckFailed, runUnreachable } from "./events.js";
 
 const launchingStates = new Set(["pending", "staging", "placing", "launching"]);
 
@@ -86,11 +86,10 @@ export async function checkRun(deps: LaunchDeps, runId: string): Promise<RunReco
     probe = await probeAttempt(deps, run, attempt);
   } catch (error) {
     if (!attempt.unreachable_since) {
-      report(
+      runUnreachable.emit(
         deps.reporter,
-        "warn",
-        "run.unreachable",
         `${run.id}: ${attempt.host} unreachable (${(error as Error).message})`,
+        { run: run.id, host: attempt.host ?? "", error: (error as Error).message },
       );
       return deps.registry.update(run.id, (record) => {
         currentAttempt(record)!.unreachable_since = deps.clock.now().toISOString();
@@ -136,11 +135,10 @@ export async function catchUpEnded(deps: LaunchDeps, run: RunRecord): Promise<vo
       reporter: deps.reporter,
     });
   } catch (error) {
-    report(
+    runCatchUpFailed.emit(
       deps.reporter,
-      "warn",
-      "run.catch_up_failed",
       `${run.id}: could not copy its last logs and checkpoints home: ${(error as Error).message} (tunectl sync ${run.id} retries)`,
+      { run: run.id, error: (error as Error).message },
     );
   }
 }
@@ -156,7 +154,10 @@ export async function reconcileActiveRuns(deps: LaunchDeps): Promise<RunRecord[]
         if (isTerminal(checked.state)) await catchUpEnded(deps, checked);
         return checked;
       } catch (error) {
-        report(deps.reporter, "warn", "run.check_failed", `${run.id}: ${(error as Error).message}`);
+        runCheckFailed.emit(deps.reporter, `${run.id}: ${(error as Error).message}`, {
+          run: run.id,
+          error: (error as Error).message,
+        });
         return run;
       }
     }),

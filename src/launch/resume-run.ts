@@ -3,7 +3,6 @@ import { experimentSchema, type Experiment } from "../config/index.js";
 import { UserError } from "../errors/index.js";
 import type { RemoteHost } from "../hosts/index.js";
 import { listCheckpoints, type CheckpointListing } from "../monitor/index.js";
-import { report } from "../report/index.js";
 import { currentAttempt, isTerminal, type RunRecord } from "../runs/index.js";
 import {
   placeCheckpoint,
@@ -18,6 +17,7 @@ import { candidateHosts, refuseMissingGpus } from "./placement.js";
 import { checkRun } from "./reconcile.js";
 import { stagedDatasetOf } from "./staged-dataset.js";
 import { readSecrets } from "./trainer-env.js";
+import { resumeCheckpoint, resumeFromScratch } from "./events.js";
 
 export interface ResumeRequest {
   runId: string;
@@ -31,7 +31,17 @@ export interface ResumeRequest {
 
 /** The run's resolved experiment, as recorded at its first launch. */
 export async function recordedExperiment(deps: LaunchDeps, runId: string): Promise<Experiment> {
-  return experimentSchema.parse(parse(await deps.registry.configYaml(runId)));
+  const parsed = experimentSchema.safeParse(parse(await deps.registry.configYaml(runId)));
+  if (parsed.success) return parsed.data;
+  const file = deps.registry.paths(runId).config;
+  const first = parsed.error.issues[0];
+  throw new UserError(
+    `${file}: the run's recorded experiment is not valid${first ? ` (${first.path.join(".") || "(root)"}: ${first.message})` : ""}`,
+    {
+      code: "run.config_invalid",
+      hint: "the run directory was edited or written by another version; `tunectl run` the experiment again",
+    },
+  );
 }
 
 async function previousHost(deps: LaunchDeps, run: RunRecord): Promise<RemoteHost | undefined> {
@@ -131,20 +141,18 @@ export async function resumeRun(deps: LaunchDeps, request: ResumeRequest): Promi
       step: chosen.step,
       async ensureOnHost(host, layout) {
         const how = await placeCheckpoint(host, layout, manifest, manifestBytes, source);
-        report(
+        resumeCheckpoint.emit(
           deps.reporter,
-          "info",
-          "resume.checkpoint",
           `checkpoint step-${chosen.step} ${how === "kept" ? "already" : "copied"} on ${host.name}`,
+          { step: chosen.step, host: host.name, copied: how !== "kept" },
         );
       },
     };
   } else {
-    report(
+    resumeFromScratch.emit(
       deps.reporter,
-      "warn",
-      "resume.from_scratch",
       `run ${run.id} has no complete checkpoint: restarting from step 0`,
+      { run: run.id },
     );
   }
 

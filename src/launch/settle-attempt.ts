@@ -1,10 +1,10 @@
 import { releaseGpus, hostWorkdir, type RemoteHost } from "../hosts/index.js";
-import { report } from "../report/index.js";
 import { currentAttempt, isTerminal, type RunRecord } from "../runs/index.js";
 import { attemptOutcome } from "./attempt-outcome.js";
 import { layoutFromRunDir } from "./host-layout.js";
 import type { LaunchDeps } from "./launch-deps.js";
 import { runtimeFor } from "./runtime-for.js";
+import { launchLeaseReleaseFailed } from "./events.js";
 
 /** Give back the attempt's GPU leases; a host that cannot be reached keeps them until it is (then they are reclaimed as dead). */
 export async function releaseAttemptLeases(deps: LaunchDeps, run: RunRecord): Promise<void> {
@@ -14,11 +14,10 @@ export async function releaseAttemptLeases(deps: LaunchDeps, run: RunRecord): Pr
     const host = await deps.hosts.get(attempt.host);
     await releaseGpus(host, hostWorkdir(deps.hosts.config(attempt.host)), run.id);
   } catch (error) {
-    report(
+    launchLeaseReleaseFailed.emit(
       deps.reporter,
-      "warn",
-      "launch.lease_release_failed",
       `could not release GPU leases on ${attempt.host}: ${(error as Error).message}`,
+      { run: run.id, host: attempt.host ?? "", error: (error as Error).message },
     );
   }
 }

@@ -1,13 +1,13 @@
 import path from "node:path";
 import { loadExperiment, type Experiment } from "../config/index.js";
 import { prepareDataset } from "../data/index.js";
-import { report } from "../report/index.js";
 import type { RunRecord } from "../runs/index.js";
 import { launchAttempt, type StagedDataset } from "./launch-attempt.js";
 import { stageForWorkspace } from "./staged-marker.js";
 import type { LaunchDeps } from "./launch-deps.js";
 import { candidateHosts, connectCandidates, placeRun, refuseMissingGpus } from "./placement.js";
 import { checkEnvValues, readSecrets } from "./trainer-env.js";
+import { runCreated, stageKnown } from "./events.js";
 
 export interface RunRequest {
   file: string;
@@ -96,7 +96,7 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
     image: experiment.resources.image,
     gpus_requested: experiment.resources.gpus,
   });
-  report(deps.reporter, "info", "run.created", `run ${created.id}`, { run: created.id });
+  runCreated.emit(deps.reporter, `run ${created.id}`, { run: created.id });
 
   let staged: StagedDataset;
   try {
@@ -105,11 +105,10 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
     // workspace staged the same data before.
     const { marker, known } = await stageForWorkspace(deps, prepared, { trustMarker: true });
     if (known)
-      report(
+      stageKnown.emit(
         deps.reporter,
-        "info",
-        "stage.known",
         `dataset ${prepared.fingerprint.slice(0, 12)} staged before at ${marker.uri}`,
+        { fingerprint: prepared.fingerprint, uri: marker.uri },
       );
     staged = {
       fingerprint: prepared.fingerprint,

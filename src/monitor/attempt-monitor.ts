@@ -1,10 +1,11 @@
 import type { MetricLine, RunRegistry } from "../runs/index.js";
-import { report, type Clock, type Reporter } from "../report/index.js";
+import { type Clock, type Reporter } from "../report/index.js";
 import { CheckpointSync, type CheckpointSyncReport } from "./checkpoint-sync.js";
 import { mirrorRun } from "./mirror-run.js";
 import type { BucketStore, MonitorHost } from "./ports.js";
 import { LocalTail } from "./local-tail.js";
 import { RunStreamer } from "./run-streamer.js";
+import { monitorMirrorFailed } from "./events.js";
 
 export interface AttemptMonitorOptions {
   registry: Pick<RunRegistry, "get" | "update" | "paths">;
@@ -74,7 +75,7 @@ export async function monitorAttempt(options: AttemptMonitorOptions): Promise<At
     try {
       await mirrorRun(registry, runId, store);
     } catch (error) {
-      report(reporter, "debug", "monitor.mirror_failed", (error as Error).message);
+      monitorMirrorFailed.emit(reporter, (error as Error).message);
     }
   };
   let mirrorTimer: NodeJS.Timeout | undefined;

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { RunRegistry } from "../runs/index.js";
-import { report, systemClock, type Clock, type Reporter } from "../report/index.js";
+import { systemClock, type Clock, type EventKind, type Reporter } from "../report/index.js";
 import { manifestName } from "./checkpoint-manifest.js";
 import { pullCheckpoint } from "./checkpoint-pull.js";
 import {
@@ -14,6 +14,17 @@ import { bucketCheckpointPrefix, uploadCheckpoint } from "./checkpoint-upload.js
 import { scanHostCheckpoints, type HostCheckpointScan } from "./host-checkpoints.js";
 import { scanLocalCheckpoints } from "./local-checkpoints.js";
 import { listAll, type BucketStore, type MonitorHost, type StoredObject } from "./ports.js";
+import {
+  checkpointHostUnavailable,
+  checkpointPullFailed,
+  checkpointRetentionFailed,
+  checkpointUploadFailed,
+  checkpointPulled,
+  checkpointRefused,
+  checkpointRemoved,
+  checkpointSyncFailed,
+  checkpointUploaded,
+} from "./events.js";
 
 export interface CheckpointSyncOptions {
   registry: Pick<RunRegistry, "get" | "paths">;
@@ -58,7 +69,7 @@ export class CheckpointSync {
     this.loop ??= (async () => {
       while (!this.stopped.signal.aborted) {
         await this.syncOnce().catch((error: Error) =>
-          report(this.options.reporter, "warn", "checkpoint.sync_failed", error.message),
+          checkpointSyncFailed.emit(this.options.reporter, error.message),
         );
         await this.clock.sleep(this.options.intervalMs ?? 5_000, this.stopped.signal);
       }
@@ -88,17 +99,17 @@ export class CheckpointSync {
       refused: [],
       errors: [],
     };
-    const fail = (code: string, error: unknown) => {
+    const fail = (kind: EventKind<{ host: string }>, error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      result.errors.push({ code, message });
-      report(reporter, "debug", code, message, { host: host.name });
+      result.errors.push({ code: kind.code, message });
+      kind.emit(reporter, message, { host: host.name });
     };
 
     let scan: HostCheckpointScan | undefined;
     try {
       scan = await scanHostCheckpoints(host, hostDir);
     } catch (error) {
-      fail("checkpoint.host_unavailable", error);
+      fail(checkpointHostUnavailable, error);
     }
     if (scan) {
       result.refused = scan.refused;
@@ -116,19 +127,13 @@ export class CheckpointSync {
             host_dir: hostDir,
           });
           result.pulled.push(checkpoint.step);
-          report(
-            reporter,
-            "info",
-            "checkpoint.pulled",
-            `checkpoint step ${checkpoint.step} saved locally`,
-            {
-              step: checkpoint.step,
-              bytes,
-              host: host.name,
-            },
-          );
+          checkpointPulled.emit(reporter, `checkpoint step ${checkpoint.step} saved locally`, {
+            step: checkpoint.step,
+            bytes,
+            host: host.name,
+          });
         } catch (error) {
-          fail("checkpoint.pull_failed", error);
+          fail(checkpointPullFailed, error);
           break;
         }
       }
@@ -148,10 +153,8 @@ export class CheckpointSync {
             size: 0,
           });
           result.uploaded.push(checkpoint.step);
-          report(
+          checkpointUploaded.emit(
             reporter,
-            "info",
-            "checkpoint.uploaded",
             `checkpoint step ${checkpoint.step} uploaded to the bucket`,
             {
               step: checkpoint.step,
@@ -160,13 +163,13 @@ export class CheckpointSync {
         }
       } catch (error) {
         bucket = undefined;
-        fail("checkpoint.upload_failed", error);
+        fail(checkpointUploadFailed, error);
       }
     }
 
     if (scan)
       await this.mirrorRetention(scan, bucket, result).catch((e) =>
-        fail("checkpoint.retention_failed", e),
+        fail(checkpointRetentionFailed, e),
       );
     return result;
   }
@@ -208,25 +211,17 @@ export class CheckpointSync {
       await removeLocalCheckpoint(path.join(paths.checkpoints, `step-${step}`));
       if (store && bucket) await removeBucketCheckpoint(store, runId, step);
       result.removed.push(step);
-      report(
-        reporter,
-        "info",
-        "checkpoint.removed",
-        `checkpoint step ${step} removed (gone on ${host.name})`,
-        {
-          step,
-        },
-      );
+      checkpointRemoved.emit(reporter, `checkpoint step ${step} removed (gone on ${host.name})`, {
+        step,
+      });
     }
   }
 
   private reportRefused(refused: { name: string; reason: string }): void {
     if (this.refusedReported.has(refused.name)) return;
     this.refusedReported.add(refused.name);
-    report(
+    checkpointRefused.emit(
       this.options.reporter,
-      "warn",
-      "checkpoint.refused",
       `${this.options.host.name}: refused checkpoint entry ${JSON.stringify(refused.name)}: ${refused.reason}`,
       { host: this.options.host.name, ...refused },
     );

@@ -25,3 +25,4 @@ export {
 } from "./live-view.js";
 export type { BucketStore, MonitorHost, StoredObject } from "./ports.js";
 export { gpuRows, type GpuRow } from "./gpu-view.js";
+export { monitorReconnected, monitorUnreachable } from "./events.js";

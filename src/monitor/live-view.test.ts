@@ -44,14 +44,25 @@ describe("live view", () => {
     state = applyMetric(state, train(25, 1.2, 1002));
     const line = renderProgressLine(state, 62_000, 200);
     expect(line).toMatch(
-      /^\[#####-+\] 25\/100 25% loss 1\.23\d+ eval 1\.1000 lr 2\.00e-4 1\.5k tok\/s elapsed 1m02s eta 2m30s h1 gpu 0,1$/,
+      /^\[#####-+\] 25\/100 25% loss 1\.2000 \(ema 1\.23\d+\) eval_loss 1\.1000 lr 2\.00e-4 1\.5k tok\/s elapsed 1m02s eta 2m30s h1 gpu 0,1$/,
     );
     expect(renderProgressLine(state, 62_000, 30)).toHaveLength(30);
-    expect(renderStepLine(state, train(25, 1.2), 62_000)).toMatch(/^step 25\/100 loss /);
+    expect(renderStepLine(state, train(25, 1.2), 62_000)).toMatch(
+      /^step 25\/100 loss 1\.2000 \(ema 1\.23\d+\) eval_loss 1\.1000 /,
+    );
     expect(renderStepLine(state, { ts: 1, step: 24, kind: "eval", eval_loss: 1.1 }, 0)).toBe(
       "eval step 24/100 eval_loss 1.1000",
     );
     expect(renderStepLine(state, { ts: 1, step: 100, kind: "summary" }, 0)).toBeNull();
+  });
+
+  it("labels the step's loss and the smoothed one apart", () => {
+    let state = applyMetric(start, train(1, 5.8));
+    for (let step = 2; step <= 9; step++) state = applyMetric(state, train(step, 5.6));
+    state = applyMetric(state, train(10, 4.91));
+    const line = renderProgressLine(state, 0, 300);
+    expect(line).toMatch(/ loss 4\.9100 \(ema 5\.6\d+\) /);
+    expect(state.emaLoss).toBeGreaterThan(5.5);
   });
 
   it("shows that the host is unreachable without ending the view", () => {

@@ -9,7 +9,9 @@ export interface LiveState {
   startedAtMs?: number;
   step: number;
   totalSteps?: number;
+  /** The latest train step's own loss. */
   loss?: number;
+  /** The train loss smoothed with an EMA of weight `emaWeight`. */
   emaLoss?: number;
   evalLoss?: number;
   lr?: number;
@@ -70,9 +72,10 @@ const fmtRate = (value: number | undefined) =>
 
 function fields(state: LiveState, nowMs: number): string[] {
   const eta = etaSeconds(state);
+  // Each number says what it is: the step's own loss, then the smoothed one, labelled.
   const parts = [
-    `loss ${fmtLoss(state.emaLoss)}`,
-    ...(state.evalLoss === undefined ? [] : [`eval ${fmtLoss(state.evalLoss)}`]),
+    `loss ${fmtLoss(state.loss)}${state.emaLoss === undefined ? "" : ` (ema ${fmtLoss(state.emaLoss)})`}`,
+    ...(state.evalLoss === undefined ? [] : [`eval_loss ${fmtLoss(state.evalLoss)}`]),
     `lr ${fmtLr(state.lr)}`,
     `${fmtRate(state.tokensPerS)} tok/s`,
   ];
@@ -84,8 +87,9 @@ function fields(state: LiveState, nowMs: number): string[] {
     ? `${state.host}${state.gpus.length ? ` gpu ${state.gpus.join(",")}` : ""}`
     : undefined;
   if (where) parts.push(where);
+  // first, so a narrow terminal still shows it
   if (state.unreachableFor !== undefined) {
-    parts.push(
+    parts.unshift(
       `(${state.host ?? "host"} unreachable for ${Math.round(state.unreachableFor)} s, retrying)`,
     );
   }

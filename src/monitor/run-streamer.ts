@@ -2,7 +2,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { mkdir, open, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Attempt, MetricLine, RunRegistry } from "../runs/index.js";
-import { report, systemClock, type Clock, type Reporter } from "../report/index.js";
+import { systemClock, type Clock, type Reporter } from "../report/index.js";
 import { ProtocolError } from "./frame-decoder.js";
 import { MetricLineSplitter } from "./metric-line-splitter.js";
 import type { MonitorHost } from "./ports.js";
@@ -11,6 +11,12 @@ import { monitorDir, streamClientId, streamOrigin } from "./stream-origin.js";
 import { streamPass } from "./stream-pass.js";
 import { StreamReachability } from "./stream-reachability.js";
 import { Backoff } from "./backoff.js";
+import {
+  monitorDrainIncomplete,
+  monitorRemoteTruncated,
+  monitorStreamBusy,
+  monitorStreamDropped,
+} from "./events.js";
 
 export interface RunStreamerOptions {
   registry: Pick<RunRegistry, "get" | "update" | "paths">;
@@ -135,10 +141,8 @@ export class RunStreamer {
     if ("heldBy" in lock) {
       if (this.busyReported) return false;
       this.busyReported = true;
-      report(
+      monitorStreamBusy.emit(
         this.options.reporter,
-        "info",
-        "monitor.stream_busy",
         `attempt ${attempt} is already streamed by process ${lock.heldBy}`,
         { pid: lock.heldBy },
       );
@@ -200,10 +204,8 @@ export class RunStreamer {
       if (failure === undefined) return true;
       await this.reachability.unreachable(failure);
       if (this.clock.now().getTime() >= deadline || tries >= maxTries) {
-        report(
+        monitorDrainIncomplete.emit(
           this.options.reporter,
-          "warn",
-          "monitor.drain_incomplete",
           `could not copy the end of attempt ${this.options.attempt}'s output from ${this.options.host.name}: ${failure}; \`tunectl sync ${this.options.runId}\` catches up later`,
           { host: this.options.host.name, error: failure },
         );
@@ -240,7 +242,7 @@ export class RunStreamer {
       onFirstByte: () => void this.reachability.reachable(),
     });
     if (result.failure !== undefined && result.gotBytes && result.failure !== "stopped") {
-      report(this.options.reporter, "debug", "monitor.stream_dropped", result.failure, {
+      monitorStreamDropped.emit(this.options.reporter, result.failure, {
         host: host.name,
       });
     }
@@ -267,10 +269,8 @@ export class RunStreamer {
     if (this.truncationReported.has(file)) return;
     this.truncationReported.add(file);
     const sink = this.sinks.get(file as FileKey);
-    report(
+    monitorRemoteTruncated.emit(
       this.options.reporter,
-      "warn",
-      "monitor.remote_truncated",
       `${this.options.host.name}: ${file === "m" ? "metrics.jsonl" : "the log"} is ${size} bytes, shorter than the ${sink?.remote ?? 0} already copied; waiting for it to grow`,
       { host: this.options.host.name, file, size },
     );

@@ -1,5 +1,6 @@
 import type { Attempt } from "../runs/index.js";
-import { report, type Clock, type Reporter } from "../report/index.js";
+import type { Clock, Reporter } from "../report/index.js";
+import { monitorReconnected, monitorUnreachable } from "./events.js";
 
 /**
  * Whether a streamed host answers, as the streamer sees it: each failed pass reports
@@ -24,10 +25,8 @@ export class StreamReachability {
     const first = this.since === undefined;
     this.since ??= now;
     const seconds = Math.round((now.getTime() - this.since.getTime()) / 1000);
-    report(
+    monitorUnreachable.emit(
       this.options.reporter,
-      "warn",
-      "monitor.unreachable",
       `${host} unreachable for ${seconds} s, retrying`,
       { host, since: this.since.toISOString(), seconds, error: why },
     );
@@ -42,13 +41,10 @@ export class StreamReachability {
     const { host, clock } = this.options;
     const seconds = Math.round((clock.now().getTime() - this.since.getTime()) / 1000);
     this.since = undefined;
-    report(
-      this.options.reporter,
-      "info",
-      "monitor.reconnected",
-      `${host} reachable again after ${seconds} s`,
-      { host, seconds },
-    );
+    monitorReconnected.emit(this.options.reporter, `${host} reachable again after ${seconds} s`, {
+      host,
+      seconds,
+    });
     await this.options.patchAttempt((a) => (a.unreachable_since = null)).catch(() => {});
   }
 }

@@ -1,13 +1,14 @@
 /**
- * The core reports what happens through one Reporter; it never prints. The CLI renders
- * events for people (winston), serialises them with --json, and tests record them and
+ * The core reports what happens through one Reporter; it never prints. Events are declared
+ * in a catalogue (`declareEvent`) and emitted through their kind. The CLI renders them for
+ * people, serialises them with --json and into the run's log file; tests record them and
  * assert on `code`.
  */
 export type ReportLevel = "debug" | "info" | "warn" | "error";
 
 export interface ReportEvent {
   level: ReportLevel;
-  /** Stable, dotted: `run.state`, `stage.upload.progress`, `ssh.reconnect`. */
+  /** Stable, dotted: `run.created`, `stage.progress`, `ssh.connected`. */
   code: string;
   message: string;
   data?: Record<string, unknown>;
@@ -18,13 +19,3 @@ export interface Reporter {
 }
 
 export const silentReporter: Reporter = { emit() {} };
-
-export function report(
-  reporter: Reporter,
-  level: ReportLevel,
-  code: string,
-  message: string,
-  data?: Record<string, unknown>,
-): void {
-  reporter.emit({ level, code, message, ...(data === undefined ? {} : { data }) });
-}

@@ -1,10 +1,11 @@
 import { isAbsolute, resolve } from "node:path";
 import type { StorageConfig } from "../config/index.js";
-import { report, type Reporter } from "../report/index.js";
+import { type Reporter } from "../report/index.js";
 import { LocalObjectStore } from "./local-store.js";
 import type { ObjectStore } from "./object-store.js";
 import { S3ObjectStore } from "./s3-store.js";
 import { parseS3Uri } from "./s3-location.js";
+import { storageOpen } from "./events.js";
 
 export interface StoreContext {
   /** Workspace root; a relative local store path is resolved against it. */
@@ -48,12 +49,10 @@ export async function createObjectStore(
     requestChecksumCalculation: endpoint ? "WHEN_REQUIRED" : "WHEN_SUPPORTED",
     responseChecksumValidation: "WHEN_REQUIRED",
   });
-  report(
-    context.reporter,
-    "debug",
-    "storage.open",
-    `object store ${s3.uri}${endpoint ? ` at ${endpoint}` : ""}`,
-  );
+  storageOpen.emit(context.reporter, `object store ${s3.uri}${endpoint ? ` at ${endpoint}` : ""}`, {
+    uri: s3.uri,
+    ...(endpoint ? { endpoint } : {}),
+  });
   return new S3ObjectStore({
     client,
     sdk,

@@ -7,11 +7,12 @@ import { pipeline } from "node:stream/promises";
 import { randomBytes } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { InfraError, UserError } from "../errors/index.js";
-import { report, systemClock, type Clock, type Reporter } from "../report/index.js";
+import { systemClock, type Clock, type Reporter } from "../report/index.js";
 import { objectKey, objectPrefix } from "./object-key.js";
 import type { ObjectInfo, ObjectStore, PutOptions } from "./object-store.js";
 import { isTransient, s3Error } from "./s3-errors.js";
 import type { S3Location } from "./s3-location.js";
+import { storageRetry } from "./events.js";
 
 type S3Sdk = typeof import("@aws-sdk/client-s3");
 
@@ -156,10 +157,8 @@ export class S3ObjectStore implements ObjectStore {
           this.fail(action, error);
         }
         const delayMs = Math.min(30_000, 1_000 * 2 ** (n - 1));
-        report(
+        storageRetry.emit(
           this.options.reporter,
-          "warn",
-          "storage.retry",
           `${action} failed (${describe(error)}); retrying in ${delayMs / 1000}s`,
           { attempt: n, delay_ms: delayMs },
         );

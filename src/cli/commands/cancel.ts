@@ -1,5 +1,6 @@
 import type { RegisterCommand } from "../app.js";
 import { nonNegativeSeconds } from "../option-parsers.js";
+import { runCancelling } from "../events.js";
 
 export const registerCancel: RegisterCommand = (program, app) => {
   program
@@ -12,7 +13,7 @@ export const registerCancel: RegisterCommand = (program, app) => {
       app.action(async (ctx, ref: string, options: { force?: boolean; grace: string }) => {
         const { cancelRun } = await import("../../launch/index.js");
         const run = await (await ctx.registry()).resolve(ref);
-        ctx.io.emit({ level: "info", code: "run.cancelling", message: `cancelling ${run.id}` });
+        runCancelling.emit(ctx.io, `cancelling ${run.id}`, { run: run.id });
         const final = await cancelRun(await ctx.launchDeps(), run.id, {
           force: Boolean(options.force),
           graceMs: Number(options.grace) * 1000,

@@ -1,6 +1,7 @@
 import type { CheckpointListing, MonitorHost } from "../../monitor/index.js";
 import type { RegisterCommand } from "../app.js";
 import type { CommandContext } from "../app.js";
+import { checkpointsHostUnavailable } from "../events.js";
 import type { RunRecord } from "../../runs/index.js";
 import { renderTable } from "../table.js";
 
@@ -22,10 +23,8 @@ export async function hostOfRun(
   try {
     return await Promise.race([connect, late]);
   } catch (error) {
-    ctx.io.emit({
-      level: "warn",
-      code: "monitor.host_unavailable",
-      message: `${name}: ${(error as Error).message}`,
+    checkpointsHostUnavailable.emit(ctx.io, `${name}: ${(error as Error).message}`, {
+      host: name,
     });
     return undefined;
   } finally {

@@ -2,6 +2,7 @@ import { Option, type Command } from "commander";
 import type { App, CommandContext, RegisterCommand } from "../app.js";
 import { writableFile } from "../option-parsers.js";
 import { writeOutputFile } from "../output-file.js";
+import { compareHtmlWritten } from "../events.js";
 
 interface CompareFlags {
   html?: string;
@@ -39,23 +40,18 @@ async function compare(ctx: CommandContext, refs: string[], flags: CompareFlags)
   if (flags.html !== undefined) {
     const html = renderHtmlReport(report);
     await writeOutputFile("--html", flags.html, (handle) => handle.writeFile(html));
-    ctx.io.emit({
-      level: "info",
-      code: "compare.html_written",
-      message: `wrote ${flags.html}`,
-      data: { file: flags.html },
-    });
+    compareHtmlWritten.emit(ctx.io, `wrote ${flags.html}`, { file: flags.html });
   }
   if (ctx.globals.json) {
     ctx.io.json(report);
     return;
   }
-  const stdoutTTY = Boolean(process.stdout.isTTY);
+  const stdoutTTY = ctx.io.stdoutLive;
   ctx.io.out(
     renderComparison(report, {
       chart: stdoutTTY || flags.chart === true,
-      color: stdoutTTY && ctx.io.color,
-      width: process.stdout.columns,
+      color: ctx.io.stdoutColor,
+      width: ctx.io.stdoutWidth,
       metric: flags.metric,
     }),
   );

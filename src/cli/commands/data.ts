@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import type { DataFileOptions, DataFileReport } from "../../data/index.js";
-import type { ReportEvent, Reporter } from "../../report/index.js";
 import type { App, CommandContext, RegisterCommand } from "../app.js";
+import { dataDuplicate, dataWarning, dataWritten } from "../events.js";
 import { ExitCode } from "../exit-code.js";
 import { integer, writableFile } from "../option-parsers.js";
 import { writeOutputFile } from "../output-file.js";
+import { formatBytes } from "../progress-view.js";
 
 interface FileFlags {
   format: string;
@@ -141,22 +142,12 @@ async function validateFile(ctx: CommandContext, file: string, flags: FileFlags)
 
 async function printWarnings(ctx: CommandContext, report: DataFileReport) {
   const { formatProblem } = await import("../../errors/index.js");
-  for (const warning of report.warnings)
-    ctx.io.emit({ level: "warn", code: "data.warning", message: formatProblem(warning) });
+  for (const warning of report.warnings) dataWarning.emit(ctx.io, formatProblem(warning), warning);
   for (const d of report.duplicates.slice(0, 5)) {
-    ctx.io.emit({
-      level: "warn",
-      code: "data.duplicate",
-      message: `${d.where}: duplicate of ${d.first}`,
-    });
+    dataDuplicate.emit(ctx.io, `${d.where}: duplicate of ${d.first}`, d);
   }
   const more = report.stats.duplicates - Math.min(5, report.duplicates.length);
-  if (more > 0)
-    ctx.io.emit({
-      level: "warn",
-      code: "data.duplicate",
-      message: `... and ${more} more duplicates`,
-    });
+  if (more > 0) dataDuplicate.emit(ctx.io, `... and ${more} more duplicates`, { more });
 }
 
 async function statsFile(ctx: CommandContext, file: string, flags: FileFlags) {
@@ -210,10 +201,9 @@ async function renderFile(
   const result = await writeOutputFile("--out", flags.out, (handle) =>
     renderDataFile(file, options, async (lines) => void (await handle.write(lines))),
   );
-  ctx.io.emit({
-    level: "info",
-    code: "data.rendered",
-    message: `wrote ${result.records} records to ${flags.out}`,
+  dataWritten.emit(ctx.io, `wrote ${result.records} records to ${flags.out}`, {
+    file: flags.out,
+    records: result.records,
   });
   return ExitCode.ok;
 }
@@ -242,7 +232,8 @@ async function stage(ctx: CommandContext, file: string, options: { set: string[]
     workspace,
     cwd,
   });
-  const reporter = progressRenderer(ctx);
+  // Staging progress is drawn by the io, the same bar as in `run`.
+  const reporter = ctx.io;
   const prepared = await prepareDataset(experiment, {
     cacheDir: join(workspace.stateDir, "cache", "datasets"),
     reporter,
@@ -277,46 +268,4 @@ async function stage(ctx: CommandContext, file: string, options: { set: string[]
     `${prepared.fingerprint}: ${prepared.records.train} train + ${prepared.records.eval} eval records, ${what} ${uri}`,
   );
   return ExitCode.ok;
-}
-
-/** `stage.progress` as a redrawn bar on a terminal, a plain line every few seconds otherwise. */
-function progressRenderer(ctx: CommandContext): Reporter {
-  let lastPlain = 0;
-  let drawn = false;
-  return {
-    emit(event: ReportEvent) {
-      if (event.code !== "stage.progress") {
-        if (drawn) process.stderr.write("\n");
-        drawn = false;
-        ctx.io.emit(event);
-        return;
-      }
-      if (ctx.globals.json || ctx.globals.quiet) return;
-      const { bytes = 0, total = 0, rate = 0, eta } = (event.data ?? {}) as Record<string, number>;
-      const share = total ? bytes / total : 1;
-      const line = `${formatBytes(bytes)} / ${formatBytes(total)}  ${formatBytes(rate)}/s${eta !== undefined ? `  ETA ${Math.ceil(eta)}s` : ""}`;
-      if (ctx.io.isTTY) {
-        const width = 30;
-        const filled = Math.round(share * width);
-        process.stderr.write(
-          `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${Math.floor(share * 100)}%  ${line}\x1b[K`,
-        );
-        drawn = true;
-      } else if (Date.now() - lastPlain > 5000 || bytes === total) {
-        lastPlain = Date.now();
-        ctx.io.emit({ ...event, message: `upload ${Math.floor(share * 100)}%: ${line}` });
-      }
-    },
-  };
-}
-
-function formatBytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(unit ? 1 : 0)} ${units[unit]}`;
 }

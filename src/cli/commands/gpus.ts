@@ -65,7 +65,8 @@ export const registerGpus: RegisterCommand = (program, app) => {
           } else {
             const text = `${tableOf(rows)}\n(every ${options.interval} s, Ctrl-C to stop)`;
             // rewrite in place on a terminal: cursor up over the previous table, clear below
-            const rewind = ctx.io.isTTY && previousLines > 0 ? `\x1b[${previousLines}A\x1b[J` : "";
+            const rewind =
+              ctx.io.stdoutLive && previousLines > 0 ? `\x1b[${previousLines}A\x1b[J` : "";
             process.stdout.write(`${rewind}${text}\n`);
             previousLines = text.split("\n").length;
           }

@@ -1,5 +1,6 @@
 import { UserError } from "../../errors/index.js";
 import type { RegisterCommand } from "../app.js";
+import { runResumed } from "../events.js";
 import { followInTerminal } from "../follow-view.js";
 import { positiveInteger } from "../option-parsers.js";
 
@@ -48,11 +49,11 @@ export const registerResume: RegisterCommand = (program, app) => {
               );
             return 0;
           }
-          ctx.io.emit({
-            level: "info",
-            code: "run.resumed",
-            message: `run ${resumed.id} attempt ${attempt.n} running on ${attempt.host} from ${from}; Ctrl-C detaches`,
-          });
+          runResumed.emit(
+            ctx.io,
+            `run ${resumed.id} attempt ${attempt.n} running on ${attempt.host} from ${from}; Ctrl-C detaches`,
+            { run: resumed.id, attempt: attempt.n, host: attempt.host ?? "" },
+          );
           return followInTerminal(ctx, resumed.id);
         },
       ),

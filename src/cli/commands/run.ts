@@ -1,5 +1,7 @@
 import type { RegisterCommand } from "../app.js";
+import { runDetached, runStarted } from "../events.js";
 import { followInTerminal } from "../follow-view.js";
+import { withRunLog } from "../run-log.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -26,17 +28,9 @@ export const registerRun: RegisterCommand = (program, app) => {
             dryRun?: boolean;
           },
         ) => {
-          const { startRun } = await import("../../launch/index.js");
+          const { runCreated, startRun } = await import("../../launch/index.js");
           const deps = await ctx.launchDeps();
-          // Every event of this command also goes to the run's own log file, once it exists.
-          const reporter = {
-            emit(event: Parameters<typeof ctx.io.emit>[0]) {
-              if (event.code === "run.created" && typeof event.data?.run === "string") {
-                ctx.io.logToFile(`${deps.registry.paths(event.data.run).logs}/tunectl.log`);
-              }
-              ctx.io.emit(event);
-            },
-          };
+          const reporter = withRunLog(ctx.io, (id) => deps.registry.paths(id).logs, runCreated);
           const result = await startRun(
             {
               file: config,
@@ -73,19 +67,19 @@ export const registerRun: RegisterCommand = (program, app) => {
               ctx.io.json({ run: run.id, state: run.state, host: attempt.host });
             else {
               ctx.io.out(run.id);
-              ctx.io.emit({
-                level: "info",
-                code: "run.detached",
-                message: `running on ${attempt.host}; follow with: tunectl attach ${run.id}`,
-              });
+              runDetached.emit(
+                ctx.io,
+                `running on ${attempt.host}; follow with: tunectl attach ${run.id}`,
+                { run: run.id, host: attempt.host ?? "" },
+              );
             }
             return 0;
           }
-          ctx.io.emit({
-            level: "info",
-            code: "run.started",
-            message: `run ${run.id} running on ${attempt.host}; Ctrl-C detaches (it keeps running)`,
-          });
+          runStarted.emit(
+            ctx.io,
+            `run ${run.id} running on ${attempt.host}; Ctrl-C detaches (it keeps running)`,
+            { run: run.id, host: attempt.host ?? "" },
+          );
           return followInTerminal(ctx, run.id);
         },
       ),

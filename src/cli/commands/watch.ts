@@ -51,7 +51,7 @@ export const registerWatch: RegisterCommand = (program, app) => {
                 formatAge(row.updated_at),
               ]),
             );
-            if (ctx.io.isTTY) process.stdout.write("\x1b[H\x1b[2J");
+            if (ctx.io.stdoutLive) process.stdout.write("\x1b[H\x1b[2J");
             ctx.io.out(
               `${new Date().toISOString()}  ${rows.length} active run(s)  (Ctrl-C to stop watching)\n${table}`,
             );

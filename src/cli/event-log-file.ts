@@ -1,0 +1,53 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import winston from "winston";
+import type { ReportEvent } from "../report/index.js";
+import { renderEventJson } from "./event-line.js";
+
+/** Events kept before the run's log file is known (`run` learns its id after validating). */
+const maxEarly = 2_000;
+
+/**
+ * The per-run log file (`.tunectl/runs/<id>/logs/tunectl.log`): every event, debug included,
+ * one JSON object a line, written through winston. Events from before the file was named
+ * are kept and written first, so the file starts with the command's first event.
+ */
+export class EventLogFile {
+  private early: Array<{ event: ReportEvent; ts: Date }> = [];
+  private logger: winston.Logger | undefined;
+  private readonly files = new Set<string>();
+
+  record(event: ReportEvent, ts: Date): void {
+    if (this.logger) return void this.write(this.logger, event, ts);
+    if (this.early.length < maxEarly) this.early.push({ event, ts });
+  }
+
+  attach(path: string): void {
+    if (this.files.has(path)) return;
+    this.files.add(path);
+    mkdirSync(dirname(path), { recursive: true });
+    const transport = new winston.transports.File({ filename: path });
+    if (this.logger) return void this.logger.add(transport);
+    this.logger = winston.createLogger({
+      level: "debug",
+      format: winston.format.printf((info) => String(info.message)),
+      transports: [transport],
+    });
+    for (const { event, ts } of this.early) this.write(this.logger, event, ts);
+    this.early = [];
+  }
+
+  close(): Promise<void> {
+    const logger = this.logger;
+    if (!logger) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      logger.on("finish", () => resolve());
+      logger.end();
+      setTimeout(resolve, 500).unref();
+    });
+  }
+
+  private write(logger: winston.Logger, event: ReportEvent, ts: Date): void {
+    logger.log({ level: event.level, message: renderEventJson(event, ts) });
+  }
+}
