@@ -45,9 +45,12 @@ export function parseDocument<S extends z.ZodType>(
 ): z.output<S> {
   const checked = checkDocument(schema, text);
   if (checked.ok) return checked.value;
-  throw new InfraError(`${origin.host}: ${origin.file} breaks the trainer contract: ${checked.problem}`, {
-    code: "contract.invalid_document",
-    hint: "the trainer image and tunectl may be out of step; rebuild the image from this version",
-    data: { host: origin.host, file: origin.file, problem: checked.problem },
-  });
+  throw new InfraError(
+    `${origin.host}: ${origin.file} breaks the trainer contract: ${checked.problem}`,
+    {
+      code: "contract.invalid_document",
+      hint: "the trainer image and tunectl may be out of step; rebuild the image from this version",
+      data: { host: origin.host, file: origin.file, problem: checked.problem },
+    },
+  );
 }
