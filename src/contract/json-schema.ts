@@ -11,7 +11,9 @@ export const contractSchemaDir = "scripts/trainer/trainer/schemas";
 /**
  * The JSON Schema files the trainer validates against, by file name. train.json is described
  * as the orchestrator sends it (`io: output`: every default resolved, so every field present);
- * the documents the trainer writes are described as tunectl reads them (`io: input`).
+ * the documents the trainer writes are described as tunectl reads them (`io: input`), except
+ * a metrics line, where `attempt` has a default only for lines recorded before the trainer
+ * wrote it: the trainer must write it, so its file is generated with `io: output`.
  */
 export function contractJsonSchemas(): Record<string, Record<string, unknown>> {
   const draft = (schema: z.ZodType, io: "input" | "output", title: string) => ({
@@ -21,7 +23,7 @@ export function contractJsonSchemas(): Record<string, Record<string, unknown>> {
   return {
     "train.schema.json": draft(trainJsonSchema, "output", "tunectl train.json"),
     "status.schema.json": draft(trainerStatusSchema, "input", "tunectl status.json"),
-    "metric-line.schema.json": draft(metricLineSchema, "input", "tunectl metrics.jsonl line"),
+    "metric-line.schema.json": draft(metricLineSchema, "output", "tunectl metrics.jsonl line"),
     "generation-line.schema.json": draft(
       generationLineSchema,
       "input",

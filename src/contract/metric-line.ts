@@ -13,7 +13,14 @@ export const metricLineSchema = z
       .union([z.number(), z.string()])
       .describe("When the line was written: Unix seconds (or an ISO time)."),
     step: z.number().int().min(0).describe("Optimizer step the line describes."),
-    attempt: z.number().int().min(1).describe("TUNECTL_ATTEMPT of the trainer that wrote it."),
+    attempt: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe(
+        "TUNECTL_ATTEMPT of the trainer that wrote it; the trainer always writes it (lines recorded before it did read as 1).",
+      ),
     kind: z.enum(["train", "eval", "summary"]).describe("What the line reports."),
     total_steps: z.number().int().min(0).optional().describe("Steps the run is planned for."),
     epoch: measured("Epochs done, fractional."),

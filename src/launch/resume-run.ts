@@ -1,5 +1,6 @@
 import { parse } from "yaml";
 import { experimentSchema, type Experiment } from "../config/index.js";
+import { checkpointManifestSchema, parseDocument } from "../contract/index.js";
 import { UserError } from "../errors/index.js";
 import type { RemoteHost } from "../hosts/index.js";
 import { listCheckpoints, type CheckpointListing } from "../monitor/index.js";
@@ -105,7 +106,10 @@ export async function resumeRun(deps: LaunchDeps, request: ResumeRequest): Promi
         : await oldHost!.readFile(
             `${layoutFromRunDir(before.host_dir!).checkpoints}/step-${chosen.step}/manifest.json`,
           );
-    const manifest = JSON.parse(manifestBytes.toString("utf8")) as CheckpointFiles;
+    const manifest: CheckpointFiles = parseDocument(checkpointManifestSchema, manifestBytes, {
+      host: chosen.local ? "local" : chosen.bucket ? "bucket" : oldHost!.name,
+      file: `checkpoints/step-${chosen.step}/manifest.json`,
+    });
     const source: CheckpointSource | undefined = chosen.local
       ? { kind: "local", dir: localDir }
       : chosen.bucket
