@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { experimentSchema, type Experiment } from "../config/index.js";
-import { checkpointManifestSchema, parseDocument } from "../contract/index.js";
+import { checkpointManifestSchema, describeIssues, parseDocument } from "../contract/index.js";
 import { UserError } from "../errors/index.js";
 import type { RemoteHost } from "../hosts/index.js";
 import { listCheckpoints, type CheckpointListing } from "../monitor/index.js";
@@ -31,7 +31,16 @@ export interface ResumeRequest {
 
 /** The run's resolved experiment, as recorded at its first launch. */
 export async function recordedExperiment(deps: LaunchDeps, runId: string): Promise<Experiment> {
-  return experimentSchema.parse(parse(await deps.registry.configYaml(runId)));
+  const parsed = experimentSchema.safeParse(parse(await deps.registry.configYaml(runId)));
+  if (parsed.success) return parsed.data;
+  // recorded by an older tunectl whose rules were looser (e.g. fractional train.epochs)
+  throw new UserError(
+    `run ${runId}'s recorded config.yaml is not valid any more: ${describeIssues(parsed.error)}`,
+    {
+      code: "run.config_outdated",
+      hint: "start a new run from a corrected experiment file (tunectl run ...)",
+    },
+  );
 }
 
 async function previousHost(deps: LaunchDeps, run: RunRecord): Promise<RemoteHost | undefined> {
