@@ -21,5 +21,11 @@ export {
   type DocumentCheck,
   type DocumentOrigin,
 } from "./documents.js";
-export { parseMetricLines, type MetricLines } from "./metric-lines.js";
+export {
+  parseGenerationLines,
+  parseJsonLines,
+  parseMetricLines,
+  type JsonLines,
+  type MetricLines,
+} from "./json-lines.js";
 export { contractJsonSchemas, contractSchemaDir } from "./json-schema.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseMetricLines } from "./metric-lines.js";
+import { parseGenerationLines, parseMetricLines } from "./json-lines.js";
 
 const line = (fields: Record<string, unknown>) =>
   JSON.stringify({ ts: 1, step: 1, attempt: 1, kind: "train", loss: 2.5, ...fields });
@@ -38,5 +38,18 @@ describe("metrics.jsonl lines", () => {
 
   it("refuses a kind the contract does not have", () => {
     expect(parseMetricLines(line({ kind: "debug" })).rejected).toHaveLength(1);
+  });
+});
+
+describe("generations.jsonl lines", () => {
+  it("reads a prompt's answer with its step and attempt, and refuses a line without its prompt id", () => {
+    const good = { ts: 1, step: 0, attempt: 1, prompt_id: "p1", prompt: "Q", output: "A" };
+    const { lines, rejected } = parseGenerationLines(
+      `${JSON.stringify(good)}\n${JSON.stringify({ ...good, prompt_id: undefined })}\n`,
+    );
+    expect(lines).toEqual([good]);
+    expect(rejected).toEqual([
+      { line: 2, problem: expect.stringMatching(/^prompt_id: /) as unknown as string },
+    ]);
   });
 });
