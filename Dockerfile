@@ -14,7 +14,7 @@ ARG BASE=debian:bookworm-slim
 
 FROM ${BASE} AS cpu
 RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 python3-torch \
+ && apt-get install -y --no-install-recommends python3 python3-torch python3-jsonschema \
  && rm -rf /var/lib/apt/lists/*
 COPY scripts/trainer/trainer /opt/tunectl/trainer/trainer
 ENV PYTHONPATH=/opt/tunectl/trainer \
@@ -29,6 +29,7 @@ RUN pip install --no-cache-dir \
       peft==0.13.2 \
       accelerate==1.1.1 \
       safetensors==0.4.5 \
+      jsonschema==4.23.0 \
  && useradd --create-home --uid 1000 --shell /usr/sbin/nologin trainer
 COPY --chown=root:root scripts/trainer/trainer /opt/tunectl/trainer/trainer
 ENV PYTHONPATH=/opt/tunectl/trainer \

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 npm run build --silent
 
 bash scripts/setup/install-packages.sh \
-  openssh-server docker.io iproute2 debootstrap python3-torch python3-pytest curl chromium
+  openssh-server docker.io iproute2 debootstrap python3-torch python3-pytest python3-jsonschema curl chromium
 
 echo "== lint"
 npm run lint --silent

@@ -66,6 +66,7 @@ export default async function (args) {
     const experiment = experimentSchema.parse({
       name: "bench",
       data: { train: [{ path: input, format: "alpaca" }], template: "alpaca", shuffle: false },
+      train: { max_steps: 1 }, // required by the schema; staging does not train
     });
     let prepared;
     const prepareMs = await time(async () => {

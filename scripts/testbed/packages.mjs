@@ -8,6 +8,7 @@ export const requiredPackages = [
   "debootstrap",
   "python3-torch",
   "python3-pytest",
+  "python3-jsonschema",
   "curl",
 ];
 

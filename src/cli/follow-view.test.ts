@@ -26,6 +26,7 @@ function record(id: string): RunRecord {
 const train = (step: number, loss: number): MetricLine => ({
   ts: 1000 + step,
   step,
+  attempt: 1,
   total_steps: 60,
   loss,
   kind: "train",

@@ -1,5 +1,6 @@
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
+import { checkDocument, checkpointManifestSchema } from "../contract/index.js";
 import type { CheckpointSummary } from "./comparison-report.js";
 
 /**
@@ -19,22 +20,11 @@ export async function readCheckpoints(checkpointsDir: string): Promise<Checkpoin
 }
 
 async function readManifest(dir: string): Promise<CheckpointSummary | undefined> {
-  try {
-    const manifest = JSON.parse(await readFile(path.join(dir, "manifest.json"), "utf8")) as {
-      step?: unknown;
-      files?: unknown;
-      metrics?: { loss?: unknown; eval_loss?: unknown };
-    };
-    if (typeof manifest.step !== "number" || !Array.isArray(manifest.files)) return undefined;
-    return {
-      step: manifest.step,
-      path: dir,
-      loss: finite(manifest.metrics?.loss),
-      eval_loss: finite(manifest.metrics?.eval_loss),
-    };
-  } catch {
-    return undefined;
-  }
+  const bytes = await readFile(path.join(dir, "manifest.json")).catch(() => undefined);
+  const checked = bytes ? checkDocument(checkpointManifestSchema, bytes) : undefined;
+  if (!checked?.ok) return undefined;
+  const { step, metrics } = checked.value;
+  return { step, path: dir, loss: finite(metrics.loss), eval_loss: finite(metrics.eval_loss) };
 }
 
 function finite(value: unknown): number | null {

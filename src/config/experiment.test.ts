@@ -32,7 +32,9 @@ describe("validateExperiment: bad input points at file:line:col", () => {
   });
 
   it("rejects an unknown key at the key, with a suggestion", async () => {
-    const lines = await problemsOf({ "exp.yaml": `${minimal}train:\n  learning_rat: 0.1\n` });
+    const lines = await problemsOf({
+      "exp.yaml": `${minimal}train:\n  learning_rat: 0.1\n  max_steps: 1\n`,
+    });
     expect(lines[0]?.split("\n")[0]).toBe(
       "exp.yaml:7:3: train.learning_rat: unknown key; did you mean learning_rate?",
     );
@@ -40,7 +42,9 @@ describe("validateExperiment: bad input points at file:line:col", () => {
   });
 
   it("suggests across a swap of two letters", async () => {
-    const lines = await problemsOf({ "exp.yaml": `${minimal}model:\n  dtpye: bf16\n` });
+    const lines = await problemsOf({
+      "exp.yaml": `${minimal}model:\n  dtpye: bf16\ntrain: {max_steps: 1}\n`,
+    });
     expect(lines[0]).toMatch(/^exp\.yaml:7:3: model\.dtpye: unknown key; did you mean dtype\?/);
   });
 
@@ -72,7 +76,9 @@ describe("validateExperiment: bad input points at file:line:col", () => {
   });
 
   it("reports a bound with the limit", async () => {
-    const lines = await problemsOf({ "exp.yaml": `${minimal}lora: {r: 0}\n` });
+    const lines = await problemsOf({
+      "exp.yaml": `${minimal}lora: {r: 0}\ntrain: {max_steps: 1}\n`,
+    });
     expect(lines).toEqual(["exp.yaml:6:11: lora.r: number 0 is too small (expected a number > 0)"]);
   });
 
@@ -110,7 +116,9 @@ describe("cross-field rules", () => {
   });
 
   it("refuses eval_steps without eval data", async () => {
-    const lines = await problemsOf({ "exp.yaml": `${minimal}train:\n  eval_steps: 5\n` });
+    const lines = await problemsOf({
+      "exp.yaml": `${minimal}train:\n  eval_steps: 5\n  max_steps: 1\n`,
+    });
     expect(lines).toEqual([
       "exp.yaml:7:15: train.eval_steps: train.eval_steps needs evaluation data: set data.eval_split or data.eval",
     ]);
@@ -118,7 +126,7 @@ describe("cross-field rules", () => {
 
   it("refuses warmup_ratio and warmup_steps together", async () => {
     const lines = await problemsOf({
-      "exp.yaml": `${minimal}train:\n  warmup_ratio: 0.1\n  warmup_steps: 5\n`,
+      "exp.yaml": `${minimal}train:\n  warmup_ratio: 0.1\n  warmup_steps: 5\n  max_steps: 1\n`,
     });
     expect(lines[0]).toMatch(/^exp\.yaml:8:17: train\.warmup_steps: set either/);
   });
@@ -163,12 +171,13 @@ describe("extends", () => {
 
   it("deep-merges maps, replaces lists, later files win", async () => {
     const cwd = tempFiles({
-      "one.yaml": "lora: {r: 4, alpha: 8, target_modules: [a, b, c]}\ntrain: {seed: 1}\n",
-      "two.yaml": "lora: {r: 2, target_modules: [x]}\n",
+      "one.yaml":
+        "lora: {r: 4, alpha: 8, target_modules: [a, b, c]}\ntrain: {seed: 1, max_steps: 1}\n",
+      "two.yaml": "lora: {r: 2, target_modules: [v_proj]}\n",
       "exp.yaml": `extends: [one.yaml, two.yaml]\n${minimal}lora:\n  alpha: 64\n`,
     });
     const { experiment, files } = await loadExperiment("exp.yaml", { cwd, env: {} });
-    expect(experiment.lora).toMatchObject({ r: 2, alpha: 64, target_modules: ["x"] });
+    expect(experiment.lora).toMatchObject({ r: 2, alpha: 64, target_modules: ["v_proj"] });
     expect(experiment.train.seed).toBe(1);
     expect(files.map((f) => path.basename(f))).toEqual(["exp.yaml", "one.yaml", "two.yaml"]);
   });
@@ -187,7 +196,7 @@ describe("extends", () => {
     const cwd = tempFiles({
       "shared/base.yaml":
         "data:\n  train: [{path: data/a.jsonl, format: alpaca}]\n  eval: [{path: s3://b/e.jsonl, format: alpaca}]\n",
-      "exp/run.yaml": "extends: ../shared/base.yaml\nname: r\n",
+      "exp/run.yaml": "extends: ../shared/base.yaml\nname: r\ntrain: {epochs: 1}\n",
     });
     const { experiment, yaml } = await loadExperiment("exp/run.yaml", { cwd, env: {} });
     expect(experiment.data.train[0]?.path).toBe(path.join(cwd, "shared", "data", "a.jsonl"));
@@ -200,7 +209,7 @@ describe("extends", () => {
 describe("env interpolation", () => {
   it("substitutes variables and defaults, typed by the schema", async () => {
     const cwd = tempFiles({
-      "exp.yaml": `${minimal}model:\n  base: \${env:MODEL}\ntrain:\n  learning_rate: \${env:LR:-1e-4}\ndescription: "cost $\${env:X}"\n`,
+      "exp.yaml": `${minimal}model:\n  base: \${env:MODEL}\ntrain:\n  learning_rate: \${env:LR:-1e-4}\n  max_steps: 1\ndescription: "cost $\${env:X}"\n`,
     });
     const { experiment } = await loadExperiment("exp.yaml", { cwd, env: { MODEL: "org/m" } });
     expect(experiment.model.base).toBe("org/m");
@@ -295,7 +304,7 @@ describe("loadExperiment", () => {
 
 describe("--set into lists", () => {
   it("creates a list that is not there yet", async () => {
-    const cwd = tempFiles({ "exp.yaml": minimal });
+    const cwd = tempFiles({ "exp.yaml": `${minimal}train: {max_steps: 1}\n` });
     const { experiment } = await loadExperiment("exp.yaml", {
       cwd,
       env: {},
@@ -306,7 +315,10 @@ describe("--set into lists", () => {
   });
 
   it("refuses an empty path segment", async () => {
-    const lines = await problemsOf({ "exp.yaml": minimal }, { sets: ["train..seed=1"] });
+    const lines = await problemsOf(
+      { "exp.yaml": `${minimal}train: {max_steps: 1}\n` },
+      { sets: ["train..seed=1"] },
+    );
     expect(lines).toEqual([
       "--set train..seed=1: train..seed: empty segment in the path (expected a.b.c)",
     ]);

@@ -80,7 +80,7 @@ describe("loadWorkspace", () => {
     const root = tempFiles({
       "tunectl.yaml":
         "defaults:\n  train:\n    seed: 7\n    lr_scheduler: steps\n  data:\n    train: [{path: d/x.jsonl, format: alpaca}]\n",
-      "exp/e.yaml": "name: e\ntrain:\n  lr_scheduler: linear\n",
+      "exp/e.yaml": "name: e\ntrain:\n  lr_scheduler: linear\n  max_steps: 1\n",
       "exp/bad.yaml": "name: e\n",
     });
     const workspace = await loadWorkspace({ cwd: root });

@@ -1,14 +1,8 @@
+import { checkDocument, trainerStatusSchema, type TrainerStatus } from "../contract/index.js";
 import { matchRemoteError } from "../errors/index.js";
 import type { RemoteHost } from "../hosts/index.js";
 import type { RunRecord, RunState } from "../runs/index.js";
 import type { HostLayout } from "./host-layout.js";
-
-/** The trainer's `/output/status.json` (DESIGN.md trainer contract). */
-export interface TrainerStatus {
-  state: "succeeded" | "stopped" | "failed";
-  step?: number;
-  error?: string;
-}
 
 export interface AttemptOutcome {
   state: Extract<RunState, "succeeded" | "failed" | "cancelled">;
@@ -20,15 +14,21 @@ export interface AttemptOutcome {
 /** Exit status 75: the trainer stopped on SIGTERM after writing a checkpoint. */
 export const stoppedExitCode = 75;
 
+/**
+ * The trainer's `/output/status.json` (src/contract/trainer-status.ts): absent when the trainer
+ * died before writing it; one that breaks the contract is not trusted and named in `problem`.
+ */
 async function readStatus(
   host: RemoteHost,
   layout: HostLayout,
-): Promise<TrainerStatus | undefined> {
-  try {
-    return JSON.parse((await host.readFile(layout.status)).toString("utf8")) as TrainerStatus;
-  } catch {
-    return undefined;
-  }
+): Promise<{ status?: TrainerStatus; problem?: string }> {
+  const bytes = await host.readFile(layout.status).catch(() => undefined);
+  if (bytes === undefined) return {};
+  const checked = checkDocument(trainerStatusSchema, bytes);
+  if (checked.ok) return { status: checked.value };
+  return {
+    problem: `${host.name}: ${layout.status} breaks the trainer contract: ${checked.problem}`,
+  };
 }
 
 async function logTail(host: RemoteHost, layout: HostLayout, attempt: number): Promise<string> {
@@ -62,7 +62,7 @@ export async function attemptOutcome(
   attempt: number,
   exitCode: number,
 ): Promise<AttemptOutcome> {
-  const status = await readStatus(host, layout);
+  const { status, problem } = await readStatus(host, layout);
   const step = status?.step;
   const withStep = step === undefined ? {} : { step };
   if (exitCode === 0) return { state: "succeeded", exitCode, ...withStep };
@@ -80,7 +80,7 @@ export async function attemptOutcome(
     };
   }
   const tail = await logTail(host, layout, attempt).catch(() => "");
-  const words = status?.error ?? tail.trim().split("\n").slice(-1)[0] ?? "";
+  const words = status?.error ?? problem ?? tail.trim().split("\n").slice(-1)[0] ?? "";
   const known = matchRemoteError(`${status?.error ?? ""}\n${tail}`);
   const full = known ? undefined : await outputDiskFull(host, layout).catch(() => undefined);
   if (full) {

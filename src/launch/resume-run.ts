@@ -1,5 +1,6 @@
 import { parse } from "yaml";
 import { experimentSchema, type Experiment } from "../config/index.js";
+import { checkpointManifestSchema, describeIssues, parseDocument } from "../contract/index.js";
 import { UserError } from "../errors/index.js";
 import type { RemoteHost } from "../hosts/index.js";
 import { listCheckpoints, type CheckpointListing } from "../monitor/index.js";
@@ -34,12 +35,12 @@ export async function recordedExperiment(deps: LaunchDeps, runId: string): Promi
   const parsed = experimentSchema.safeParse(parse(await deps.registry.configYaml(runId)));
   if (parsed.success) return parsed.data;
   const file = deps.registry.paths(runId).config;
-  const first = parsed.error.issues[0];
+  // recorded by an older tunectl whose rules were looser (e.g. fractional train.epochs), or edited
   throw new UserError(
-    `${file}: the run's recorded experiment is not valid${first ? ` (${first.path.join(".") || "(root)"}: ${first.message})` : ""}`,
+    `${file}: the run's recorded experiment is not valid: ${describeIssues(parsed.error)}`,
     {
-      code: "run.config_invalid",
-      hint: "the run directory was edited or written by another version; `tunectl run` the experiment again",
+      code: "run.config_outdated",
+      hint: "start a new run from a corrected experiment file (tunectl run ...)",
     },
   );
 }
@@ -126,7 +127,10 @@ export async function resumeRun(deps: LaunchDeps, request: ResumeRequest): Promi
         : await oldHost!.readFile(
             `${layoutFromRunDir(before.host_dir!).checkpoints}/step-${chosen.step}/manifest.json`,
           );
-    const manifest = JSON.parse(manifestBytes.toString("utf8")) as CheckpointFiles;
+    const manifest: CheckpointFiles = parseDocument(checkpointManifestSchema, manifestBytes, {
+      host: chosen.local ? "local" : chosen.bucket ? "bucket" : oldHost!.name,
+      file: `checkpoints/step-${chosen.step}/manifest.json`,
+    });
     const source: CheckpointSource | undefined = chosen.local
       ? { kind: "local", dir: localDir }
       : chosen.bucket

@@ -1,12 +1,20 @@
-import type { Experiment } from "../config/index.js";
+import { tinyModelSchema, type Experiment } from "../config/index.js";
+import { trainJsonSchema, trainJsonVersion, type TrainJson } from "../contract/index.js";
 
-/** `/config/train.json` (DESIGN.md trainer contract): the resolved model, lora, train and data settings. */
-export function trainJson(runId: string, experiment: Experiment): Record<string, unknown> {
-  const { data } = experiment;
-  return {
+/**
+ * `/config/train.json` (docs/contract.md): the resolved model, lora, train and data settings.
+ * Every value is resolved here, so the trainer has no defaults of its own; the schema parse
+ * turns a field this function forgot to carry into a bug caught before anything is staged.
+ */
+export function trainJson(runId: string, experiment: Experiment): TrainJson {
+  const { data, model } = experiment;
+  const tiny =
+    model.base === "builtin:tiny" ? { tiny: model.tiny ?? tinyModelSchema.parse({}) } : {};
+  return trainJsonSchema.parse({
+    contract: trainJsonVersion,
     run_id: runId,
     name: experiment.name,
-    model: experiment.model,
+    model: { ...model, ...tiny },
     lora: experiment.lora,
     train: experiment.train,
     data: {
@@ -15,5 +23,5 @@ export function trainJson(runId: string, experiment: Experiment): Record<string,
       packing: data.packing,
       train_on_inputs: data.train_on_inputs,
     },
-  };
+  });
 }

@@ -5,14 +5,14 @@ import { fileURLToPath } from "node:url";
 import { remoteError } from "../errors/index.js";
 import type { RemoteHost } from "../hosts/index.js";
 
-/** The trainer package shipped with tunectl (scripts/trainer/trainer). */
+/** The trainer package shipped with tunectl (scripts/trainer/trainer): its modules and contract schemas. */
 export const trainerSourceDir = fileURLToPath(new URL("../../scripts/trainer/", import.meta.url));
 
 async function trainerFiles(): Promise<string[]> {
   const root = path.join(trainerSourceDir, "trainer");
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   return entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith(".py"))
+    .filter((entry) => entry.isFile() && /\.py$|\.schema\.json$/.test(entry.name))
     .map((entry) => path.relative(trainerSourceDir, path.join(entry.parentPath, entry.name)))
     .sort();
 }

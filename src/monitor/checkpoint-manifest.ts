@@ -1,20 +1,16 @@
-/**
- * A checkpoint's manifest.json as the trainer writes it (scripts/trainer/trainer/checkpoint.py):
- * `{format, run_id, step, created, metrics, files: [{path, size, sha256}]}`, written last.
- * Everything in it comes from the host and is checked before it names a local path.
- */
-export interface ManifestFile {
-  path: string;
-  size: number;
-  sha256: string;
-}
+import {
+  checkDocument,
+  checkpointManifestSchema,
+  type CheckpointManifest,
+  type ManifestFile,
+} from "../contract/index.js";
 
-export interface CheckpointManifest {
-  step: number;
-  metrics: Record<string, unknown>;
-  files: ManifestFile[];
-  [key: string]: unknown;
-}
+/**
+ * A checkpoint's manifest.json as the trainer writes it (scripts/trainer/trainer/checkpoint.py),
+ * in the shape src/contract/ defines. Everything in it comes from the host: beyond the schema,
+ * every file name is checked before it names a local path.
+ */
+export type { CheckpointManifest, ManifestFile };
 
 export const manifestName = "manifest.json";
 const stepDirPattern = /^step-(\d{1,12})$/;
@@ -38,43 +34,22 @@ export function safePathComponents(relative: string): string[] | null {
 export type ManifestCheck = { manifest: CheckpointManifest } | { problem: string };
 
 export function parseManifest(bytes: Buffer, expectedStep: number): ManifestCheck {
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString("utf8"));
-  } catch {
-    return { problem: "manifest.json is not JSON" };
+  const checked = checkDocument(checkpointManifestSchema, bytes);
+  if (!checked.ok)
+    return { problem: `manifest.json breaks the trainer contract: ${checked.problem}` };
+  const manifest = checked.value;
+  if (manifest.step !== expectedStep) {
+    return { problem: `manifest step ${manifest.step} differs from step-${expectedStep}` };
   }
-  if (typeof value !== "object" || value === null) return { problem: "manifest is not an object" };
-  const raw = value as Record<string, unknown>;
-  if (raw.step !== expectedStep) {
-    return { problem: `manifest step ${String(raw.step)} differs from step-${expectedStep}` };
-  }
-  if (!Array.isArray(raw.files)) return { problem: "manifest has no files list" };
-  const files: ManifestFile[] = [];
   const seen = new Set<string>();
-  for (const entry of raw.files as unknown[]) {
-    const file = entry as Partial<ManifestFile> | null;
-    if (
-      typeof file?.path !== "string" ||
-      !Number.isSafeInteger(file.size) ||
-      (file.size as number) < 0 ||
-      typeof file.sha256 !== "string" ||
-      !/^[0-9a-f]{64}$/.test(file.sha256)
-    ) {
-      return { problem: `manifest entry ${JSON.stringify(entry).slice(0, 80)} is malformed` };
-    }
+  for (const file of manifest.files) {
     if (!safePathComponents(file.path) || file.path === manifestName) {
       return { problem: `unsafe file name ${JSON.stringify(file.path.slice(0, 80))}` };
     }
     if (seen.has(file.path)) return { problem: `file ${file.path} listed twice` };
     seen.add(file.path);
-    files.push({ path: file.path, size: file.size as number, sha256: file.sha256 });
   }
-  const metrics =
-    typeof raw.metrics === "object" && raw.metrics !== null
-      ? (raw.metrics as Record<string, unknown>)
-      : {};
-  return { manifest: { ...raw, step: expectedStep, metrics, files } };
+  return { manifest };
 }
 
 export function manifestSize(manifest: CheckpointManifest): number {

@@ -15,6 +15,7 @@ const train = (step: number, loss: number, ts = 1000 + step): MetricLine => ({
   loss,
   lr: 2e-4,
   tokens_per_s: 1530,
+  attempt: 1,
   kind: "train",
 });
 
@@ -40,7 +41,7 @@ describe("live view", () => {
 
   it("renders a progress line for a TTY and one line per step otherwise", () => {
     let state = applyMetric(start, train(24, 1.23456, 1000));
-    state = applyMetric(state, { ts: 1001, step: 24, kind: "eval", eval_loss: 1.1 });
+    state = applyMetric(state, { ts: 1001, step: 24, attempt: 1, kind: "eval", eval_loss: 1.1 });
     state = applyMetric(state, train(25, 1.2, 1002));
     const line = renderProgressLine(state, 62_000, 200);
     expect(line).toMatch(
@@ -50,10 +51,10 @@ describe("live view", () => {
     expect(renderStepLine(state, train(25, 1.2), 62_000)).toMatch(
       /^step 25\/100 loss 1\.2000 \(ema 1\.23\d+\) eval_loss 1\.1000 /,
     );
-    expect(renderStepLine(state, { ts: 1, step: 24, kind: "eval", eval_loss: 1.1 }, 0)).toBe(
-      "eval step 24/100 eval_loss 1.1000",
-    );
-    expect(renderStepLine(state, { ts: 1, step: 100, kind: "summary" }, 0)).toBeNull();
+    expect(
+      renderStepLine(state, { ts: 1, step: 24, attempt: 1, kind: "eval", eval_loss: 1.1 }, 0),
+    ).toBe("eval step 24/100 eval_loss 1.1000");
+    expect(renderStepLine(state, { ts: 1, step: 100, attempt: 1, kind: "summary" }, 0)).toBeNull();
   });
 
   it("labels the step's loss and the smoothed one apart", () => {

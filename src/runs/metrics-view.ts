@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { MetricLine } from "./run-record.js";
+import { parseMetricLines as parseContractLines, type MetricLine } from "../contract/index.js";
 
 /**
  * The metric lines of a run as every view should see them. The local metrics.jsonl holds
@@ -23,18 +23,12 @@ export function attemptAwareMetrics(lines: MetricLine[]): MetricLine[] {
   return kept;
 }
 
+/**
+ * The lines of metrics.jsonl text that keep the contract (src/contract/metric-lines.ts). A bad
+ * line is skipped: one garbled line never hides a run's curve (docs/contract.md).
+ */
 export function parseMetricLines(text: string): MetricLine[] {
-  const lines: MetricLine[] = [];
-  for (const raw of text.split("\n")) {
-    if (raw.trim() === "") continue;
-    try {
-      const value = JSON.parse(raw) as MetricLine;
-      if (typeof value.step === "number" && typeof value.kind === "string") lines.push(value);
-    } catch {
-      // a torn last line of a live file: it completes on the next read
-    }
-  }
-  return lines;
+  return parseContractLines(text).lines;
 }
 
 export async function readRunMetrics(metricsFile: string): Promise<MetricLine[]> {

@@ -1,4 +1,9 @@
+import { InfraError, UserError } from "../errors/index.js";
+import type { MetricLine } from "../contract/index.js";
 import type { RunState } from "./run-state.js";
+
+/** The layout version of run.json; a record with another one is refused, never guessed at. */
+export const runRecordSchemaVersion = 1;
 
 /** One try at running the experiment: the first launch, then each resume or retry. */
 export interface Attempt {
@@ -29,7 +34,7 @@ export interface Attempt {
 
 /** `.tunectl/runs/<id>/run.json`, written atomically. */
 export interface RunRecord {
-  schema: 1;
+  schema: typeof runRecordSchemaVersion;
   id: string;
   name: string;
   description?: string;
@@ -75,22 +80,54 @@ export interface RunEvent {
   data?: Record<string, unknown>;
 }
 
-/** A line of the trainer's metrics.jsonl (DESIGN.md trainer contract). */
-export interface MetricLine {
-  ts: number | string;
-  step: number;
-  total_steps?: number;
-  epoch?: number;
-  loss?: number;
-  lr?: number;
-  grad_norm?: number;
-  tokens?: number;
-  tokens_per_s?: number;
-  kind: "train" | "eval" | "summary";
-  eval_loss?: number;
-  [key: string]: unknown;
-}
+/** A line of the trainer's metrics.jsonl: the contract's type (src/contract/metric-line.ts). */
+export type { MetricLine };
 
 export function currentAttempt(run: RunRecord): Attempt | undefined {
   return run.attempts[run.attempts.length - 1];
+}
+
+/**
+ * run.json text -> a RunRecord. Its schema version and envelope are checked (the attempts'
+ * own shape belongs to the run lifecycle); a record that fails is an error naming the file.
+ */
+export function parseRunRecord(text: string, file: string): RunRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw invalidRecord(file, "not valid JSON");
+  }
+  const record = value as Partial<RunRecord> | null;
+  if (typeof record !== "object" || record === null || Array.isArray(record)) {
+    throw invalidRecord(file, "not a JSON object");
+  }
+  if (typeof record.schema === "number" && record.schema > runRecordSchemaVersion) {
+    throw new UserError(
+      `${file} was written by a newer tunectl (run.json schema ${record.schema})`,
+      {
+        code: "run.record_newer",
+        hint: `upgrade tunectl to read it (this one reads schema ${runRecordSchemaVersion})`,
+      },
+    );
+  }
+  if (record.schema !== runRecordSchemaVersion) {
+    throw invalidRecord(
+      file,
+      `schema is ${JSON.stringify(record.schema)}, expected ${runRecordSchemaVersion}`,
+    );
+  }
+  if (typeof record.id !== "string" || typeof record.state !== "string") {
+    throw invalidRecord(file, "id and state must be strings");
+  }
+  if (!Array.isArray(record.attempts)) throw invalidRecord(file, "attempts must be a list");
+  return record as RunRecord;
+}
+
+function invalidRecord(file: string, problem: string): InfraError {
+  return new InfraError(`${file} is not a readable run record: ${problem}`, {
+    code: "run.record_invalid",
+    hint: "restore it from the bucket's runs/ mirror (tunectl sync) or remove the run's directory",
+    data: { file, problem },
+  });
 }

@@ -6,7 +6,14 @@ import { appendLines, writeFileAtomic } from "./atomic-file.js";
 import { withFileLock } from "./file-lock.js";
 import { newRunId } from "./run-id.js";
 import { runPaths, type RunPaths } from "./run-paths.js";
-import { currentAttempt, type Attempt, type RunEvent, type RunRecord } from "./run-record.js";
+import {
+  currentAttempt,
+  parseRunRecord,
+  runRecordSchemaVersion,
+  type Attempt,
+  type RunEvent,
+  type RunRecord,
+} from "./run-record.js";
 import { transition, type RunState } from "./run-state.js";
 
 export interface NewRun {
@@ -56,7 +63,7 @@ export class RunRegistry {
       await writeFile(paths.config, spec.configYaml);
       const stamp = now.toISOString();
       const record: RunRecord = {
-        schema: 1,
+        schema: runRecordSchemaVersion,
         id,
         name: spec.name,
         ...(spec.description === undefined ? {} : { description: spec.description }),
@@ -90,7 +97,7 @@ export class RunRegistry {
       }
       throw error;
     }
-    return JSON.parse(text) as RunRecord;
+    return parseRunRecord(text, this.paths(id).record);
   }
 
   /** Every run, oldest first. Unreadable entries (a half-created dir) are skipped. */
@@ -105,7 +112,8 @@ export class RunRegistry {
     const records = await Promise.all(
       names.map(async (name) => {
         try {
-          return JSON.parse(await readFile(this.paths(name).record, "utf8")) as RunRecord;
+          const file = this.paths(name).record;
+          return parseRunRecord(await readFile(file, "utf8"), file);
         } catch {
           return undefined;
         }

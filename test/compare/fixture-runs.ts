@@ -106,6 +106,7 @@ export function trainLines(
       grad_norm: 1 / step,
       tokens: step * 100,
       tokens_per_s: 50 + (step % 7),
+      attempt: 1,
       kind: "train",
     });
   }
@@ -119,6 +120,7 @@ export function evalLine(step: number, value: number): MetricLine {
     tokens: step * 100,
     loss: value,
     eval_loss: value,
+    attempt: 1,
     kind: "eval",
   };
 }

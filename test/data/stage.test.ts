@@ -22,7 +22,7 @@ function workspace(bucket: string): string {
   );
   writeFileSync(
     join(ws, "exp.yaml"),
-    `name: stage-test\ndata:\n  train: [{path: ${alpaca}, format: alpaca}]\n  eval_split: 100\n  template: alpaca\n`,
+    `name: stage-test\ndata:\n  train: [{path: ${alpaca}, format: alpaca}]\n  eval_split: 100\n  template: alpaca\ntrain: {max_steps: 1}\n`,
   );
   return ws;
 }
@@ -106,7 +106,7 @@ describe("tunectl data stage", () => {
     );
     writeFileSync(
       join(ws, "exp.yaml"),
-      "name: bad\ndata:\n  train: [{path: bad.jsonl, format: alpaca}]\n",
+      "name: bad\ndata:\n  train: [{path: bad.jsonl, format: alpaca}]\ntrain: {max_steps: 1}\n",
     );
     const run = tunectl(["data", "stage", "exp.yaml"], ws);
     expect(run.code).toBe(2);

@@ -265,8 +265,8 @@ export function kill(child: ChildProcess, signal: NodeJS.Signals): void {
 export function expectedLines(steps: number, every: number): MetricLine[] {
   const lines: MetricLine[] = [];
   for (let step = 1; step <= steps; step++) {
-    lines.push({ ts: 0, step, kind: "train" });
-    if (step % every === 0) lines.push({ ts: 0, step, kind: "eval" });
+    lines.push({ ts: 0, step, attempt: 1, kind: "train" });
+    if (step % every === 0) lines.push({ ts: 0, step, attempt: 1, kind: "eval" });
   }
   return lines;
 }

@@ -26,9 +26,11 @@ PROMPT_NO_INPUT = (
 )
 
 TINY_CONFIG: dict[str, Any] = {
+    "contract": 1,
     "run_id": "test-run",
-    "model": {"base": "builtin:tiny", "dtype": "float32", "tiny": {"n_layer": 1, "n_head": 2, "n_embd": 32}},
-    "lora": {"r": 4, "alpha": 8, "dropout": 0.1, "target_modules": ["q_proj", "k_proj", "v_proj", "o_proj", "up_proj", "down_proj"]},
+    "name": "test",
+    "model": {"base": "builtin:tiny", "dtype": "float32", "trust_remote_code": False, "tiny": {"n_layer": 1, "n_head": 2, "n_embd": 32}},
+    "lora": {"r": 4, "alpha": 8, "dropout": 0.1, "target_modules": ["q_proj", "k_proj", "v_proj", "o_proj", "up_proj", "down_proj"], "bias": "none"},
     "train": {
         "max_steps": 8,
         "micro_batch_size": 2,
@@ -76,6 +78,8 @@ def make_config(**sections: dict[str, Any]) -> dict[str, Any]:
     for key in ("epochs", "max_steps"):
         if cfg["train"].get(key) is None:
             cfg["train"].pop(key, None)
+    if cfg["model"].get("tiny") == {}:  # the tiny model's own sizes
+        cfg["model"].pop("tiny")
     return cfg
 
 

@@ -105,7 +105,7 @@ def test_sigterm_stops_at_a_checkpoint_and_resume_matches_an_uninterrupted_run(t
 
 
 def test_resume_after_a_kill_from_a_periodic_checkpoint(tmp_path) -> None:
-    cfg = make_config(train={"max_steps": 8, "save_steps": 4, "save_total_limit": None})
+    cfg = make_config(train={"max_steps": 8, "save_steps": 4, "save_total_limit": 10})
     straight = Workspace(str(tmp_path / "straight")).setup(cfg, records(40))
     assert straight.run().returncode == 0
     # a run killed after step 6 leaves step-4 complete and a half-written step-6

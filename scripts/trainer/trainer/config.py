@@ -1,14 +1,18 @@
-"""The resolved /config/train.json, read into typed settings with defaults.
+"""The resolved /config/train.json, read into typed settings.
 
-Unknown fields are ignored so the orchestrator can add fields without breaking older images.
+The orchestrator sends every value resolved (tunectl's zod schemas hold the only defaults), and
+the document is checked against schemas/train.schema.json first: a missing, mistyped or unknown
+field is refused with its name, never guessed or dropped.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from typing import Any, Optional
+
+from .contract import ContractError, validate
 
 
 class ConfigError(ValueError):
@@ -18,9 +22,10 @@ class ConfigError(ValueError):
 @dataclass(frozen=True)
 class ModelConfig:
     base: str
-    dtype: str = "float32"
-    tiny: dict[str, int] = field(default_factory=dict)
-    trust_remote_code: bool = False
+    revision: Optional[str]
+    dtype: str
+    trust_remote_code: bool
+    tiny: dict[str, int]
 
     @property
     def is_tiny(self) -> bool:
@@ -29,116 +34,81 @@ class ModelConfig:
 
 @dataclass(frozen=True)
 class LoraConfig:
-    r: int = 8
-    alpha: float = 16.0
-    dropout: float = 0.0
-    target_modules: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "o_proj")
+    r: int
+    alpha: float
+    dropout: float
+    target_modules: tuple[str, ...]
+    bias: str
 
 
 @dataclass(frozen=True)
 class TrainSettings:
-    epochs: Optional[int] = None
-    max_steps: Optional[int] = None
-    micro_batch_size: int = 4
-    gradient_accumulation_steps: int = 1
-    learning_rate: float = 2e-4
-    lr_scheduler: str = "cosine"
-    warmup_ratio: float = 0.0
-    warmup_steps: Optional[int] = None
-    weight_decay: float = 0.0
-    max_grad_norm: float = 1.0
-    save_steps: int = 100
-    eval_steps: Optional[int] = None
-    save_total_limit: Optional[int] = None
-    logging_steps: int = 1
-    seed: int = 42
-    gradient_checkpointing: bool = False
+    epochs: Optional[int]
+    max_steps: Optional[int]
+    micro_batch_size: int
+    gradient_accumulation_steps: int
+    learning_rate: float
+    lr_scheduler: str
+    warmup_ratio: Optional[float]
+    warmup_steps: Optional[int]
+    weight_decay: float
+    max_grad_norm: float
+    save_steps: int
+    eval_steps: Optional[int]
+    save_total_limit: int
+    logging_steps: int
+    seed: int
+    gradient_checkpointing: bool
 
     def warmup_for(self, total_steps: int) -> int:
         if self.warmup_steps is not None:
             return max(0, int(self.warmup_steps))
-        return int(math.ceil(self.warmup_ratio * total_steps))
+        return int(math.ceil((self.warmup_ratio or 0.0) * total_steps))
 
 
 @dataclass(frozen=True)
 class DataSettings:
-    template: str = "alpaca"
-    max_seq_len: int = 2048
-    packing: bool = False
-    train_on_inputs: bool = False
+    template: str
+    max_seq_len: int
+    packing: bool
+    train_on_inputs: bool
 
 
 @dataclass(frozen=True)
 class TrainConfig:
+    contract: int
     run_id: str
+    name: str
     model: ModelConfig
     lora: LoraConfig
     train: TrainSettings
     data: DataSettings
 
 
-SCHEDULERS = ("constant", "linear", "cosine")
-
-
-def _section(raw: dict[str, Any], name: str) -> dict[str, Any]:
-    value = raw.get(name, {})
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise ConfigError(f"train.json: '{name}' must be an object")
-    return value
-
-
-def _pick(section: dict[str, Any], cls: type, prefix: str) -> dict[str, Any]:
-    known = cls.__dataclass_fields__  # type: ignore[attr-defined]
-    out: dict[str, Any] = {}
-    for key, value in section.items():
-        if key in known and value is not None:
-            out[key] = value
-    for key, value in out.items():
-        default = known[key].default
-        if isinstance(default, bool) and not isinstance(value, bool):
-            raise ConfigError(f"train.json: '{prefix}.{key}' must be true or false")
-        if isinstance(default, (int, float)) and not isinstance(default, bool):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ConfigError(f"train.json: '{prefix}.{key}' must be a number")
-    return out
+def _take(cls: type, section: dict[str, Any]) -> Any:
+    """Every field of `cls` from the validated section; optional ones absent are None."""
+    return cls(**{f.name: section.get(f.name) for f in fields(cls)})
 
 
 def parse_config(raw: dict[str, Any]) -> TrainConfig:
-    model_raw = _section(raw, "model")
-    base = model_raw.get("base")
-    if not isinstance(base, str) or not base:
-        raise ConfigError("train.json: 'model.base' is required (builtin:tiny, an HF id or a path)")
-    model = ModelConfig(
-        base=base,
-        dtype=str(model_raw.get("dtype") or "float32"),
-        tiny=dict(model_raw.get("tiny") or {}),
-        trust_remote_code=bool(model_raw.get("trust_remote_code", False)),
-    )
-    lora_raw = _pick(_section(raw, "lora"), LoraConfig, "lora")
-    if "target_modules" in lora_raw:
-        targets = lora_raw["target_modules"]
-        if isinstance(targets, str):
-            targets = [targets]
-        lora_raw["target_modules"] = tuple(str(t) for t in targets)
-    lora = LoraConfig(**lora_raw)
-    train = TrainSettings(**_pick(_section(raw, "train"), TrainSettings, "train"))
-    data = DataSettings(**_pick(_section(raw, "data"), DataSettings, "data"))
+    try:
+        validate(raw, "train", "train.json")
+    except ContractError as err:
+        raise ConfigError(str(err)) from err
+    model = _take(ModelConfig, {**raw["model"], "tiny": dict(raw["model"].get("tiny") or {})})
+    lora = _take(LoraConfig, {**raw["lora"], "target_modules": tuple(raw["lora"]["target_modules"])})
+    train = _take(TrainSettings, raw["train"])
+    data = _take(DataSettings, raw["data"])
     check_train(train)
-    return TrainConfig(run_id=str(raw.get("run_id") or "run"), model=model, lora=lora, train=train, data=data)
+    return TrainConfig(raw["contract"], raw["run_id"], raw["name"], model, lora, train, data)
 
 
 def check_train(train: TrainSettings) -> None:
+    """The cross-field rules JSON Schema does not carry (tunectl's src/config/schema/rules.ts)."""
     if (train.epochs is None) == (train.max_steps is None):
         raise ConfigError("train.json: set exactly one of 'train.epochs' and 'train.max_steps'")
-    if train.lr_scheduler not in SCHEDULERS:
-        raise ConfigError(f"train.json: 'train.lr_scheduler' must be one of {', '.join(SCHEDULERS)}")
-    for name in ("micro_batch_size", "gradient_accumulation_steps", "save_steps", "logging_steps"):
-        if getattr(train, name) < 1:
-            raise ConfigError(f"train.json: 'train.{name}' must be at least 1")
-    if (train.epochs is not None and train.epochs < 1) or (train.max_steps is not None and train.max_steps < 1):
-        raise ConfigError("train.json: 'train.epochs' / 'train.max_steps' must be at least 1")
+    if train.warmup_ratio is not None and train.warmup_steps is not None:
+        raise ConfigError("train.json: set at most one of 'train.warmup_ratio' and 'train.warmup_steps'")
 
 
 def load_config(path: str) -> TrainConfig:

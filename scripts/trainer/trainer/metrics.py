@@ -1,4 +1,9 @@
-"""/output/metrics.jsonl: append-only, one JSON object per line, flushed per line."""
+"""/output/metrics.jsonl: append-only, one JSON object per line, flushed per line.
+
+Each line carries `attempt` (TUNECTL_ATTEMPT), so a resumed run's raw file is unambiguous, and
+leaves out what was not measured (a non-finite value, no eval yet) instead of writing null;
+schemas/metric-line.schema.json is the shape.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,13 @@ import os
 import time
 from typing import Any, Optional
 
+from .contract import attempt_from_env
+
 
 class MetricsWriter:
     def __init__(self, path: str) -> None:
         self.path = path
+        self.attempt = attempt_from_env()
         ends_clean = True
         if os.path.exists(path) and os.path.getsize(path) > 0:
             with open(path, "rb") as handle:
@@ -23,7 +31,9 @@ class MetricsWriter:
             self.handle.write("\n")
 
     def write(self, kind: str, **fields: Any) -> dict[str, Any]:
-        line = {"ts": round(time.time(), 3), **{k: _clean(v) for k, v in fields.items()}, "kind": kind}
+        measured = {k: _clean(v) for k, v in fields.items()}
+        line = {"ts": round(time.time(), 3), **{k: v for k, v in measured.items() if v is not None}}
+        line.update(kind=kind, attempt=self.attempt)
         self.handle.write(json.dumps(line) + "\n")
         self.handle.flush()
         os.fsync(self.handle.fileno())

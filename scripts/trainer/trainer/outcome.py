@@ -7,6 +7,7 @@ import time
 from typing import Any, Optional
 
 from .checkpoint import write_json_atomic
+from .contract import attempt_from_env
 
 
 def describe_error(err: BaseException) -> str:
@@ -30,7 +31,12 @@ def describe_error(err: BaseException) -> str:
 
 
 def write_status(output: str, state: str, step: int, error: Optional[str] = None, **extra: Any) -> None:
+    """schemas/status.schema.json: `attempt` is TUNECTL_ATTEMPT as a number, whatever the caller passed."""
     status: dict[str, Any] = {"state": state, "step": step, "ts": round(time.time(), 3), **extra}
+    try:
+        status["attempt"] = attempt_from_env()
+    except ValueError:  # a bad TUNECTL_ATTEMPT already failed the run; the status must still be written
+        status.pop("attempt", None)
     if error is not None:
         status["error"] = error
     write_json_atomic(os.path.join(output, "status.json"), status)

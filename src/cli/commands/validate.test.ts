@@ -36,7 +36,7 @@ function workdir(files: Record<string, string>): string {
   return dir;
 }
 
-const good = "name: t\ndata:\n  train:\n    - {path: d.jsonl, format: alpaca}\n";
+const good = "name: t\ndata:\n  train: [{path: d.jsonl, format: alpaca}]\ntrain: {max_steps: 1}\n";
 
 describe("tunectl validate", () => {
   it.each(["tiny-cpu", "alpaca-lora", "vicuna-sharegpt"])("accepts configs/%s.yaml", (name) => {
@@ -76,7 +76,7 @@ describe("tunectl validate", () => {
     ["a YAML syntax error", "name: t\ndata: [\n", [], "exp.yaml:3:1: YAML syntax error: "],
     [
       "a wrong type",
-      `${good}train:\n  learning_rate: fast\n`,
+      "name: t\ndata:\n  train: [{path: d.jsonl, format: alpaca}]\ntrain:\n  max_steps: 1\n  learning_rate: fast\n",
       [],
       'exp.yaml:6:18: train.learning_rate: wrong type: string "fast" (expected a number)',
     ],

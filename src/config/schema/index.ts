@@ -7,7 +7,7 @@ export {
   type DatasetSource,
 } from "./data.js";
 export { loraSchema, type LoraConfig } from "./lora.js";
-export { modelSchema, type ModelConfig } from "./model.js";
+export { modelSchema, tinyModelSchema, type ModelConfig } from "./model.js";
 export { resourcesSchema, type ResourcesConfig } from "./resources.js";
 export { retrySchema, type RetryConfig } from "./retry.js";
 export { trainSchema, type TrainConfig } from "./train.js";

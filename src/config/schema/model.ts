@@ -21,7 +21,7 @@ export const tinyModelSchema = z
       .int()
       .min(8)
       .max(4096)
-      .default(128)
+      .default(64)
       .describe("Embedding width of the builtin tiny GPT."),
   })
   .strict()

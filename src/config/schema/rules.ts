@@ -2,6 +2,8 @@ import type { z } from "zod";
 
 /** Cross-field rules, one small named function each; `path` points at the offending field. */
 interface RuleInput {
+  model: { base: string; revision?: string; tiny?: { n_head: number; n_embd: number } };
+  lora: { target_modules: string[] };
   data: { eval?: unknown[]; eval_split: number };
   train: {
     epochs?: number;
@@ -22,6 +24,66 @@ const epochsXorMaxSteps: Rule = ({ train }, ctx) => {
       code: "custom",
       path: ["train", "max_steps"],
       message: "set either train.epochs or train.max_steps, not both",
+    });
+  }
+};
+
+/** The trainer needs a length; without one it would refuse only after staging and a GPU lease. */
+const epochsOrMaxSteps: Rule = ({ train }, ctx) => {
+  if (train.epochs === undefined && train.max_steps === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["train", "epochs"],
+      message: "set train.epochs or train.max_steps (how long to train)",
+    });
+  }
+};
+
+/** A revision picks a commit of a Hub repository; a local directory or builtin:tiny has none. */
+const revisionNeedsHubModel: Rule = ({ model }, ctx) => {
+  if (model.revision === undefined) return;
+  const local = model.base === "builtin:tiny" || /^(\/|\.\.?\/|~)/.test(model.base);
+  if (local) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["model", "revision"],
+      message: `model.revision applies to Hugging Face Hub ids, not to ${model.base}; remove it`,
+    });
+  }
+};
+
+/** The modules of the builtin tiny model (scripts/trainer/trainer/backends/tiny_model.py). */
+export const tinyModelModules = ["q_proj", "k_proj", "v_proj", "o_proj", "up_proj", "down_proj"];
+
+/** model.tiny sizes only the builtin model; with any other base it would be ignored. */
+const tinySettingsNeedTinyModel: Rule = ({ model }, ctx) => {
+  if (model.tiny === undefined || model.base === "builtin:tiny") return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["model", "tiny"],
+    message: `model.tiny applies only to model.base builtin:tiny, not ${model.base}; remove it`,
+  });
+};
+
+const tinyHeadsDivideWidth: Rule = ({ model }, ctx) => {
+  const tiny = model.tiny;
+  if (tiny === undefined || model.base !== "builtin:tiny") return;
+  if (tiny.n_embd % tiny.n_head !== 0 || (tiny.n_embd / tiny.n_head) % 2 !== 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["model", "tiny", "n_head"],
+      message: `model.tiny.n_embd (${tiny.n_embd}) / n_head (${tiny.n_head}) must be an even whole number`,
+    });
+  }
+};
+
+const tinyTargetModulesExist: Rule = ({ model, lora }, ctx) => {
+  if (model.base !== "builtin:tiny") return;
+  if (!lora.target_modules.some((name) => tinyModelModules.includes(name))) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["lora", "target_modules"],
+      message: `no module of builtin:tiny matches; it has ${tinyModelModules.join(", ")}`,
     });
   }
 };
@@ -78,6 +140,11 @@ const secretsNotInEnv: Rule = ({ env, secrets }, ctx) => {
 
 const rules: Rule[] = [
   epochsXorMaxSteps,
+  epochsOrMaxSteps,
+  revisionNeedsHubModel,
+  tinySettingsNeedTinyModel,
+  tinyHeadsDivideWidth,
+  tinyTargetModulesExist,
   warmupRatioXorSteps,
   evalStepsNeedEvalData,
   evalSplitOrEvalFiles,

@@ -4,9 +4,10 @@ export const trainSchema = z
   .object({
     epochs: z
       .number()
+      .int({ message: "must be a whole number of epochs; for part of one, set train.max_steps" })
       .positive()
       .optional()
-      .describe("Passes over the training data (or set max_steps)."),
+      .describe("Passes over the training data, a whole number (or set max_steps)."),
     max_steps: z
       .number()
       .int()

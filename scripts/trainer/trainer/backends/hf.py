@@ -95,9 +95,10 @@ class HfBackend:
         if dtype is None:
             raise ValueError(f"model.dtype '{cfg.model.dtype}' is not one of {', '.join(DTYPES)}")
         remote = cfg.model.trust_remote_code
-        tokenizer = load_pretrained(transformers.AutoTokenizer.from_pretrained, cfg.model.base, trust_remote_code=remote)
+        pinned = {"revision": cfg.model.revision} if cfg.model.revision else {}
+        tokenizer = load_pretrained(transformers.AutoTokenizer.from_pretrained, cfg.model.base, trust_remote_code=remote, **pinned)
         model = load_pretrained(
-            transformers.AutoModelForCausalLM.from_pretrained, cfg.model.base, torch_dtype=dtype, trust_remote_code=remote
+            transformers.AutoModelForCausalLM.from_pretrained, cfg.model.base, torch_dtype=dtype, trust_remote_code=remote, **pinned
         )
         if cfg.train.gradient_checkpointing:
             model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
@@ -108,7 +109,7 @@ class HfBackend:
             lora_alpha=cfg.lora.alpha,
             lora_dropout=cfg.lora.dropout,
             target_modules=list(cfg.lora.target_modules),
-            bias="none",
+            bias=cfg.lora.bias,
             task_type="CAUSAL_LM",
         )
         model = peft.get_peft_model(model, lora)

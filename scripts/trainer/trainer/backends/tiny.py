@@ -53,7 +53,7 @@ class TinyBackend:
             "lora_alpha": lora.alpha,
             "lora_dropout": lora.dropout,
             "target_modules": sorted(set(lora.target_modules)),
-            "bias": "none",
+            "bias": lora.bias,  # the tiny model has no bias terms: every choice trains the same
             "tiny": dims.as_dict(),
         }
         trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
