@@ -42,7 +42,7 @@ def test_success_writes_metrics_checkpoints_and_status(workspace: Workspace) -> 
     steps = [c.step for c in scan(os.path.join(workspace.output, "checkpoints"))[0]]
     assert steps == [4, 8]
     files = {f["path"] for f in scan(os.path.join(workspace.output, "checkpoints"))[0][-1].manifest["files"]}
-    assert {"adapter_model.bin", "adapter_config.json", "trainer_state.pt", "trainer_state.json"} <= files
+    assert {"adapter_model.safetensors", "adapter_config.json", "tunectl_adapter.json", "trainer_state.pt", "trainer_state.json"} <= files
 
 
 def test_bad_data_fails_with_status_and_a_one_line_cause(workspace: Workspace) -> None:

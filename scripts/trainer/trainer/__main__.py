@@ -64,7 +64,8 @@ def train_main(argv: Sequence[str]) -> int:
         message = describe_error(err)
         traceback.print_exc()
         log(f"failed: {message}")
-        write_status(args.output, "failed", step, error=message, attempt=attempt)
+        coded = {"code": err.code, "details": err.details()} if hasattr(err, "details") and hasattr(err, "code") else {}
+        write_status(args.output, "failed", step, error=message, attempt=attempt, **coded)
         return EXIT_FAILED
     write_status(args.output, outcome.state, outcome.step, total_steps=outcome.total_steps, checkpoint=outcome.checkpoint, attempt=attempt)
     return EXIT_STOPPED if outcome.state == "stopped" else EXIT_OK

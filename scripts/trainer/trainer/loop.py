@@ -30,6 +30,19 @@ class ResumeError(RuntimeError):
     """TUNECTL_RESUME_FROM does not name a valid checkpoint."""
 
 
+class Diverged(RuntimeError):
+    """The loss or the gradient norm of a step is NaN or infinite: the run cannot go on."""
+
+    code = "trainer.diverged"
+
+    def __init__(self, step: int, what: str, value: float) -> None:
+        super().__init__(f"training diverged at step {step}: {what} is {value} (lower train.learning_rate, or check the data)")
+        self.step, self.what, self.value = step, what, value
+
+    def details(self) -> dict:
+        return {"step": self.step, "what": self.what, "value": str(self.value)}
+
+
 @dataclass
 class Outcome:
     state: str  # "succeeded" | "stopped"
@@ -82,6 +95,11 @@ class Trainer:
                 lr = lr_at(step, t.learning_rate, t.lr_scheduler, warmup, total)
                 batches = [collate([rows[i] for i in idx], backend.tokenizer.pad_id) for idx in plan.micro_batches(step)]
                 loss, grad_norm, tokens = self._step(backend, optimizer, params, batches, lr)
+                if not (math.isfinite(loss) and math.isfinite(grad_norm)):
+                    what, value = ("loss", loss) if not math.isfinite(loss) else ("grad_norm", grad_norm)
+                    common = {"step": step, "total_steps": total, "epoch": plan.epoch_progress(step), "lr": lr, "grad_norm": grad_norm, "tokens": self.progress.tokens}
+                    metrics.write("train", **{**common, "loss": loss, "tokens_per_s": None})
+                    raise Diverged(step, what, value)
                 p = self.progress
                 p.step, p.tokens, p.last_loss = step, p.tokens + tokens, loss
                 p.first_loss = loss if p.first_loss is None else p.first_loss
@@ -154,9 +172,11 @@ class Trainer:
             (loss / targets).backward()
             total += float(loss.item())
         limit = self.cfg.train.max_grad_norm
-        grad_norm = torch.nn.utils.clip_grad_norm_(params, limit if limit > 0 else math.inf)
-        optimizer.step()
-        return total / targets, float(grad_norm), sum(b.real_tokens for b in batches)
+        grad_norm = float(torch.nn.utils.clip_grad_norm_(params, limit if limit > 0 else math.inf))
+        loss = total / targets
+        if math.isfinite(loss) and math.isfinite(grad_norm):  # a diverged step never reaches the adapter
+            optimizer.step()
+        return loss, grad_norm, sum(b.real_tokens for b in batches)
 
     def _evaluate(self, backend: Backend, rows: list[Row], metrics: MetricsWriter, common: dict) -> float:
         started = time.monotonic()

@@ -10,6 +10,8 @@ from typing import Any, Optional
 
 import torch
 
+from .checkpoint import finite
+
 STATE_FILE = "trainer_state.pt"
 STATE_JSON = "trainer_state.json"
 
@@ -48,7 +50,7 @@ def save_state(
     )
     readable = {"progress": asdict(progress), "scheduler": schedule, "data_position": position}
     with open(os.path.join(directory, STATE_JSON), "w", encoding="utf-8") as handle:
-        json.dump(readable, handle, indent=2)
+        json.dump(finite(readable), handle, indent=2, allow_nan=False)
 
 
 def load_state(directory: str, optimizer: torch.optim.Optimizer) -> Progress:

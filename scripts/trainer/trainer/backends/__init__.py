@@ -1,4 +1,4 @@
-"""Model backends: `tiny` (plain PyTorch, CPU demos and tests) and `hf` (transformers + PEFT)."""
+"""The model backend: transformers + PEFT for every base (a hub id, a local directory, builtin:tiny)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,6 @@ from .base import Backend
 
 
 def build_backend(cfg: TrainConfig, log: Callable[[str], None]) -> Backend:
-    if cfg.model.is_tiny:
-        from .tiny import TinyBackend
-
-        return TinyBackend.create(cfg, log)
     from .hf import HfBackend
 
     return HfBackend.create(cfg, log)
