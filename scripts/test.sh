@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 npm run build --silent
 
 bash scripts/setup/install-packages.sh \
-  openssh-server docker.io iproute2 debootstrap python3-torch python3-pytest curl chromium
+  openssh-server docker.io iproute2 debootstrap python3-venv curl chromium
 
 echo "== lint"
 npm run lint --silent
@@ -18,7 +18,9 @@ echo "== unit tests"
 npx vitest run --project unit
 
 echo "== trainer tests"
-/usr/bin/python3 -m pytest -q -p no:cacheprovider scripts/trainer/tests
+# the trainer's virtualenv from scripts/trainer/requirements.lock (made once per lock, then reused)
+trainer_python=$(sh scripts/trainer/venv.sh)
+"$trainer_python" -m pytest -q -p no:cacheprovider scripts/trainer/tests
 
 echo "== integration tests (testbed)"
 npx vitest run --project integration --no-file-parallelism
