@@ -17,6 +17,7 @@ import torch
 from ..config import TrainConfig
 from ..packing import Batch, block_causal_mask
 from .hf_load import import_hf, load_base
+from .tiny_base import TINY
 
 POSITION_PACKING = {"sdpa", "eager", "flex_attention", "flash_attention_2", "flash_attention_3"}
 ADAPTER_INFO = "tunectl_adapter.json"
@@ -41,6 +42,14 @@ class HfTokenizer:
     def render_chat(self, messages: Sequence[dict[str, Any]], add_generation_prompt: bool) -> list[int]:
         if not messages and not add_generation_prompt:
             return []
+        if not messages:  # transformers refuses an empty conversation; the template itself renders one
+            from transformers.utils.chat_template_utils import render_jinja_template
+
+            rendered, _ = render_jinja_template(
+                conversations=[[]], chat_template=self.inner.get_chat_template(), add_generation_prompt=True,
+                **self.inner.special_tokens_map,
+            )
+            return self.encode(rendered[0])
         out = self.inner.apply_chat_template(list(messages), tokenize=True, add_generation_prompt=add_generation_prompt)
         if isinstance(out, dict) or hasattr(out, "keys"):
             out = out["input_ids"]
@@ -79,6 +88,9 @@ class HfBackend:
         model.peft_config["default"].base_model_name_or_path = m.base
         device = device or torch.device("cuda" if torch.cuda.is_available() else "cpu")
         model.to(device)
+        if device.type == "cpu" and m.base == TINY and not os.environ.get("OMP_NUM_THREADS"):
+            # the tiny model's matrices are too small for intra-op threads: they only spin (10x the CPU time)
+            torch.set_num_threads(1)
         model.train()  # from step 1: dropout and gradient checkpointing are active only in train mode
         trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
         total = sum(p.numel() for p in model.parameters())
