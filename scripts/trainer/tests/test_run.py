@@ -180,3 +180,14 @@ def test_resume_from_an_incomplete_checkpoint_fails_clearly(workspace: Workspace
     done = workspace.run(resume=bogus)
     assert done.returncode == 1
     assert "is not a complete checkpoint" in workspace.status()["error"]
+
+
+def test_generations_at_step_zero_and_every_eval(workspace: Workspace) -> None:
+    cfg = make_config(train={"max_steps": 4, "save_steps": 4, "eval_steps": 2})
+    assert workspace.setup(cfg, records(8), evals=records(3)).run().returncode == 0
+    with open(os.path.join(workspace.output, "generations.jsonl"), encoding="utf-8") as handle:
+        lines = [json.loads(line) for line in handle]
+    assert sorted({line["step"] for line in lines}) == [0, 2, 4]
+    assert all(set(line) == {"ts", "step", "attempt", "prompt_id", "prompt", "output"} for line in lines)
+    assert {line["prompt_id"] for line in lines} == {"eval-0", "eval-1", "eval-2"}
+    assert all(line["prompt"].endswith("### Response:\n") and line["attempt"] == "1" for line in lines)

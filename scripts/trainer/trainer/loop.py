@@ -18,6 +18,7 @@ from .checkpoint import Checkpoint, apply_retention, clean_invalid, read_checkpo
 from .config import TrainConfig
 from .data import find_split, load_examples
 from .encode import IGNORE
+from .generations import Generations, pick_prompts
 from .metrics import MetricsWriter, rate
 from .order import Plan
 from .packing import Batch, Row, collate, pack, unpacked
@@ -79,6 +80,11 @@ class Trainer:
         if resume_from:
             self.progress = self._resume(resume_from, backend, optimizer)
         eval_every = t.eval_steps or t.save_steps
+        source = eval_rows or rows
+        prompts = pick_prompts([e for row in source for e in row], "eval" if eval_rows else "train")
+        generations = Generations(self.output, backend, prompts, attempt)
+        if self.progress.step == 0:
+            generations.write(0)  # the base model's answers
         metrics = MetricsWriter(os.path.join(self.output, "metrics.jsonl"))
         log(
             f"training {total} steps ({plan.steps_per_epoch} per epoch, {len(rows)} rows, micro batch "
@@ -115,6 +121,7 @@ class Trainer:
                 evaluated = None
                 if eval_rows and (step % eval_every == 0 or step == total):
                     evaluated = self._evaluate(backend, eval_rows, metrics, common)
+                    generations.write(step)
                 if step % t.save_steps == 0 or step == total or self.stop:
                     last = self._save(backend, optimizer, plan, schedule, loss, evaluated, common)
                 if self.stop and step < total:
