@@ -112,6 +112,7 @@ class HfBackend:
         }
 
     def logits(self, batch: Batch, model: Any = None) -> torch.Tensor:
+        """[B, L, V]; `model` is what to call (the DDP wrapper in training), default the PEFT model."""
         return (model or self.model)(**self.forward_kwargs(batch)).logits
 
     def trainable_parameters(self) -> list[torch.nn.Parameter]:
