@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # `npm run demo`: the main job on the embedded default, on a fresh machine. Storage is
 # .tunectl/store, the host is `local` (this machine, no SSH), the trainer runs as a plain
-# process with Debian's /usr/bin/python3 and python3-torch, and the experiment is
-# configs/tiny-cpu.yaml (the builtin tiny GPT with LoRA, about a minute on 2 CPU cores).
+# process in the virtualenv tunectl makes from scripts/trainer/requirements.lock (once, under
+# ~/.cache/tunectl), and the experiment is configs/tiny-cpu.yaml (the builtin tiny Llama
+# with LoRA through transformers + PEFT, about a minute on 2 CPU cores).
 # Extra arguments go to `tunectl run`, e.g. `npm run demo -- --set train.max_steps=10`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ -f dist/cli/main.js ] || npm run build --silent
-if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
-  bash scripts/setup/install-packages.sh python3 python3-torch
+if ! python3 -c "import venv, ensurepip" 2>/dev/null; then
+  bash scripts/setup/install-packages.sh python3 python3-venv
 fi
 
 tunectl() { node bin/tunectl.js "$@"; }

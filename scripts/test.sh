@@ -10,16 +10,21 @@ cd "$(dirname "$0")/.."
 npm run build --silent
 
 bash scripts/setup/install-packages.sh \
-  openssh-server docker.io iproute2 debootstrap python3-torch python3-pytest python3-jsonschema curl chromium
+  openssh-server docker.io iproute2 debootstrap python3-venv curl chromium
 
 echo "== lint"
 npm run lint --silent
+
+# the trainer's virtualenv from scripts/trainer/requirements.lock (made once per lock, then
+# reused): the unit suite's contract round trip runs the trainer's own parser in it
+trainer_python=$(sh scripts/trainer/venv.sh)
+export TUNECTL_TRAINER_PYTHON="$trainer_python"
 
 echo "== unit tests"
 npx vitest run --project unit
 
 echo "== trainer tests"
-/usr/bin/python3 -m pytest -q -p no:cacheprovider scripts/trainer/tests
+"$trainer_python" -m pytest -q -p no:cacheprovider scripts/trainer/tests
 
 echo "== concurrency suite (eight tunectl processes on one workspace)"
 npx vitest run --project concurrency

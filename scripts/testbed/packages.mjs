@@ -6,9 +6,7 @@ export const requiredPackages = [
   "docker.io",
   "iproute2",
   "debootstrap",
-  "python3-torch",
-  "python3-pytest",
-  "python3-jsonschema",
+  "python3-venv",
   "curl",
 ];
 

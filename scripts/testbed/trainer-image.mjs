@@ -1,4 +1,6 @@
-// The CPU trainer image, built with no registry: debootstrap -> docker import -> docker build --target cpu.
+// The CPU trainer image, built with no registry: debootstrap -> docker import -> docker build --target cpu,
+// with the Python wheels of scripts/trainer/requirements.lock fetched by this machine's pip
+// (`pip download`, once per lock) and put in the build context as wheels/.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -12,11 +14,42 @@ const sha = (data) => createHash("sha256").update(data).digest("hex");
 // Used only until the project's Dockerfile exists; same shape as its cpu stage.
 const FALLBACK_DOCKERFILE = `ARG BASE
 FROM \${BASE} AS cpu
-RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 python3-torch && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 python3-venv && rm -rf /var/lib/apt/lists/*
+COPY wheels /tmp/wheels
 COPY scripts/trainer /opt/tunectl/trainer
-ENV PYTHONPATH=/opt/tunectl
+RUN python3 -m venv /opt/venv && /opt/venv/bin/pip install --no-index --find-links /tmp/wheels --require-hashes -r /opt/tunectl/trainer/requirements.lock && rm -rf /tmp/wheels
+ENV PYTHONPATH=/opt/tunectl PATH=/opt/venv/bin:$PATH
 ENTRYPOINT ["python3", "-m", "trainer"]
 `;
+
+const lockFile = () => path.join(image.trainerDir, "requirements.lock");
+
+/** The lock's wheels, downloaded once per lock content into the cache. */
+async function ensureWheels(log) {
+  const lockHash = sha(fs.readFileSync(lockFile())).slice(0, 16);
+  const dir = path.join(cacheDir, `wheels-${lockHash}`);
+  if (fs.existsSync(path.join(dir, ".complete"))) return dir;
+  fs.mkdirSync(cacheDir, { recursive: true });
+  fs.rmSync(`${dir}.tmp`, { recursive: true, force: true });
+  log(`pip download -r requirements.lock (once per lock, cached in ${cacheDir})`);
+  const pip = ["-m", "pip", "download", "--no-deps", "--require-hashes", "--quiet"];
+  await run("python3", [...pip, "-r", lockFile(), "-d", `${dir}.tmp`], { timeoutMs: 1_800_000 });
+  fs.writeFileSync(path.join(`${dir}.tmp`, ".complete"), "");
+  fs.renameSync(`${dir}.tmp`, dir);
+  return dir;
+}
+
+function linkWheels(wheels, context) {
+  const into = path.join(context, "wheels");
+  fs.mkdirSync(into, { recursive: true });
+  for (const name of fs.readdirSync(wheels).filter((n) => n.endsWith(".whl"))) {
+    try {
+      fs.linkSync(path.join(wheels, name), path.join(into, name));
+    } catch {
+      fs.copyFileSync(path.join(wheels, name), path.join(into, name));
+    }
+  }
+}
 
 const docker = (args, opts = {}) => run("docker", args, { env: dockerEnv(), ...opts });
 
@@ -113,6 +146,7 @@ function stageContext(base) {
     [
       base,
       dockerfile,
+      `lock\0${sha(fs.readFileSync(lockFile()))}`,
       ...files.map((f) => `${f}\0${sha(fs.readFileSync(path.join(repoRoot, f)))}`),
     ].join("\n"),
   );
@@ -163,6 +197,7 @@ function saveExportInBackground(hash) {
 export async function ensureTrainerImage(log) {
   const base = await ensureBaseImage(log);
   const { context, hash, projectDockerfile } = stageContext(base);
+  linkWheels(await ensureWheels(log), context);
   const info = { name: image.trainer, base, hash, projectDockerfile };
   if ((await imageLabel(image.trainer)) === hash) {
     const exporting =

@@ -18,7 +18,8 @@ echo "@@runtime"
 case "$runtime" in
   docker) docker version --format '{{.Server.Version}}' 2>&1; echo "rc=$?" ;;
   podman) podman version --format '{{.Client.Version}}' 2>&1; echo "rc=$?" ;;
-  process) "$python" -c 'import importlib.util, platform; print(platform.python_version(), "torch" if importlib.util.find_spec("torch") else "no-torch")' 2>&1; echo "rc=$?" ;;
+  process) [ "$python" = auto ] && python=python3
+    "$python" -c 'import importlib.util, platform; print(platform.python_version(), "torch" if importlib.util.find_spec("torch") else "no-torch")' 2>&1; echo "rc=$?" ;;
 esac
 echo "@@gpu_runtime"
 # docker info is the slowest call here; placing a run does not need GPU runtime details.

@@ -67,9 +67,12 @@ function runtimeOf(
     return {
       kind,
       version: python ? `python ${python}` : null,
-      available: torch === "torch",
+      // python "auto": tunectl makes the trainer's virtualenv itself at launch
+      available: torch === "torch" || config.python === "auto",
       gpu_support: gpusVisible,
-      ...(torch === "torch" ? {} : { error: `${config.python} has no torch module` }),
+      ...(torch === "torch" || config.python === "auto"
+        ? {}
+        : { error: `${config.python} has no torch module` }),
     };
   }
   const gpuSupport =

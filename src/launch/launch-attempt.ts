@@ -15,6 +15,7 @@ import { trainJson } from "./train-config.js";
 import { shipTrainer } from "./trainer-package.js";
 import { trainerEnv } from "./trainer-env.js";
 import { launchDataset } from "./events.js";
+import { trainerPython } from "./trainer-venv.js";
 
 /** A dataset as staged in the object store (datasets/<sha256>/). */
 export interface StagedDataset {
@@ -128,7 +129,9 @@ export async function launchAttempt(deps: LaunchDeps, request: AttemptRequest): 
       dataDir: data.dir,
       gpus: placed.gpus,
       shmSize: experiment.resources.shm_size,
-      python: placed.config.python,
+      python: inContainer
+        ? placed.config.python
+        : await trainerPython(host, placed.config.python, deps.reporter),
       ...(trainerPath ? { trainerPath } : {}),
       env: trainerEnv({
         runId: run.id,

@@ -61,11 +61,19 @@ const tinySized = {
 };
 const cases = [...experiments, ...testRuns, everything, tinySized];
 
+/**
+ * The trainer's own Python: the virtualenv made from scripts/trainer/requirements.lock
+ * (scripts/test.sh passes it in; made here, once, when run alone).
+ */
+const trainerPython =
+  process.env.TUNECTL_TRAINER_PYTHON ??
+  execFileSync("sh", ["scripts/trainer/venv.sh"], { encoding: "utf8" }).trim().split("\n").pop()!;
+
 function checkConfig(document: unknown): string {
   const dir = mkdtempSync(path.join(tmpdir(), "tunectl-train-json-"));
   const file = path.join(dir, "train.json");
   writeFileSync(file, JSON.stringify(document));
-  const out = execFileSync("python3", ["-m", "trainer.contract", "check-config", file], {
+  const out = execFileSync(trainerPython, ["-m", "trainer.contract", "check-config", file], {
     env: { ...process.env, PYTHONPATH: path.resolve("scripts/trainer") },
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],

@@ -64,5 +64,9 @@ export function trainerEnv(input: TrainerEnvInput): Record<string, string> {
     TUNECTL_ATTEMPT: String(input.attempt),
     TUNECTL_RESUME_FROM: input.resumeFrom,
     ...(input.logFile ? { TUNECTL_LOG_FILE: input.logFile } : {}),
+    // more than one GPU: the trainer runs its workers under torchrun, one per GPU (DDP)
+    ...(input.experiment.resources.gpus > 1
+      ? { TUNECTL_NPROC: String(input.experiment.resources.gpus) }
+      : {}),
   };
 }

@@ -24,7 +24,7 @@ export interface HostEdit {
 }
 
 /** The process runtime's Python on the testbed hosts: Debian's, which has torch. */
-export const processRuntime: HostEdit = { runtime: "process", python: "/usr/bin/python3" };
+export const processRuntime: HostEdit = { runtime: "process", python: "auto" };
 
 /** A workspace of our own (own registry), same hosts and bucket as the testbed's. */
 export async function privateWorkspace(

@@ -46,7 +46,7 @@ beforeAll(async () => {
   ws = await launchWorkspace((yaml) => {
     const h3 = yaml.hosts.find((host) => host.name === "h3")!;
     h3.runtime = "process";
-    h3.python = "/usr/bin/python3";
+    h3.python = "auto";
   });
   // Render the dataset once so both launches race for the GPU, not for the cache.
   plan = await ws.tunectl(["run", tinyConfig, ...gpuRun, "--dry-run", "--json"]);

@@ -62,7 +62,7 @@ beforeAll(async () => {
   ws = await launchWorkspace((yaml) => {
     const h3 = yaml.hosts.find((host) => host.name === "h3")!;
     h3.runtime = "process";
-    h3.python = "/usr/bin/python3";
+    h3.python = "auto";
   });
   const dir = path.join(ws.dir, "experiment");
   await mkdir(dir);

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from typing import Any, Optional
 
 import pytest
@@ -14,6 +15,9 @@ import pytest
 TRAINER_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 REPO_ROOT = os.path.abspath(os.path.join(TRAINER_ROOT, "..", ".."))
 sys.path.insert(0, TRAINER_ROOT)
+# the builtin tiny model is made once per settings and reused by every test and subprocess
+os.environ.setdefault("TUNECTL_TINY_DIR", os.path.join(tempfile.gettempdir(), "tunectl-tests-tiny"))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 PROMPT_INPUT = (
     "Below is an instruction that describes a task, paired with an input that provides further context. "

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import torch
 
-from trainer.backends.tiny_tokenizer import BOS, EOS, IM_END, IM_START, PAD, ByteTokenizer
+from tests_support import BOS, EOS, IM_END, IM_START, PAD, TOK as tok
 from trainer.encode import IGNORE, encode_messages, encode_segments, truncate
 from trainer.packing import block_causal_mask, collate, pack
 
-tok = ByteTokenizer()
 X = IGNORE
 
 
 def b(text: str) -> list[int]:
-    return list(text.encode())
+    ids = tok.encode(text)
+    assert len(ids) == len(text.encode())  # one token per byte
+    return ids
 
 
 def test_segments_mask_context_and_learn_the_response_and_eos() -> None:
@@ -84,7 +85,7 @@ def test_packing_restarts_positions_and_never_predicts_across_records() -> None:
         [BOS, *b("xy"), EOS, BOS, *b("z"), EOS],
         [BOS, *b("long"), EOS, PAD],
     ]
-    assert batch.position_ids.tolist() == [[0, 1, 2, 3, 0, 1, 2], [0, 1, 2, 3, 4, 5, 0]]
+    assert batch.position_ids.tolist() == [[0, 1, 2, 3, 0, 1, 2], [0, 1, 2, 3, 4, 5, 0]]  # padding restarts too
     assert batch.segment_ids.tolist() == [[0, 0, 0, 0, 1, 1, 1], [0, 0, 0, 0, 0, 0, -1]]
     # the EOS of record 0 (index 3) must not be trained to predict the BOS of record 1
     assert batch.targets[0].tolist() == [X, *b("y"), EOS, X, *b("z"), EOS, X]
@@ -102,16 +103,32 @@ def test_block_causal_mask_is_block_diagonal() -> None:
     ]
 
 
-def test_packed_forward_equals_separate_forwards() -> None:
+def test_packed_logits_and_loss_equal_each_record_alone() -> None:
+    """No cross-talk: a packed row (positions restarting, no attention mask) is its records alone."""
     from tests_support import tiny_backend
+    from trainer.loop import token_loss_sum
 
     backend = tiny_backend()
     backend.model.eval()
-    a = encode_segments(tok, [{"text": "hello", "train": True}], False)
-    c = encode_segments(tok, [{"text": "world!", "train": True}], False)
+    records = [
+        encode_segments(tok, [{"text": "Q: hello", "train": False}, {"text": " there", "train": True}], False),
+        encode_segments(tok, [{"text": "world!", "train": True}], False),
+        encode_segments(tok, [{"text": "third record, longer", "train": True}], False),
+    ]
     with torch.no_grad():
-        packed = backend.logits(collate([[a, c]], PAD))[0]
-        alone_a = backend.logits(collate([[a]], PAD))[0]
-        alone_c = backend.logits(collate([[c]], PAD))[0]
-    assert torch.allclose(packed[: len(a.ids)], alone_a, atol=1e-5)
-    assert torch.allclose(packed[len(a.ids) :], alone_c, atol=1e-5)
+        packed = collate([records[:2], records[2:]], PAD)  # row 0 packs two, row 1 is padded
+        logits = backend.logits(packed)
+        start = 0
+        for example in records[:2]:
+            alone = backend.logits(collate([[example]], PAD))[0]
+            end = start + len(example.ids)
+            assert (logits[0, start:end] - alone).abs().max().item() < 1e-5
+            start = end
+        alone = backend.logits(collate([[records[2]]], PAD))[0]
+        assert (logits[1, : len(records[2].ids)] - alone).abs().max().item() < 1e-5
+        separate = sum(float(token_loss_sum(backend, collate([[e]], PAD))) for e in records)
+        assert abs(float(token_loss_sum(backend, packed)) - separate) < 1e-4
+        # without restarting positions the second record would see the first: the test can fail
+        packed.position_ids[0] = torch.arange(packed.position_ids.shape[1])
+        leaked = backend.logits(packed)[0, len(records[0].ids) : start]
+        assert (leaked - backend.logits(collate([[records[1]]], PAD))[0]).abs().max().item() > 1e-3

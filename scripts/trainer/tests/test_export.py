@@ -1,4 +1,4 @@
-"""export: the adapter in PEFT layout, and tiny merged weights that compute the same logits."""
+"""Checkpoints people can use: PEFT loads every one; export --merge computes base + adapter."""
 
 from __future__ import annotations
 
@@ -10,35 +10,43 @@ import sys
 import torch
 
 from conftest import TRAINER_ROOT, Workspace, alpaca_segments, demo_records, make_config
-from trainer.backends.tiny import load_for_export
-from trainer.backends.tiny_model import TinyDims, TinyGPT, build_base
-from trainer.packing import block_causal_mask
+from trainer.backends.tiny_base import materialize
+from trainer.checkpoint import scan
+
+IDS = torch.tensor([[1, 60, 70, 80, 90, 100, 2]])
 
 
-def test_export_and_merge(workspace: Workspace) -> None:
-    cfg = make_config(train={"max_steps": 3, "save_steps": 3, "learning_rate": 5e-2})
+def logits(model) -> torch.Tensor:
+    model.eval()
+    with torch.no_grad():
+        return model(input_ids=IDS, use_cache=False).logits
+
+
+def test_peft_loads_every_checkpoint_and_merge_equals_base_plus_adapter(workspace: Workspace) -> None:
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    cfg = make_config(train={"max_steps": 4, "save_steps": 2, "save_total_limit": None, "learning_rate": 5e-2})
     assert workspace.setup(cfg, [alpaca_segments(r) for r in demo_records()[:12]]).run().returncode == 0
-    checkpoint = os.path.join(workspace.output, "checkpoints", "step-3")
+    base_dir = materialize(cfg["model"]["tiny"])
+    checkpoints = scan(os.path.join(workspace.output, "checkpoints"))[0]
+    assert [c.step for c in checkpoints] == [2, 4]
+    base = logits(AutoModelForCausalLM.from_pretrained(base_dir))
+    for checkpoint in checkpoints:
+        adapted = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(base_dir), checkpoint.path)
+        assert (logits(adapted) - base).abs().max().item() > 1e-4  # the adapter really changes the model
+    with_adapter = logits(adapted)
+
     out = os.path.join(workspace.root, "export")
-    cmd = [sys.executable, "-m", "trainer", "export", "--checkpoint", checkpoint, "--out", out, "--merge"]
+    cmd = [sys.executable, "-m", "trainer", "export", "--checkpoint", checkpoints[-1].path, "--out", out, "--merge"]
     done = subprocess.run(cmd, env={**os.environ, "PYTHONPATH": TRAINER_ROOT}, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert sorted(os.listdir(out)) == ["adapter_config.json", "adapter_model.bin", "merged"]
-    adapter_config = json.load(open(os.path.join(out, "adapter_config.json")))
-    assert adapter_config["peft_type"] == "LORA" and adapter_config["base_model_name_or_path"] == "builtin:tiny"
-
-    lora_model, _ = load_for_export(checkpoint)
-    merged_config = json.load(open(os.path.join(out, "merged", "config.json")))
-    merged = TinyGPT(TinyDims.from_overrides(merged_config))
-    merged.load_state_dict(torch.load(os.path.join(out, "merged", "pytorch_model.bin")))
-    ids = torch.tensor([[257, 72, 105, 33, 258]])
-    pos = torch.arange(5).unsqueeze(0)
-    mask = block_causal_mask(torch.zeros(1, 5, dtype=torch.long))
-    lora_model.eval(), merged.eval()
-    with torch.no_grad():
-        assert torch.allclose(lora_model(ids, pos, mask), merged(ids, pos, mask), atol=1e-5)
-        # and the adapter really changed the model
-        assert not torch.allclose(build_base(TinyDims.from_overrides(merged_config))(ids, pos, mask), merged(ids, pos, mask), atol=1e-4)
+    assert {"adapter_config.json", "adapter_model.safetensors", "tunectl_adapter.json", "merged"} <= set(os.listdir(out))
+    info = json.load(open(os.path.join(out, "tunectl_adapter.json")))
+    assert info["base"] == "builtin:tiny" and info["dtype"] == "float32"
+    merged = AutoModelForCausalLM.from_pretrained(os.path.join(out, "merged"))
+    assert merged.dtype == torch.float32
+    assert (logits(merged) - with_adapter).abs().max().item() < 1e-5
 
 
 def test_export_refuses_an_incomplete_checkpoint(tmp_path) -> None:

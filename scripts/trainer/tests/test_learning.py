@@ -1,4 +1,4 @@
-"""The tiny backend learns: on the demo instructions and on a slice of the shared Alpaca set."""
+"""The builtin tiny Llama learns (transformers + PEFT): on the demo instructions and on a slice of Alpaca."""
 
 from __future__ import annotations
 

@@ -40,11 +40,17 @@ def train_main(argv: Sequence[str]) -> int:
     os.makedirs(args.output, exist_ok=True)
     if os.environ.get("TUNECTL_LOG_FILE"):
         redirect_output(os.environ["TUNECTL_LOG_FILE"])
+    from .distributed import init_ranks, nproc_requested, run_under_torchrun
+
+    if nproc_requested() > 1 and "WORLD_SIZE" not in os.environ:
+        return run_under_torchrun(list(argv), nproc_requested())
+    ranks = init_ranks()
+    say = log if ranks.main else (lambda _message: None)
 
     from .outcome import describe_error, write_status
     from .stop import StopRequest
 
-    stop = StopRequest(log)
+    stop = StopRequest(say)
     stop.install()
     attempt = os.environ.get("TUNECTL_ATTEMPT") or None
     resume = os.environ.get("TUNECTL_RESUME_FROM") or None
@@ -55,7 +61,7 @@ def train_main(argv: Sequence[str]) -> int:
 
         cfg = load_config(args.config)
         log(f"run {os.environ.get('TUNECTL_RUN_ID') or cfg.run_id} attempt {attempt or '-'} model {cfg.model.base}" + (f" resume from {resume}" if resume else ""))
-        trainer = Trainer(cfg, args.data, args.output, stop, log)
+        trainer = Trainer(cfg, args.data, args.output, stop, say, ranks)
         outcome = trainer.run(resume, attempt)
     except BaseException as err:  # noqa: BLE001 - every failure must leave status.json behind
         if isinstance(err, SystemExit):
@@ -64,9 +70,12 @@ def train_main(argv: Sequence[str]) -> int:
         message = describe_error(err)
         traceback.print_exc()
         log(f"failed: {message}")
-        write_status(args.output, "failed", step, error=message, attempt=attempt)
+        coded = {"code": err.code, "details": err.details()} if hasattr(err, "details") and hasattr(err, "code") else {}
+        if ranks.main:
+            write_status(args.output, "failed", step, error=message, attempt=attempt, **coded)
         return EXIT_FAILED
-    write_status(args.output, outcome.state, outcome.step, total_steps=outcome.total_steps, checkpoint=outcome.checkpoint, attempt=attempt)
+    if ranks.main:
+        write_status(args.output, outcome.state, outcome.step, total_steps=outcome.total_steps, checkpoint=outcome.checkpoint, attempt=attempt)
     return EXIT_STOPPED if outcome.state == "stopped" else EXIT_OK
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -49,10 +50,21 @@ def _hash_and_sync(path: str) -> tuple[int, str]:
     return os.path.getsize(path), digest.hexdigest()
 
 
+def finite(value: Any) -> Any:
+    """JSON has no NaN or Infinity: a non-finite number is written as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    return value
+
+
 def write_json_atomic(path: str, value: Any) -> None:
     tmp = f"{path}.tmp"
     with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(value, handle, indent=2)
+        json.dump(finite(value), handle, indent=2, allow_nan=False)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)

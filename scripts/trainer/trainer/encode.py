@@ -8,7 +8,7 @@ sequence from ever predicting across a record boundary.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional, Protocol, Sequence
+from typing import Any, Callable, Optional, Protocol, Sequence
 
 IGNORE = -100
 
@@ -58,21 +58,42 @@ def encode_segments(tok: Tokenizer, segments: Sequence[dict[str, Any]], train_on
     return Example(ids, labels)
 
 
+def closed_renderer(tok: Tokenizer) -> Callable[[Sequence[dict[str, Any]], bool], list[int]]:
+    """render_chat, but without the assistant header some templates (Llama 3's) always append.
+
+    Such a template renders the same with and without add_generation_prompt; its header is what
+    it renders for no messages, and is cut from the end when no generation prompt is wanted.
+    """
+    probe = [{"role": "user", "content": "x"}]
+    if tok.render_chat(probe, False) != tok.render_chat(probe, True):
+        return tok.render_chat
+    header = tok.render_chat([], True)
+
+    def render(messages: Sequence[dict[str, Any]], add_generation_prompt: bool) -> list[int]:
+        ids = tok.render_chat(messages, add_generation_prompt)
+        if not add_generation_prompt and header and ids[-len(header) :] == header:
+            return ids[: -len(header)]
+        return ids
+
+    return render
+
+
 def encode_messages(tok: Tokenizer, messages: Sequence[dict[str, Any]], train_on_inputs: bool) -> Example:
     """Label each assistant turn by rendering growing prefixes of the conversation.
 
     Works with any chat template that renders a conversation as the concatenation of its
     turns (true of the common templates); a template that does not is refused, not guessed.
     """
-    ids = tok.render_chat(messages, False)
+    render = closed_renderer(tok)
+    ids = render(messages, False)
     labels = list(ids) if train_on_inputs else [IGNORE] * len(ids)
     if train_on_inputs:
         return Example(ids, labels)
     for index, message in enumerate(messages):
         if message.get("role") != "assistant":
             continue
-        prompt = tok.render_chat(messages[:index], True)
-        upto = tok.render_chat(messages[: index + 1], False)
+        prompt = render(messages[:index], True)
+        upto = render(messages[: index + 1], False)
         if ids[: len(prompt)] != prompt or ids[: len(upto)] != upto:
             raise DataError("chat template is not prefix-stable; cannot tell assistant turns apart")
         labels[len(prompt) : len(upto)] = ids[len(prompt) : len(upto)]

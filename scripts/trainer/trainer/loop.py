@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import random
@@ -18,16 +19,31 @@ from .checkpoint import Checkpoint, apply_retention, clean_invalid, read_checkpo
 from .config import TrainConfig
 from .data import find_split, load_examples
 from .encode import IGNORE
+from .generations import Generations, pick_prompts
 from .metrics import MetricsWriter, rate
 from .order import Plan
 from .packing import Batch, Row, collate, pack, unpacked
 from .schedule import lr_at
-from .state import Progress, load_state, save_state
+from .distributed import Ranks
+from .state import Progress, load_state, rng_state, save_state
 from .stop import StopRequest
 
 
 class ResumeError(RuntimeError):
     """TUNECTL_RESUME_FROM does not name a valid checkpoint."""
+
+
+class Diverged(RuntimeError):
+    """The loss or the gradient norm of a step is NaN or infinite: the run cannot go on."""
+
+    code = "trainer.diverged"
+
+    def __init__(self, step: int, what: str, value: float) -> None:
+        super().__init__(f"training diverged at step {step}: {what} is {value} (lower train.learning_rate, or check the data)")
+        self.step, self.what, self.value = step, what, value
+
+    def details(self) -> dict:
+        return {"step": self.step, "what": self.what, "value": str(self.value)}
 
 
 @dataclass
@@ -39,7 +55,8 @@ class Outcome:
 
 
 class Trainer:
-    def __init__(self, cfg: TrainConfig, data_dir: str, output: str, stop: StopRequest, log: Callable[[str], None]) -> None:
+    def __init__(self, cfg: TrainConfig, data_dir: str, output: str, stop: StopRequest, log: Callable[[str], None], ranks: Ranks = Ranks()) -> None:
+        self.ranks = ranks
         self.cfg = cfg
         self.data_dir = data_dir
         self.output = output
@@ -52,10 +69,18 @@ class Trainer:
         cfg, log = self.cfg, self.log
         random.seed(cfg.train.seed)
         torch.manual_seed(cfg.train.seed)
-        backend = build_backend(cfg, log)
+        ranks = self.ranks
+        backend = build_backend(cfg, log, ranks.device())
+        self.train_model = backend.model
+        if ranks.active:
+            from torch.nn.parallel import DistributedDataParallel
+
+            ids = [ranks.local_rank] if backend.device.type == "cuda" else None
+            self.train_model = DistributedDataParallel(backend.model, device_ids=ids)
+            log(f"{ranks.world} processes (DDP): a step trains micro_batch_size x {ranks.world} rows per micro batch")
         rows, eval_rows = self._load_rows(backend)
         t = cfg.train
-        plan = Plan(len(rows), t.micro_batch_size, t.gradient_accumulation_steps, t.seed, t.epochs, t.max_steps)
+        plan = Plan(len(rows), t.micro_batch_size * ranks.world, t.gradient_accumulation_steps, t.seed, t.epochs, t.max_steps)
         total = plan.total_steps
         warmup = t.warmup_for(total)
         params = backend.trainable_parameters()
@@ -66,7 +91,12 @@ class Trainer:
         if resume_from:
             self.progress = self._resume(resume_from, backend, optimizer)
         eval_every = t.eval_steps or t.save_steps
-        metrics = MetricsWriter(os.path.join(self.output, "metrics.jsonl"))
+        source = eval_rows or rows
+        prompts = pick_prompts([e for row in source for e in row], "eval" if eval_rows else "train")
+        generations = Generations(self.output, backend, prompts if ranks.main else [], attempt)
+        if self.progress.step == 0:
+            generations.write(0)  # the base model's answers
+        metrics = MetricsWriter(os.path.join(self.output, "metrics.jsonl")) if ranks.main else NoMetrics()
         log(
             f"training {total} steps ({plan.steps_per_epoch} per epoch, {len(rows)} rows, micro batch "
             f"{t.micro_batch_size} x {t.gradient_accumulation_steps} accumulation), starting after step {self.progress.step}"
@@ -80,8 +110,13 @@ class Trainer:
             while self.progress.step < total:
                 step = self.progress.step + 1
                 lr = lr_at(step, t.learning_rate, t.lr_scheduler, warmup, total)
-                batches = [collate([rows[i] for i in idx], backend.tokenizer.pad_id) for idx in plan.micro_batches(step)]
+                batches = [self._my_share(rows, idx, backend.tokenizer.pad_id) for idx in plan.micro_batches(step)]
                 loss, grad_norm, tokens = self._step(backend, optimizer, params, batches, lr)
+                if not (math.isfinite(loss) and math.isfinite(grad_norm)):
+                    what, value = ("loss", loss) if not math.isfinite(loss) else ("grad_norm", grad_norm)
+                    common = {"step": step, "total_steps": total, "epoch": plan.epoch_progress(step), "lr": lr, "grad_norm": grad_norm, "tokens": self.progress.tokens}
+                    metrics.write("train", **{**common, "loss": loss, "tokens_per_s": None})
+                    raise Diverged(step, what, value)
                 p = self.progress
                 p.step, p.tokens, p.last_loss = step, p.tokens + tokens, loss
                 p.first_loss = loss if p.first_loss is None else p.first_loss
@@ -95,12 +130,17 @@ class Trainer:
                     log(f"step {step}/{total} epoch {common['epoch']:.2f} loss {loss:.4f} lr {lr:.3g} grad_norm {grad_norm:.3f} tok/s {speed}")
                     window_start, window_tokens = now, 0
                 evaluated = None
-                if eval_rows and (step % eval_every == 0 or step == total):
+                stopping = bool(ranks.sum(1.0 if self.stop else 0.0)[0])  # every rank stops at the same step
+                if eval_rows and ranks.main and (step % eval_every == 0 or step == total):
                     evaluated = self._evaluate(backend, eval_rows, metrics, common)
-                if step % t.save_steps == 0 or step == total or self.stop:
-                    last = self._save(backend, optimizer, plan, schedule, loss, evaluated, common)
-                if self.stop and step < total:
-                    log(f"stopped at step {step} ({self.stop.requested}); checkpoint {last.path if last else '-'}")
+                    generations.write(step)
+                if step % t.save_steps == 0 or step == total or stopping:
+                    rngs = ranks.gather(rng_state())
+                    if ranks.main:
+                        last = self._save(backend, optimizer, plan, schedule, loss, evaluated, common, rngs)
+                    ranks.barrier()
+                if stopping and step < total:
+                    log(f"stopped at step {step} ({self.stop.requested or 'another process stopped'}); checkpoint {last.path if last else '-'}")
                     return Outcome("stopped", step, total, last.path if last else None)
             elapsed = time.monotonic() - started
             p = self.progress
@@ -143,20 +183,31 @@ class Trainer:
             self.log(f"eval.jsonl: {eval_report.records} records, {eval_report.truncated} truncated")
         return rows, eval_rows
 
-    def _step(self, backend: Backend, optimizer: torch.optim.Optimizer, params: list[torch.nn.Parameter], batches: list[Batch], lr: float) -> tuple[float, float, int]:
+    def _my_share(self, rows: list[Row], indices: list[int], pad_id: int) -> tuple[Batch, float]:
+        """This process's rows of a micro batch (weight 0: a stand-in row when it has none)."""
+        mine = indices[self.ranks.rank :: self.ranks.world]
+        return (collate([rows[i] for i in mine], pad_id), 1.0) if mine else (collate([rows[indices[0]]], pad_id), 0.0)
+
+    def _step(self, backend: Backend, optimizer: torch.optim.Optimizer, params: list[torch.nn.Parameter], batches: list[tuple[Batch, float]], lr: float) -> tuple[float, float, int]:
         for group in optimizer.param_groups:
             group["lr"] = lr
         optimizer.zero_grad(set_to_none=True)
-        targets = sum(b.target_tokens for b in batches)
+        ranks = self.ranks
+        targets = ranks.sum(sum(b.target_tokens * w for b, w in batches))[0]
         total = 0.0
-        for batch in batches:
-            loss = token_loss_sum(backend, batch)
-            (loss / targets).backward()
+        for index, (batch, weight) in enumerate(batches):
+            sync = index == len(batches) - 1 or not ranks.active
+            with contextlib.nullcontext() if sync else self.train_model.no_sync():
+                loss = token_loss_sum(backend, batch, self.train_model) * weight
+                (loss / targets * ranks.world).backward()  # DDP averages over ranks: this makes it the global sum
             total += float(loss.item())
+        total, real = ranks.sum(total, sum(b.real_tokens * w for b, w in batches))
         limit = self.cfg.train.max_grad_norm
-        grad_norm = torch.nn.utils.clip_grad_norm_(params, limit if limit > 0 else math.inf)
-        optimizer.step()
-        return total / targets, float(grad_norm), sum(b.real_tokens for b in batches)
+        grad_norm = float(torch.nn.utils.clip_grad_norm_(params, limit if limit > 0 else math.inf))
+        loss = total / targets
+        if math.isfinite(loss) and math.isfinite(grad_norm):  # a diverged step never reaches the adapter
+            optimizer.step()
+        return loss, grad_norm, int(real)
 
     def _evaluate(self, backend: Backend, rows: list[Row], metrics: MetricsWriter, common: dict) -> float:
         started = time.monotonic()
@@ -180,13 +231,13 @@ class Trainer:
         self.log(f"eval at step {common['step']}: eval_loss {value:.4f}")
         return value
 
-    def _save(self, backend: Backend, optimizer: torch.optim.Optimizer, plan: Plan, schedule: dict, loss: float, eval_loss: Optional[float], common: dict) -> Checkpoint:
+    def _save(self, backend: Backend, optimizer: torch.optim.Optimizer, plan: Plan, schedule: dict, loss: float, eval_loss: Optional[float], common: dict, rngs: list) -> Checkpoint:
         step = self.progress.step
         position = {"epoch": plan.epoch_of(step + 1), "next_step": step + 1, "steps_per_epoch": plan.steps_per_epoch, "seed": plan.seed}
 
         def write_files(directory: str) -> None:
             backend.save_adapter(directory)
-            save_state(directory, optimizer, self.progress, {**schedule, "last_step": step}, position)
+            save_state(directory, optimizer, self.progress, {**schedule, "last_step": step}, position, rngs)
 
         found = {**common, "loss": loss}
         if eval_loss is not None:
@@ -202,12 +253,22 @@ class Trainer:
         if found is None:
             raise ResumeError(f"TUNECTL_RESUME_FROM={path} is not a complete checkpoint (missing or invalid manifest.json)")
         backend.load_adapter(found.path)
-        progress = load_state(found.path, optimizer)
+        progress = load_state(found.path, optimizer, self.ranks.rank)
         self.log(f"resumed from {found.path} at step {progress.step}")
         return progress
 
 
-def token_loss_sum(backend: Backend, batch: Batch) -> torch.Tensor:
-    logits = backend.logits(batch)
+class NoMetrics:
+    """What ranks other than 0 write: nothing."""
+
+    def write(self, kind: str, **fields: object) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def token_loss_sum(backend: Backend, batch: Batch, model: object = None) -> torch.Tensor:
+    logits = backend.logits(batch, model)
     targets = batch.targets.to(logits.device)
     return F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=IGNORE, reduction="sum")

@@ -20,7 +20,7 @@ def describe_error(err: BaseException) -> str:
     oom_type = getattr(getattr(__import__("torch"), "cuda", None), "OutOfMemoryError", None)
     if (oom_type is not None and isinstance(err, oom_type)) or "out of memory" in text.lower():
         return f"out of memory (GPU): reduce micro_batch_size or max_seq_len, or enable gradient_checkpointing ({text[:200]})"
-    if isinstance(err, (ModelNotFound, BackendUnavailable)):
+    if isinstance(err, (ModelNotFound, BackendUnavailable)) or getattr(err, "code", None) == "trainer.diverged":
         return text
     from .config import ConfigError
     from .encode import DataError

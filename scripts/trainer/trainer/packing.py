@@ -1,7 +1,8 @@
 """Packing examples into sequences and collating micro-batches.
 
-A packed row carries one segment id per token; the model attends only within a segment
-(block-diagonal causal mask) and positions restart at 0 for each segment.
+A packed row carries one segment id per token; positions restart at 0 for each record and
+for the padding at the row's end, which is how the model is told where records begin
+(it attends only within a record). `block_causal_mask` is the same rule as an explicit mask.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def collate(rows: list[Row], pad_id: int) -> Batch:
             position_ids[b, start:end] = torch.arange(n, dtype=torch.long)
             segment_ids[b, start:end] = s
             start = end
+        position_ids[b, start:] = torch.arange(width - start, dtype=torch.long)
     attention_mask = (segment_ids >= 0).long()
     return Batch(input_ids, targets, position_ids, segment_ids, attention_mask)
 

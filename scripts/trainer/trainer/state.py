@@ -10,6 +10,8 @@ from typing import Any, Optional
 
 import torch
 
+from .checkpoint import finite
+
 STATE_FILE = "trainer_state.pt"
 STATE_JSON = "trainer_state.json"
 
@@ -40,19 +42,25 @@ def restore_rng(state: dict[str, Any]) -> None:
 
 
 def save_state(
-    directory: str, optimizer: torch.optim.Optimizer, progress: Progress, schedule: dict[str, Any], position: dict[str, Any]
+    directory: str, optimizer: torch.optim.Optimizer, progress: Progress, schedule: dict[str, Any], position: dict[str, Any],
+    rngs: Optional[list[dict[str, Any]]] = None,
 ) -> None:
+    """`rngs`: every process's RNG state, rank order (one process: just this one's)."""
+    rngs = rngs or [rng_state()]
     torch.save(
-        {"optimizer": optimizer.state_dict(), "rng": rng_state(), "progress": asdict(progress), "scheduler": schedule},
+        {"optimizer": optimizer.state_dict(), "rng": rngs[0], "rng_ranks": rngs, "progress": asdict(progress), "scheduler": schedule},
         os.path.join(directory, STATE_FILE),
     )
     readable = {"progress": asdict(progress), "scheduler": schedule, "data_position": position}
     with open(os.path.join(directory, STATE_JSON), "w", encoding="utf-8") as handle:
-        json.dump(readable, handle, indent=2)
+        json.dump(finite(readable), handle, indent=2, allow_nan=False)
 
 
-def load_state(directory: str, optimizer: torch.optim.Optimizer) -> Progress:
-    state = torch.load(os.path.join(directory, STATE_FILE), map_location="cpu")
+def load_state(directory: str, optimizer: torch.optim.Optimizer, rank: int = 0) -> Progress:
+    state = torch.load(os.path.join(directory, STATE_FILE), map_location="cpu", weights_only=False)
     optimizer.load_state_dict(state["optimizer"])
-    restore_rng(state["rng"])
+    ranks = state.get("rng_ranks") or [state["rng"]]
+    if rank >= len(ranks):
+        raise ValueError(f"checkpoint {directory} was saved by {len(ranks)} processes; this run has more")
+    restore_rng(ranks[rank])
     return Progress(**state["progress"])

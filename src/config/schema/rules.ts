@@ -52,8 +52,16 @@ const revisionNeedsHubModel: Rule = ({ model }, ctx) => {
   }
 };
 
-/** The modules of the builtin tiny model (scripts/trainer/trainer/backends/tiny_model.py). */
-export const tinyModelModules = ["q_proj", "k_proj", "v_proj", "o_proj", "up_proj", "down_proj"];
+/** The modules of the builtin tiny model (scripts/trainer/trainer/backends/tiny_base.py: a Llama). */
+export const tinyModelModules = [
+  "q_proj",
+  "k_proj",
+  "v_proj",
+  "o_proj",
+  "gate_proj",
+  "up_proj",
+  "down_proj",
+];
 
 /** model.tiny sizes only the builtin model; with any other base it would be ignored. */
 const tinySettingsNeedTinyModel: Rule = ({ model }, ctx) => {

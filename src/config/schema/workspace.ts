@@ -59,7 +59,12 @@ export const hostSchema = z
       .string()
       .default(".tunectl")
       .describe("Directory on the host (relative to the login home)."),
-    python: z.string().default("python3").describe("Python with torch, for runtime: process."),
+    python: z
+      .string()
+      .default("python3")
+      .describe(
+        "Python with the trainer's requirements, for runtime: process; auto: tunectl makes a virtualenv from the trainer's lock.",
+      ),
   })
   .strict();
 
@@ -81,7 +86,7 @@ export const workspaceSchema = z
           runtime: "process",
           gpus: "auto",
           workdir: ".tunectl/hosts/local",
-          python: "/usr/bin/python3", // Debian python3-torch; see docs/launch.md
+          python: "auto", // the trainer's virtualenv from scripts/trainer/requirements.lock; see docs/launch.md
         },
       ]),
     defaults: z

@@ -1,55 +1,26 @@
-"""The `hf` backend: transformers AutoModelForCausalLM + PEFT LoRA. Imported only when used.
+"""The backend: transformers AutoModelForCausalLM + PEFT LoRA, for hub ids, local models and builtin:tiny.
 
-Kept thin on purpose: everything but building, calling and saving the model is shared with
-the tiny backend and tested there. Packing is not offered here (a generic HF model cannot be
-given a block-diagonal mask), so records are trained one per row and the log says so.
+Rows are fed without an attention mask: position ids restart at 0 for every record (and for
+the padding at a row's end), from which transformers builds a block-diagonal causal mask
+(sdpa, eager, flex) or cu_seqlens (flash attention). So a packed row computes exactly what
+its records would alone. Attention implementations outside that list get an explicit 4D mask.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any, Callable, Optional, Sequence
 
 import torch
 
 from ..config import TrainConfig
-from ..packing import Batch
-from .base import BackendUnavailable, ModelNotFound
+from ..packing import Batch, block_causal_mask
+from .hf_load import import_hf, load_base
+from .tiny_base import TINY
 
-DTYPES: dict[str, Any] = {
-    "float32": torch.float32,
-    "fp32": torch.float32,
-    "bf16": torch.bfloat16,
-    "bfloat16": torch.bfloat16,
-    "fp16": torch.float16,
-    "float16": torch.float16,
-    "auto": "auto",
-}
-
-
-def import_hf() -> tuple[Any, Any]:
-    try:
-        import peft
-        import transformers
-    except ImportError as err:
-        raise BackendUnavailable(
-            f"the hf backend needs transformers and peft, which this image lacks ({err.name} missing); "
-            "use the cuda image or model.base: builtin:tiny"
-        ) from err
-    return transformers, peft
-
-
-def hf_token() -> Optional[str]:
-    return os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN") or None
-
-
-def load_pretrained(loader: Callable[..., Any], base: str, **kwargs: Any) -> Any:
-    try:
-        return loader(base, token=hf_token(), **kwargs)
-    except OSError as err:
-        # transformers raises OSError for unknown ids, missing local paths and gated repos
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise ModelNotFound(f"model '{base}' not found or not accessible: {first}") from err
+POSITION_PACKING = {"sdpa", "eager", "flex_attention", "flash_attention_2", "flash_attention_3"}
+ADAPTER_INFO = "tunectl_adapter.json"
 
 
 class HfTokenizer:
@@ -65,12 +36,21 @@ class HfTokenizer:
     def encode(self, text: str) -> list[int]:
         return list(self.inner(text, add_special_tokens=False)["input_ids"])
 
+    def decode(self, ids: Sequence[int]) -> str:
+        return str(self.inner.decode(list(ids), skip_special_tokens=True))
+
     def render_chat(self, messages: Sequence[dict[str, Any]], add_generation_prompt: bool) -> list[int]:
         if not messages and not add_generation_prompt:
             return []
-        out = self.inner.apply_chat_template(
-            list(messages), tokenize=True, add_generation_prompt=add_generation_prompt
-        )
+        if not messages:  # transformers refuses an empty conversation; the template itself renders one
+            from transformers.utils.chat_template_utils import render_jinja_template
+
+            rendered, _ = render_jinja_template(
+                conversations=[[]], chat_template=self.inner.get_chat_template(), add_generation_prompt=True,
+                **self.inner.special_tokens_map,
+            )
+            return self.encode(rendered[0])
+        out = self.inner.apply_chat_template(list(messages), tokenize=True, add_generation_prompt=add_generation_prompt)
         if isinstance(out, dict) or hasattr(out, "keys"):
             out = out["input_ids"]
         return list(out)
@@ -78,73 +58,91 @@ class HfTokenizer:
 
 class HfBackend:
     name = "hf"
-    supports_packing = False
+    supports_packing = True
 
-    def __init__(self, model: Any, tokenizer: HfTokenizer, device: torch.device) -> None:
+    def __init__(self, model: Any, tokenizer: HfTokenizer, device: torch.device, info: dict[str, Any]) -> None:
         self.model = model
         self.tokenizer = tokenizer
         self.device = device
+        self.info = info
+        attn = getattr(model.config, "_attn_implementation", None) or "eager"
+        self.explicit_mask = attn not in POSITION_PACKING
 
     @classmethod
-    def create(cls, cfg: TrainConfig, log: Callable[[str], None]) -> "HfBackend":
-        base = cfg.model.base
-        if base.startswith(("/", "./", "../", "~")) and not os.path.exists(os.path.expanduser(base)):
-            raise ModelNotFound(f"model path '{base}' does not exist on this host")
-        transformers, peft = import_hf()
-        dtype = DTYPES.get(cfg.model.dtype)
-        if dtype is None:
-            raise ValueError(f"model.dtype '{cfg.model.dtype}' is not one of {', '.join(DTYPES)}")
-        remote = cfg.model.trust_remote_code
-        pinned = {"revision": cfg.model.revision} if cfg.model.revision else {}
-        tokenizer = load_pretrained(transformers.AutoTokenizer.from_pretrained, cfg.model.base, trust_remote_code=remote, **pinned)
-        model = load_pretrained(
-            transformers.AutoModelForCausalLM.from_pretrained, cfg.model.base, torch_dtype=dtype, trust_remote_code=remote, **pinned
-        )
+    def create(cls, cfg: TrainConfig, log: Callable[[str], None], device: Optional[torch.device] = None) -> "HfBackend":
+        _, peft = import_hf()
+        m = cfg.model
+        tokenizer, model = load_base(m.base, m.tiny, m.dtype, m.trust_remote_code, m.revision)
         if cfg.train.gradient_checkpointing:
             model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
-            model.config.use_cache = False
             model.enable_input_require_grads()
+        torch.manual_seed(cfg.train.seed)  # LoRA init follows the run's seed
         lora = peft.LoraConfig(
-            r=cfg.lora.r,
-            lora_alpha=cfg.lora.alpha,
-            lora_dropout=cfg.lora.dropout,
-            target_modules=list(cfg.lora.target_modules),
-            bias=cfg.lora.bias,
-            task_type="CAUSAL_LM",
+            r=cfg.lora.r, lora_alpha=cfg.lora.alpha, lora_dropout=cfg.lora.dropout,
+            target_modules=list(cfg.lora.target_modules), bias=cfg.lora.bias, task_type="CAUSAL_LM",
         )
-        model = peft.get_peft_model(model, lora)
-        device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        try:
+            model = peft.get_peft_model(model, lora)
+        except ValueError as err:
+            raise ValueError(f"lora.target_modules {list(cfg.lora.target_modules)} do not fit {m.base}: {err}") from err
+        model.peft_config["default"].base_model_name_or_path = m.base
+        device = device or torch.device("cuda" if torch.cuda.is_available() else "cpu")
         model.to(device)
+        if device.type == "cpu" and m.base == TINY and not os.environ.get("OMP_NUM_THREADS"):
+            # the tiny model's matrices are too small for intra-op threads: they only spin (10x the CPU time)
+            torch.set_num_threads(1)
+        model.train()  # from step 1: dropout and gradient checkpointing are active only in train mode
         trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-        log(f"hf model {cfg.model.base} ({cfg.model.dtype}) on {device}: {trainable} trainable LoRA parameters")
-        return cls(model, HfTokenizer(tokenizer), device)
+        total = sum(p.numel() for p in model.parameters())
+        log(f"model {m.base} ({m.dtype}) on {device}: {total} parameters, {trainable} trainable LoRA parameters")
+        info = {
+            "base": m.base, "revision": m.revision, "dtype": m.dtype,
+            "trust_remote_code": m.trust_remote_code, "tiny": dict(m.tiny),
+        }
+        return cls(model, HfTokenizer(tokenizer), device, info)
 
-    def logits(self, batch: Batch) -> torch.Tensor:
-        out = self.model(
-            input_ids=batch.input_ids.to(self.device),
-            attention_mask=batch.attention_mask.to(self.device),
-            position_ids=batch.position_ids.to(self.device),
-        )
-        return out.logits
+    def forward_kwargs(self, batch: Batch) -> dict[str, Any]:
+        mask = None
+        if self.explicit_mask:
+            dtype = next(self.model.parameters()).dtype
+            allowed = block_causal_mask(batch.segment_ids).to(self.device)
+            mask = torch.zeros(allowed.shape, dtype=dtype, device=self.device).masked_fill(~allowed, torch.finfo(dtype).min)
+        return {
+            "input_ids": batch.input_ids.to(self.device),
+            "position_ids": batch.position_ids.to(self.device),
+            "attention_mask": mask,
+            "use_cache": False,
+        }
+
+    def logits(self, batch: Batch, model: Any = None) -> torch.Tensor:
+        """[B, L, V]; `model` is what to call (the DDP wrapper in training), default the PEFT model."""
+        return (model or self.model)(**self.forward_kwargs(batch)).logits
 
     def trainable_parameters(self) -> list[torch.nn.Parameter]:
         return [p for p in self.model.parameters() if p.requires_grad]
 
     def save_adapter(self, directory: str) -> None:
         self.model.save_pretrained(directory)
+        readme = os.path.join(directory, "README.md")  # PEFT's model card template: noise in a checkpoint
+        if os.path.exists(readme):
+            os.remove(readme)
+        with open(os.path.join(directory, ADAPTER_INFO), "w", encoding="utf-8") as handle:
+            json.dump(self.info, handle, indent=2)
 
     def load_adapter(self, directory: str) -> None:
+        """Refuse an adapter that does not fit: a missing or unexpected LoRA tensor, or another shape."""
         _, peft = import_hf()
         from peft.utils import load_peft_weights
 
-        peft.set_peft_model_state_dict(self.model, load_peft_weights(directory, device=str(self.device)))
-
-
-def export_merged(checkpoint: str, out_dir: str, base: str, dtype: str) -> None:
-    """Base model + adapter -> merged full weights (save_pretrained layout) and tokenizer."""
-    transformers, peft = import_hf()
-    torch_dtype = DTYPES.get(dtype, "auto")
-    model = load_pretrained(transformers.AutoModelForCausalLM.from_pretrained, base, torch_dtype=torch_dtype)
-    merged = peft.PeftModel.from_pretrained(model, checkpoint).merge_and_unload()
-    merged.save_pretrained(out_dir)
-    load_pretrained(transformers.AutoTokenizer.from_pretrained, base).save_pretrained(out_dir)
+        weights = load_peft_weights(directory, device=str(self.device))
+        expected = set(peft.get_peft_model_state_dict(self.model).keys())
+        missing, unexpected = sorted(expected - set(weights)), sorted(set(weights) - expected)
+        if missing or unexpected:
+            raise ValueError(
+                f"adapter in {directory} does not fit this model and LoRA config "
+                f"({len(missing)} tensors missing, e.g. {missing[:2]}; {len(unexpected)} unexpected, e.g. {unexpected[:2]})"
+            )
+        try:
+            peft.set_peft_model_state_dict(self.model, weights)
+        except RuntimeError as err:  # size mismatch
+            raise ValueError(f"adapter in {directory} does not fit this model: {' '.join(str(err).split())[:300]}") from err
