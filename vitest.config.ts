@@ -14,6 +14,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/**/*.test.ts"],
+          exclude: ["test/package/**"],
           globalSetup: ["./test/setup/testbed.global.ts"],
           testTimeout: 300_000,
           hookTimeout: 600_000,
@@ -22,6 +23,15 @@ export default defineConfig({
           // --no-file-parallelism (scripts/test.sh does).
           pool: "forks",
           poolOptions: { forks: { singleFork: false, isolate: true } },
+        },
+      },
+      {
+        // The packed tarball installed with npm i -g: needs npm, not the testbed.
+        test: {
+          name: "package",
+          include: ["test/package/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 900_000,
         },
       },
     ],

@@ -17,6 +17,9 @@ npm run lint --silent
 echo "== unit tests"
 npx vitest run --project unit
 
+echo "== package (npm pack, npm i -g of the tarball, the installed tunectl)"
+npx vitest run --project package
+
 echo "== trainer tests"
 /usr/bin/python3 -m pytest -q -p no:cacheprovider scripts/trainer/tests
 

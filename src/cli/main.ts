@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { isTunectlError } from "../errors/index.js";
 import { createContext, globalsOf, type App } from "./app.js";
@@ -5,7 +6,11 @@ import { commands } from "./commands/index.js";
 import { ExitCode, exitCodeFor } from "./exit-code.js";
 import { createIo } from "./io.js";
 
-const version = "0.1.0";
+/** The version printed by `--version`: package.json's, the one npm installed. */
+export function packageVersion(): string {
+  const file = new URL("../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+}
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = ExitCode.ok;
@@ -13,7 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     .description(
       "Instruction-tuning orchestrator: validate, stage, launch, monitor, resume, compare.",
     )
-    .version(version)
+    .version(packageVersion())
     .option("--json", "machine-readable output on stdout")
     .option("-v, --verbose", "show debug events")
     .option("--quiet", "only warnings and errors")
