@@ -3,6 +3,7 @@ import { registerAttach } from "./attach.js";
 import { registerCancel } from "./cancel.js";
 import { registerCheckpoints } from "./checkpoints.js";
 import { registerCompare } from "./compare.js";
+import { registerCompletion } from "./completion.js";
 import { registerData } from "./data.js";
 import { registerGpus } from "./gpus.js";
 import { registerHosts } from "./hosts.js";
@@ -37,4 +38,5 @@ export const commands: RegisterCommand[] = [
   registerGpus,
   registerSchema,
   registerData,
+  registerCompletion,
 ];
