@@ -67,8 +67,18 @@ export async function createAliasResolver(inputs: ResolverInputs): Promise<Resol
   const realDefaults = ["known_hosts", "known_hosts2"].map((name) =>
     path.join(os.homedir(), ".ssh", name),
   );
+  const answers = new Map<string, ReturnType<typeof resolveWithOpenSsh>>();
+  const ask = (alias: string, given: { user?: string; port?: number }) => {
+    const key = JSON.stringify([alias, given.user ?? null, given.port ?? null]);
+    let answer = answers.get(key);
+    if (!answer) {
+      answer = resolveWithOpenSsh(alias, { ssh: openssh, configFile, ...given });
+      answers.set(key, answer);
+    }
+    return answer;
+  };
   return async (alias, given) => {
-    const found = await resolveWithOpenSsh(alias, { ssh: openssh, configFile, ...given });
+    const found = await ask(alias, given);
     const expand = (value: string) => expandPath(value, inputs.home, found.hostName, found.user);
     return {
       ...found,

@@ -149,6 +149,19 @@ export async function loadInventory(inputs: InventoryInputs): Promise<Inventory>
     };
   };
 
+  // `ssh -G` is a process per host: start them a few at a time, then build the targets in
+  // inventory order from the answers (the resolver remembers them).
+  const remote = inputs.config.hosts.filter((h) => (h.address ?? h.name) !== "local");
+  for (let i = 0; i < remote.length; i += 8) {
+    await Promise.all(
+      remote.slice(i, i + 8).map((h) =>
+        resolve(h.address ?? h.name, {
+          ...(h.user ? { user: h.user } : {}),
+          ...(h.port ? { port: h.port } : {}),
+        }).catch(() => undefined),
+      ),
+    );
+  }
   const hosts: InventoryHost[] = [];
   for (const [index, config] of inputs.config.hosts.entries()) {
     const address = config.address ?? config.name;

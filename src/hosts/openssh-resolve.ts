@@ -1,4 +1,4 @@
-import { execa } from "execa";
+import { execFile } from "node:child_process";
 import { UserError } from "../errors/index.js";
 import type { SshConfigHost } from "./ssh-config.js";
 
@@ -64,16 +64,12 @@ export async function resolveWithOpenSsh(alias: string, query: OpenSshQuery): Pr
     "--",
     alias,
   ];
-  const result = await execa(query.ssh, args, {
-    reject: false,
-    stdin: "ignore",
-    timeout: query.timeoutMs ?? 10_000,
-    env: { LC_ALL: "C" },
-  });
-  if (result.exitCode !== 0 || result.timedOut) {
+  const timeoutMs = query.timeoutMs ?? 10_000;
+  const result = await run(query.ssh, args, timeoutMs);
+  if (result.code !== 0) {
     const said = result.timedOut
-      ? `no answer within ${query.timeoutMs ?? 10_000} ms (a slow Match exec?)`
-      : result.stderr.trim() || `exit ${result.exitCode}`;
+      ? `no answer within ${timeoutMs} ms (a slow Match exec?)`
+      : result.stderr.trim() || `exit ${result.code}`;
     throw new UserError(`ssh_config: OpenSSH could not resolve "${alias}": ${said}`, {
       code: "hosts.ssh_config",
       hint: `check ${query.configFile ?? "~/.ssh/config"}; \`ssh -G ${alias}\` shows the same`,
@@ -85,6 +81,31 @@ export async function resolveWithOpenSsh(alias: string, query: OpenSshQuery): Pr
 
 /** The `ssh` binary on PATH, or null (then the built-in parser stands in). */
 export async function findOpenSsh(): Promise<string | null> {
-  const result = await execa("ssh", ["-V"], { reject: false, stdin: "ignore", timeout: 5_000 });
-  return result.exitCode === 0 ? "ssh" : null;
+  return (await run("ssh", ["-V"], 5_000)).code === 0 ? "ssh" : null;
+}
+
+/**
+ * node's execFile, not execa: `ssh -G` runs once per host, and execa costs about twice the
+ * time per short-lived child (docs/architecture.md has the measurement).
+ */
+function run(file: string, args: string[], timeoutMs: number) {
+  return new Promise<{ code: number; stdout: string; stderr: string; timedOut: boolean }>(
+    (resolve) => {
+      const child = execFile(
+        file,
+        args,
+        { timeout: timeoutMs, env: { ...process.env, LC_ALL: "C" }, maxBuffer: 1 << 20 },
+        (error, stdout, stderr) => {
+          const failure = error as (NodeJS.ErrnoException & { killed?: boolean }) | null;
+          resolve({
+            code: failure ? (typeof failure.code === "number" ? failure.code : 127) : 0,
+            stdout,
+            stderr,
+            timedOut: failure?.killed === true,
+          });
+        },
+      );
+      child.stdin?.end();
+    },
+  );
 }

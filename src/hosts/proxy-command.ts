@@ -1,5 +1,4 @@
 import type { Duplex } from "node:stream";
-import { execa } from "execa";
 import { InfraError } from "../errors/index.js";
 
 /** A running ProxyCommand: its stdin/stdout are the SSH stream. */
@@ -36,7 +35,12 @@ export function expandProxyCommand(command: string, tokens: ProxyTokens): string
  * Start a ProxyCommand the way ssh does (`exec` under `sh -c`, so the command is the child and
  * a kill reaches it); execa kills it when tunectl exits, `stop()` when the connection closes.
  */
-export function startProxyCommand(command: string, tokens: ProxyTokens): ProxyProcess {
+export async function startProxyCommand(
+  command: string,
+  tokens: ProxyTokens,
+): Promise<ProxyProcess> {
+  // Loaded only when a host needs it: execa's import alone is a few hundred ms on a busy machine.
+  const { execa } = await import("execa");
   const expanded = expandProxyCommand(command, tokens);
   const child = execa("/bin/sh", ["-c", `exec ${expanded}`], {
     stdin: "pipe",

@@ -257,7 +257,7 @@ function connectThroughProxy(
   settings: ConnectSettings,
 ): Promise<SshClient> {
   return handshakeGate.run(`${hop.address}:${hop.port}`, async () => {
-    const process = startProxyCommand(command, {
+    const process = await startProxyCommand(command, {
       host: hop.address,
       port: hop.port,
       user: hop.user,
