@@ -50,16 +50,25 @@ function expandPath(value: string, home: string, alias: string, user: string): s
  * OpenSSH reads ~/.ssh of the real user; when a different home is given (tests) or the
  * workspace names a file, that file goes to OpenSSH as `-F` (a missing one as /dev/null).
  */
-export async function createAliasResolver(inputs: ResolverInputs): Promise<ResolveAlias> {
+export interface AliasResolver {
+  resolve: ResolveAlias;
+  /** How OpenSSH was asked (null: not installed, or the built-in parser was chosen). */
+  openssh: { ssh: string; configFile?: string } | null;
+}
+
+export async function createAliasResolver(inputs: ResolverInputs): Promise<AliasResolver> {
   const openssh = inputs.openssh === undefined ? await findOpenSsh() : inputs.openssh;
   const defaultFile = path.join(inputs.home, ".ssh", "config");
   const file = inputs.configFile ?? defaultFile;
   if (openssh === null) {
     const lines = await loadSshConfig(file, inputs.home);
-    return async (alias) => ({
-      ...resolveSshHost(lines, alias, inputs.home),
-      resolvedBy: "builtin",
-    });
+    return {
+      openssh: null,
+      resolve: async (alias) => ({
+        ...resolveSshHost(lines, alias, inputs.home),
+        resolvedBy: "builtin",
+      }),
+    };
   }
   const ownDefaults = inputs.configFile === undefined && inputs.home === os.homedir();
   const configFile = ownDefaults ? undefined : (await exists(file)) ? file : "/dev/null";
@@ -77,7 +86,7 @@ export async function createAliasResolver(inputs: ResolverInputs): Promise<Resol
     }
     return answer;
   };
-  return async (alias, given) => {
+  const resolve: ResolveAlias = async (alias, given) => {
     const found = await ask(alias, given);
     const expand = (value: string) => expandPath(value, inputs.home, found.hostName, found.user);
     return {
@@ -89,4 +98,5 @@ export async function createAliasResolver(inputs: ResolverInputs): Promise<Resol
       resolvedBy: "openssh",
     };
   };
+  return { resolve, openssh: { ssh: openssh, ...(configFile ? { configFile } : {}) } };
 }

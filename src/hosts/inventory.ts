@@ -42,6 +42,8 @@ export interface Inventory {
   knownHostsFiles: string[];
   /** Where --accept-new-host-key records a key. */
   knownHostsWriteFile: string;
+  /** OpenSSH as the inventory asked it (host certificates are checked the same way). */
+  openssh: { ssh: string; configFile?: string } | null;
 }
 
 export interface InventoryInputs {
@@ -87,11 +89,12 @@ export async function loadInventory(inputs: InventoryInputs): Promise<Inventory>
   const sshConfigFile = inputs.config.ssh_config
     ? fromRoot(inputs.config.ssh_config)
     : path.join(home, ".ssh", "config");
-  const resolve = await createAliasResolver({
+  const resolver = await createAliasResolver({
     ...(inputs.config.ssh_config ? { configFile: sshConfigFile } : {}),
     home,
     ...(inputs.openssh !== undefined ? { openssh: inputs.openssh } : {}),
   });
+  const resolve = resolver.resolve;
   const userKnownHosts = path.join(home, ".ssh", "known_hosts");
   const workspaceKnownHosts = inputs.config.known_hosts
     ? fromRoot(inputs.config.known_hosts)
@@ -204,5 +207,6 @@ export async function loadInventory(inputs: InventoryInputs): Promise<Inventory>
     hosts,
     knownHostsFiles,
     knownHostsWriteFile: workspaceKnownHosts ?? userKnownHosts,
+    openssh: resolver.openssh,
   };
 }

@@ -5,9 +5,16 @@ import type { AuthMethod, Client as SshClient, ConnectConfig } from "ssh2";
 import { InfraError, remoteError, type TunectlError } from "../errors/index.js";
 import { report, type Reporter } from "../report/index.js";
 import { handshakeGate } from "./handshake-gate.js";
+import { certifiedKey } from "./host-certificate.js";
 import { checkHostKey, hostKeyError, preferredHostKeyAlgorithms } from "./host-key-check.js";
 import type { SshTarget } from "./inventory.js";
-import { appendKnownHost, fingerprint, knownHostsName, readKnownHosts } from "./known-hosts.js";
+import {
+  appendKnownHost,
+  entryMatches,
+  fingerprint,
+  knownHostsName,
+  readKnownHosts,
+} from "./known-hosts.js";
 import { proxyFailed, startProxyCommand, type ProxyProcess } from "./proxy-command.js";
 
 export interface ConnectSettings {
@@ -19,6 +26,8 @@ export interface ConnectSettings {
   keepaliveCountMax: number;
   /** ssh-agent socket (SSH_AUTH_SOCK), tried before key files. */
   agent?: string;
+  /** OpenSSH, for hosts whose known_hosts trust is a @cert-authority line. */
+  openssh?: { ssh: string; configFile?: string } | null;
   reporter: Reporter;
 }
 
@@ -96,6 +105,25 @@ async function handshake(
     hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
       const verdict = checkHostKey(entries, name, key);
       if (verdict.kind === "known") return verify(true);
+      const authority = entries.find(
+        (entry) => entry.marker === "@cert-authority" && entryMatches(entry, name),
+      );
+      if (verdict.kind === "unknown" && authority) {
+        certifiedKey(target, settings, name, key).then(
+          (error) => {
+            if (error) refused = error;
+            verify(error === undefined);
+          },
+          (error: unknown) => {
+            refused = new InfraError(`host ${target.label}: could not check its host certificate`, {
+              code: "ssh.host_certificate_invalid",
+              cause: error,
+            });
+            verify(false);
+          },
+        );
+        return;
+      }
       if (verdict.kind === "unknown" && settings.acceptNewHostKey) {
         appendKnownHost(settings.knownHostsWriteFile, name, key).then(
           () => {
