@@ -5,6 +5,7 @@ import { registerCheckpoints } from "./checkpoints.js";
 import { registerCompare } from "./compare.js";
 import { registerCompletion } from "./completion.js";
 import { registerData } from "./data.js";
+import { registerExportMetrics } from "./export-metrics.js";
 import { registerGpus } from "./gpus.js";
 import { registerHosts } from "./hosts.js";
 import { registerLogs } from "./logs.js";
@@ -38,5 +39,6 @@ export const commands: RegisterCommand[] = [
   registerGpus,
   registerSchema,
   registerData,
+  registerExportMetrics,
   registerCompletion,
 ];
