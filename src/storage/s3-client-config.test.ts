@@ -5,6 +5,9 @@ import * as sdk from "@aws-sdk/client-s3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resolveS3Settings } from "./s3-client-config.js";
 
+// As bin/tunectl.js does: the SDK's notice about future Node versions is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 const chainVars = [
   "AWS_PROFILE",
   "AWS_REGION",
