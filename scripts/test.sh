@@ -14,6 +14,13 @@ bash scripts/setup/install-packages.sh \
 echo "== lint"
 npm run lint --silent
 
+# TensorBoard's own reader checks the event files `tunectl export-metrics` writes.
+tb_venv=node_modules/.cache/tensorboard-venv
+if [ ! -x "$tb_venv/bin/python" ] || ! "$tb_venv/bin/python" -c "import tensorboard" 2>/dev/null; then
+  python3 -m venv "$tb_venv" && "$tb_venv/bin/pip" install -q tensorboard==2.21.0
+fi
+export TENSORBOARD_PYTHON="$PWD/$tb_venv/bin/python"
+
 echo "== unit tests"
 npx vitest run --project unit
 
