@@ -10,6 +10,12 @@ function proxyCell(host: ResolvedHost): string {
   return "-";
 }
 
+/** ssh's seven default key files make a wide column: two, then a count (--json has all). */
+function identityCell(files: string[]): string {
+  if (files.length <= 2) return files.join(", ") || "-";
+  return `${files.slice(0, 2).join(", ")} +${files.length - 2} more`;
+}
+
 export function renderResolved(hosts: ResolvedHost[]): string {
   return renderTable(
     ["HOST", "HOSTNAME", "USER", "PORT", "IDENTITY FILES", "AGENT", "PROXY", "BY"],
@@ -20,7 +26,7 @@ export function renderResolved(hosts: ResolvedHost[]): string {
             host.hostname,
             host.user,
             String(host.port),
-            host.identity_files.join(", "),
+            identityCell(host.identity_files),
             host.agent ?? "none",
             proxyCell(host),
             host.resolved_by,
