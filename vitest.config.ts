@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, "test/concurrency/**"],
+          exclude: [...configDefaults.exclude, "test/concurrency/**", "test/package/**"],
           globalSetup: ["./test/setup/testbed.global.ts"],
           testTimeout: 300_000,
           hookTimeout: 600_000,
@@ -33,6 +33,15 @@ export default defineConfig({
           include: ["test/concurrency/**/*.test.ts"],
           testTimeout: 600_000,
           pool: "forks",
+        },
+      },
+      {
+        // The packed tarball installed with npm i -g: needs npm, not the testbed.
+        test: {
+          name: "package",
+          include: ["test/package/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 900_000,
         },
       },
     ],

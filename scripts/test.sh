@@ -16,12 +16,17 @@ echo "== lint"
 npm run lint --silent
 
 # the trainer's virtualenv from scripts/trainer/requirements.lock (made once per lock, then
-# reused): the unit suite's contract round trip runs the trainer's own parser in it
+# reused): the unit suite's contract round trip runs the trainer's own parser in it, and
+# TensorBoard's own reader (in the lock) checks the event files `tunectl export-metrics` writes
 trainer_python=$(sh scripts/trainer/venv.sh)
 export TUNECTL_TRAINER_PYTHON="$trainer_python"
+export TENSORBOARD_PYTHON="$trainer_python"
 
 echo "== unit tests"
 npx vitest run --project unit
+
+echo "== package (npm pack, npm i -g of the tarball, the installed tunectl)"
+npx vitest run --project package
 
 echo "== trainer tests"
 "$trainer_python" -m pytest -q -p no:cacheprovider scripts/trainer/tests

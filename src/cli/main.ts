@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { isTunectlError } from "../errors/index.js";
 import { createContext, globalsOf, type App } from "./app.js";
@@ -6,8 +7,33 @@ import { ExitCode, exitCodeFor } from "./exit-code.js";
 import { commandFailed } from "./events.js";
 import { createIo, type Io } from "./io.js";
 
-const version = "0.1.0";
 const stopSignals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/** The version printed by `--version`: package.json's, the one npm installed. */
+export function packageVersion(): string {
+  const file = new URL("../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+}
+
+const mainHelpFooter = `
+Examples:
+  tunectl validate configs/tiny-cpu.yaml          check an experiment and its data
+  tunectl run configs/tiny-cpu.yaml --host gpu-a  launch and follow (Ctrl-C detaches)
+  tunectl ps                                      runs, reconciled with their hosts
+  tunectl attach last                             follow the newest run again
+  tunectl compare last~1 last                     the two newest runs side by side
+  tunectl hosts --resolve                         hosts as OpenSSH resolves them, no connection
+  eval "$(tunectl completion bash)"               shell completion (also zsh, fish)
+
+Exit codes:
+  0    ok
+  1    internal error (a bug in tunectl: please report it)
+  2    user error: usage, config or dataset (the message names file:line:col or the field)
+  3    infrastructure error: a host, the object store or a runtime unreachable or refusing
+  4    the run ended failed, cancelled or lost (commands that wait for it)
+  130  interrupted (a run keeps going; re-attach with tunectl attach RUN)
+
+Every command takes --help. Docs: README.md and docs/ in the package.`;
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = ExitCode.ok;
@@ -15,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     .description(
       "Instruction-tuning orchestrator: validate, stage, launch, monitor, resume, compare.",
     )
-    .version(version)
+    .version(packageVersion())
     .option("--json", "machine-readable output on stdout")
     .option("-v, --verbose", "show debug events")
     .option("--quiet", "only warnings and errors")
@@ -24,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
       "--accept-new-host-key",
       "record an unknown SSH host key (a changed one is always refused)",
     )
+    .addHelpText("after", mainHelpFooter)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });

@@ -52,8 +52,6 @@ describe("loadWorkspace", () => {
     expect(ws.config.storage).toEqual({
       uri: "s3://bk/p",
       endpoint: "http://localhost:9000",
-      region: "us-east-1",
-      path_style: false,
     });
   });
 

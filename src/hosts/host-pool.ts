@@ -54,6 +54,7 @@ export async function createHostPool(options: HostPoolOptions): Promise<HostPool
     keepaliveIntervalMs: options.keepaliveIntervalMs ?? 5_000,
     keepaliveCountMax: options.keepaliveCountMax ?? 3,
     agent: options.agent ?? process.env.SSH_AUTH_SOCK ?? undefined,
+    openssh: inventory.openssh,
     reporter,
   };
 

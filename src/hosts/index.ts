@@ -15,6 +15,7 @@ export {
 } from "./shell-command.js";
 export { LocalHost } from "./local-host.js";
 export { createHostPool, type HostPool, type HostPoolOptions } from "./host-pool.js";
+export { resolveHosts, type ResolvedHost, type ResolveHostsInputs } from "./resolve-hosts.js";
 export { hostWorkdir } from "./host-workdir.js";
 export { fingerprint } from "./known-hosts.js";
 export { probeHost, probeHosts, type HostProbe, type RuntimeProbe } from "./probe.js";

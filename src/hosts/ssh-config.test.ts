@@ -47,6 +47,7 @@ describe("ssh_config", () => {
       port: 2222,
       identityFiles: ["/home/ada/.ssh/gpu_key", "/home/ada/.ssh/second"],
       proxyJump: "bastion",
+      certificateFiles: [],
       userKnownHostsFiles: [],
     });
     const nine = resolveSshHost(lines, "gpu-9", home);
@@ -81,6 +82,8 @@ describe("ssh_config", () => {
         root: dir,
         home: homeDir,
         localUser: "me",
+        // The built-in parser: OpenSSH would read the real user's ~/.ssh, not this home.
+        openssh: null,
         config: {
           storage: ".tunectl/store",
           known_hosts: "./known_hosts",

@@ -5,6 +5,8 @@ import path from "node:path";
 export interface SshConfigLine {
   keyword: string;
   args: string[];
+  /** The value as written (ProxyCommand is a shell command, not a token list). */
+  text: string;
   file: string;
   line: number;
 }
@@ -16,6 +18,10 @@ export interface SshConfigHost {
   port?: number;
   identityFiles: string[];
   proxyJump?: string;
+  /** `none` is kept: it turns the agent off. */
+  identityAgent?: string;
+  proxyCommand?: string;
+  certificateFiles: string[];
   userKnownHostsFiles: string[];
 }
 
@@ -37,6 +43,7 @@ export function parseSshConfig(text: string, file: string): SshConfigLine[] {
     lines.push({
       keyword: match[1]!.toLowerCase(),
       args: tokenize(match[2]!),
+      text: match[2]!,
       file,
       line: index + 1,
     });
@@ -111,17 +118,18 @@ export async function loadSshConfig(
 /**
  * Resolve an alias the way ssh does: lines before any `Host` apply to all; a `Host` block
  * applies when its patterns match; the first value obtained for a keyword wins, except
- * IdentityFile and UserKnownHostsFile which accumulate. `Match` blocks are not evaluated
- * (treated as not matching).
+ * IdentityFile, CertificateFile and UserKnownHostsFile which accumulate. `Match` blocks are
+ * not evaluated (treated as not matching): this is the fallback for machines without OpenSSH;
+ * with it, `ssh -G` decides (openssh-resolve.ts).
  */
 export function resolveSshHost(
   lines: readonly SshConfigLine[],
   alias: string,
   home: string,
 ): SshConfigHost {
-  const found: SshConfigHost = { identityFiles: [], userKnownHostsFiles: [] };
+  const found: SshConfigHost = { identityFiles: [], certificateFiles: [], userKnownHostsFiles: [] };
   let active = true;
-  for (const { keyword, args } of lines) {
+  for (const { keyword, args, text } of lines) {
     if (keyword === "host") {
       active = hostPatternsMatch(args, alias);
       continue;
@@ -146,7 +154,17 @@ export function resolveSshHost(
         found.identityFiles.push(expandHome(value, home));
         break;
       case "proxyjump":
-        found.proxyJump ??= value;
+        if (found.proxyCommand === undefined) found.proxyJump ??= value;
+        break;
+      case "proxycommand":
+        // The first of ProxyJump and ProxyCommand wins, as in ssh.
+        if (found.proxyJump === undefined) found.proxyCommand ??= text;
+        break;
+      case "identityagent":
+        found.identityAgent ??= expandHome(value, home);
+        break;
+      case "certificatefile":
+        found.certificateFiles.push(expandHome(value, home));
         break;
       case "userknownhostsfile":
         if (found.userKnownHostsFiles.length === 0) {

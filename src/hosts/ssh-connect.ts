@@ -4,9 +4,18 @@ import ssh2 from "ssh2";
 import type { AuthMethod, Client as SshClient, ConnectConfig } from "ssh2";
 import { InfraError, remoteError, type TunectlError } from "../errors/index.js";
 import { type Reporter } from "../report/index.js";
+import { handshakeGate } from "./handshake-gate.js";
+import { certifiedKey } from "./host-certificate.js";
 import { checkHostKey, hostKeyError, preferredHostKeyAlgorithms } from "./host-key-check.js";
 import type { SshTarget } from "./inventory.js";
-import { appendKnownHost, fingerprint, knownHostsName, readKnownHosts } from "./known-hosts.js";
+import {
+  appendKnownHost,
+  entryMatches,
+  fingerprint,
+  knownHostsName,
+  readKnownHosts,
+} from "./known-hosts.js";
+import { proxyFailed, startProxyCommand, type ProxyProcess } from "./proxy-command.js";
 import { sshHostKeyAccepted } from "./events.js";
 
 export interface ConnectSettings {
@@ -18,6 +27,8 @@ export interface ConnectSettings {
   keepaliveCountMax: number;
   /** ssh-agent socket (SSH_AUTH_SOCK), tried before key files. */
   agent?: string;
+  /** OpenSSH, for hosts whose known_hosts trust is a @cert-authority line. */
+  openssh?: { ssh: string; configFile?: string } | null;
   reporter: Reporter;
 }
 
@@ -53,15 +64,27 @@ function describeTarget(target: SshTarget): string {
   return `host ${target.label} (${target.user}@${target.address}:${target.port})`;
 }
 
-/** Open one hop: TCP (or `sock` through the previous hop), host key check, authentication. */
-async function connectHop(
+/**
+ * Open one hop: TCP (or `sock`: through the previous hop, or a ProxyCommand's stdio), host key
+ * check, authentication; at most a few handshakes to one sshd at once (handshake-gate.ts).
+ */
+function connectHop(target: SshTarget, settings: ConnectSettings, sock?: Readable) {
+  return handshakeGate.run(`${target.address}:${target.port}`, () =>
+    handshake(target, settings, sock),
+  );
+}
+
+async function handshake(
   target: SshTarget,
   settings: ConnectSettings,
   sock?: Readable,
+  proxy?: { command: string; process: ProxyProcess },
 ): Promise<SshClient> {
   const name = knownHostsName(target.address, target.port);
   const entries = await readKnownHosts(settings.knownHostsFiles);
-  const { methods, skipped } = await authMethods(target, settings.agent);
+  // IdentityAgent from ssh_config: a socket, or `none`; otherwise SSH_AUTH_SOCK.
+  const agent = target.agent === null ? undefined : (target.agent ?? settings.agent);
+  const { methods, skipped } = await authMethods(target, agent);
   if (methods.length === 0) {
     throw new InfraError(`${describeTarget(target)}: no usable SSH key and no ssh-agent`, {
       code: "ssh.no_credentials",
@@ -83,6 +106,25 @@ async function connectHop(
     hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
       const verdict = checkHostKey(entries, name, key);
       if (verdict.kind === "known") return verify(true);
+      const authority = entries.find(
+        (entry) => entry.marker === "@cert-authority" && entryMatches(entry, name),
+      );
+      if (verdict.kind === "unknown" && authority) {
+        certifiedKey(target, settings, name, key).then(
+          (error) => {
+            if (error) refused = error;
+            verify(error === undefined);
+          },
+          (error: unknown) => {
+            refused = new InfraError(`host ${target.label}: could not check its host certificate`, {
+              code: "ssh.host_certificate_invalid",
+              cause: error,
+            });
+            verify(false);
+          },
+        );
+        return;
+      }
       if (verdict.kind === "unknown" && settings.acceptNewHostKey) {
         appendKnownHost(settings.knownHostsWriteFile, name, key).then(
           () => {
@@ -144,13 +186,19 @@ async function connectHop(
       clearTimeout(guard);
       resolve(client);
     });
+    const proxyError = () =>
+      proxy && proxy.process.stderr() !== ""
+        ? proxyFailed(target.label, proxy.command, proxy.process.stderr())
+        : undefined;
     client.on("error", (error: Error & { level?: string }) => {
       if (refused) return fail(refused);
+      const viaProxy = error.level === "client-authentication" ? undefined : proxyError();
+      if (viaProxy) return fail(viaProxy);
       if (error.level === "client-authentication") {
         const keys = target.identityFiles.join(", ");
         return fail(
           new InfraError(
-            `${describeTarget(target)}: authentication failed for user ${target.user} (tried ${settings.agent ? "ssh-agent, " : ""}${keys})`,
+            `${describeTarget(target)}: authentication failed for user ${target.user} (tried ${agent ? "ssh-agent, " : ""}${keys})`,
             {
               code: "ssh.auth_failed",
               hint: "check `user` and `identity_file` for this host in tunectl.yaml (or ~/.ssh/config), or load the key into ssh-agent",
@@ -170,6 +218,8 @@ async function connectHop(
     });
     client.on("close", () => {
       if (refused) return fail(refused);
+      const viaProxy = proxyError();
+      if (viaProxy) return fail(viaProxy);
       fail(
         new InfraError(`${describeTarget(target)}: connection closed during the handshake`, {
           code: "ssh.unreachable",
@@ -208,8 +258,13 @@ export async function connectSsh(
   try {
     let previous: SshClient | undefined;
     for (const hop of [...target.jumps, target]) {
-      const sock = previous ? await forwardOut(previous, hop) : undefined;
-      previous = await connectHop(hop, settings, sock);
+      if (previous) {
+        previous = await connectHop(hop, settings, await forwardOut(previous, hop));
+      } else if (hop.proxyCommand) {
+        previous = await connectThroughProxy(hop, hop.proxyCommand, settings);
+      } else {
+        previous = await connectHop(hop, settings);
+      }
       opened.push(previous);
     }
     const client = previous!;
@@ -220,4 +275,28 @@ export async function connectSsh(
     closeAll();
     throw error;
   }
+}
+
+/** The first hop through its ProxyCommand (started once the gate admits the handshake). */
+function connectThroughProxy(
+  hop: SshTarget,
+  command: string,
+  settings: ConnectSettings,
+): Promise<SshClient> {
+  return handshakeGate.run(`${hop.address}:${hop.port}`, async () => {
+    const process = await startProxyCommand(command, {
+      host: hop.address,
+      port: hop.port,
+      user: hop.user,
+      alias: hop.alias,
+    });
+    try {
+      const client = await handshake(hop, settings, process.stream, { command, process });
+      client.on("close", () => process.stop());
+      return client;
+    } catch (error) {
+      process.stop();
+      throw error;
+    }
+  });
 }

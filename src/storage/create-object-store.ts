@@ -1,11 +1,12 @@
 import { isAbsolute, resolve } from "node:path";
 import type { StorageConfig } from "../config/index.js";
 import { type Reporter } from "../report/index.js";
+import { storageOpen, storageResolved } from "./events.js";
 import { LocalObjectStore } from "./local-store.js";
 import type { ObjectStore } from "./object-store.js";
 import { S3ObjectStore } from "./s3-store.js";
+import { resolveS3Settings, s3ClientConfig } from "./s3-client-config.js";
 import { parseS3Uri } from "./s3-location.js";
-import { storageOpen } from "./events.js";
 
 export interface StoreContext {
   /** Workspace root; a relative local store path is resolved against it. */
@@ -15,8 +16,9 @@ export interface StoreContext {
 
 /**
  * The workspace's object store. The AWS SDK is imported only when the store is S3.
- * Credentials come only from the standard AWS chain (environment, profile, instance role),
- * never from tunectl's own files.
+ * Credentials come only from the standard AWS chain (environment, SSO, profile, instance
+ * role), never from tunectl's own files; region and endpoint too, where tunectl.yaml is silent
+ * (s3-client-config.ts).
  */
 export async function createObjectStore(
   storage: StorageConfig,
@@ -35,20 +37,21 @@ export async function createObjectStore(
     return new LocalObjectStore(dir);
   }
   const location = parseS3Uri(s3.uri);
-  const endpoint = "endpoint" in s3 ? s3.endpoint : undefined;
-  const region = ("region" in s3 ? s3.region : undefined) ?? process.env.AWS_REGION ?? "us-east-1";
-  const pathStyle = "path_style" in s3 ? Boolean(s3.path_style) : false;
   const sdk = await import("@aws-sdk/client-s3");
-  const client = new sdk.S3Client({
-    region,
-    ...(endpoint ? { endpoint } : {}),
-    forcePathStyle: pathStyle,
-    maxAttempts: 4,
-    retryMode: "standard",
-    // S3-compatible servers differ in checksum support; AWS itself verifies SHA-256 per part
-    requestChecksumCalculation: endpoint ? "WHEN_REQUIRED" : "WHEN_SUPPORTED",
-    responseChecksumValidation: "WHEN_REQUIRED",
+  const resolved = await resolveS3Settings(sdk, {
+    ...("endpoint" in s3 && s3.endpoint ? { endpoint: s3.endpoint } : {}),
+    ...("region" in s3 && s3.region ? { region: s3.region } : {}),
+    ...("path_style" in s3 && s3.path_style !== undefined ? { path_style: s3.path_style } : {}),
   });
+  const endpoint = resolved.endpoint;
+  const client = new sdk.S3Client(s3ClientConfig(resolved));
+  storageResolved.emit(
+    context.reporter,
+    `${s3.uri}: region ${resolved.region} (${resolved.regionFrom})` +
+      (endpoint ? `, endpoint ${endpoint} (${resolved.endpointFrom})` : "") +
+      `, ${resolved.pathStyle ? "path-style" : "virtual-host"} addressing`,
+    { uri: s3.uri, ...resolved },
+  );
   storageOpen.emit(context.reporter, `object store ${s3.uri}${endpoint ? ` at ${endpoint}` : ""}`, {
     uri: s3.uri,
     ...(endpoint ? { endpoint } : {}),

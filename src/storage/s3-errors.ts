@@ -46,10 +46,17 @@ export function s3Error(
       cause: error,
     });
   }
-  if (name === "CredentialsProviderError" || /Could not load credentials/i.test(e.message ?? "")) {
-    return new InfraError(`${context}: no AWS credentials found`, {
+  if (
+    name === "CredentialsProviderError" ||
+    name === "TokenProviderError" ||
+    /Could not load credentials/i.test(e.message ?? "")
+  ) {
+    return new InfraError(`${context}: no AWS credentials found (${e.message ?? name})`, {
       code: "storage.no_credentials",
-      hint: "set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, in the environment",
+      hint:
+        "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE naming a profile in " +
+        "~/.aws/credentials or ~/.aws/config (AWS_CONFIG_FILE); for an SSO profile run " +
+        "`aws sso login --profile NAME` first",
       cause: error,
     });
   }

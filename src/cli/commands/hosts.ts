@@ -6,6 +6,7 @@ import { renderTable } from "../table.js";
 
 interface HostsOptions {
   timeout: number;
+  resolve?: boolean;
 }
 
 /** Exit 3 when no host answered, or when a host key was refused: neither heals by itself. */
@@ -77,14 +78,20 @@ export const registerHosts: RegisterCommand = (program, app) => {
     .command("hosts")
     .description("probe every host: reachability, OS, runtime, GPUs, free disk, GPU leases")
     .option("--timeout <seconds>", "per-host limit, connecting included", positiveSeconds, 20)
+    .option(
+      "--resolve",
+      "print each host as OpenSSH resolves it (ssh -G: hostname, user, port, keys, agent, proxy); connects to nothing",
+    )
     .addHelpText(
       "after",
-      "\nA host key seen for the first time is refused unless --accept-new-host-key (a global\n" +
+      "\nExamples:\n  tunectl hosts\n  tunectl hosts --resolve --json\n" +
+        "\nA host key seen for the first time is refused unless --accept-new-host-key (a global\n" +
         "option) is given; a changed key is always refused. Exit 3 when no host answered or a\n" +
         "host key was refused, else 0 (unreachable hosts are listed with the reason).",
     )
     .action(
       app.action(async (ctx, options: HostsOptions) => {
+        if (options.resolve) return (await import("./hosts-resolve.js")).resolveCommand(ctx);
         const { probeHosts } = await import("../../hosts/index.js");
         const probes = await probeHosts(await ctx.hosts(), { timeoutMs: options.timeout * 1000 });
         if (ctx.globals.json) ctx.io.json({ hosts: probes.map(hostJson) });

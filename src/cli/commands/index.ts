@@ -3,7 +3,9 @@ import { registerAttach } from "./attach.js";
 import { registerCancel } from "./cancel.js";
 import { registerCheckpoints } from "./checkpoints.js";
 import { registerCompare } from "./compare.js";
+import { registerCompletion } from "./completion.js";
 import { registerData } from "./data.js";
+import { registerExportMetrics } from "./export-metrics.js";
 import { registerGpus } from "./gpus.js";
 import { registerHosts } from "./hosts.js";
 import { registerLogs } from "./logs.js";
@@ -37,4 +39,6 @@ export const commands: RegisterCommand[] = [
   registerGpus,
   registerSchema,
   registerData,
+  registerExportMetrics,
+  registerCompletion,
 ];

@@ -12,8 +12,18 @@ export const s3StorageSchema = z
       })
       .describe("Bucket and optional prefix."),
     endpoint: z.string().url().optional().describe("S3-compatible endpoint (MinIO, R2, Ceph)."),
-    region: z.string().default("us-east-1").describe("Region for signing."),
-    path_style: z.boolean().default(false).describe("Path-style URLs (most self-hosted servers)."),
+    region: z
+      .string()
+      .optional()
+      .describe(
+        "Region for signing (default: the AWS chain: AWS_REGION, the profile's region; else us-east-1).",
+      ),
+    path_style: z
+      .boolean()
+      .optional()
+      .describe(
+        "Path-style URLs (default: on for a custom endpoint, from here or AWS_ENDPOINT_URL_S3; off for AWS).",
+      ),
   })
   .strict();
 

@@ -3,11 +3,13 @@ import type { RawRecord } from "../example.js";
 
 /**
  * Parquet rows, one row group at a time (memory bounded by the largest row group).
- * Uses hyparquet (pure JavaScript); snappy and uncompressed pages are supported.
+ * Uses hyparquet (pure JavaScript) with hyparquet-compressors: uncompressed, snappy, gzip,
+ * zstd, brotli, lz4 and lz4_raw pages.
  */
 export async function* readParquet(localPath: string, file: string): AsyncGenerator<RawRecord[]> {
   const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } =
     await import("hyparquet");
+  const { compressors } = await import("hyparquet-compressors");
   let buffer;
   let metadata;
   try {
@@ -22,7 +24,13 @@ export async function* readParquet(localPath: string, file: string): AsyncGenera
   let rowStart = 0;
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
-    const rows = await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd });
+    const rows = await parquetReadObjects({
+      file: buffer,
+      metadata,
+      rowStart,
+      rowEnd,
+      compressors,
+    });
     yield rows.map((row, i) => ({ where: `${file}[${rowStart + i}]`, value: plain(row) }));
     rowStart = rowEnd;
   }

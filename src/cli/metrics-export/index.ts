@@ -1,0 +1,2 @@
+export { metricsCsv } from "./metrics-csv.js";
+export { tensorboardEvents } from "./tensorboard-events.js";
