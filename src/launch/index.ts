@@ -16,3 +16,7 @@ export type { ContainerRuntime, AttemptProbe, LaunchSpec } from "./container-run
 export { readSecrets, checkEnvValues } from "./trainer-env.js";
 export { releaseAttemptLeases } from "./settle-attempt.js";
 export { resumeRun, recordedExperiment, type ResumeRequest } from "./resume-run.js";
+export { thisLauncher, localLauncherAlive } from "./launcher-identity.js";
+export { retryEnded } from "./supervise-run.js";
+export { superviseRuns, type Supervisor, type SuperviseOptions } from "./supervise-runs.js";
+export * as launchEvents from "./events.js";

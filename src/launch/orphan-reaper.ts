@@ -3,7 +3,7 @@ import { report } from "../report/index.js";
 import { currentAttempt, isTerminal, type RunRecord } from "../runs/index.js";
 import { containerName } from "./host-layout.js";
 import type { LaunchDeps } from "./launch-deps.js";
-import { runtimeFor } from "./runtime-for.js";
+import { applyEnd } from "./settle-attempt.js";
 
 /**
  * Stop the trainers of attempts that were declared lost while their host was cut off, once
@@ -13,7 +13,7 @@ import { runtimeFor } from "./runtime-for.js";
  */
 export async function reapOrphans(deps: LaunchDeps, run: RunRecord): Promise<RunRecord> {
   if (!run.orphans?.length) return run;
-  const reaped: number[] = [];
+  let latest = run;
   for (const orphan of run.orphans) {
     let host;
     try {
@@ -21,7 +21,7 @@ export async function reapOrphans(deps: LaunchDeps, run: RunRecord): Promise<Run
     } catch {
       continue;
     }
-    const runtime = runtimeFor(orphan.runtime);
+    const runtime = deps.runtime(orphan.runtime);
     const handle =
       orphan.handle ??
       (orphan.runtime === "process" ? undefined : containerName(run.id, orphan.attempt));
@@ -34,12 +34,12 @@ export async function reapOrphans(deps: LaunchDeps, run: RunRecord): Promise<Run
       if (isTerminal(run.state) || current?.host !== orphan.host) {
         await releaseGpus(host, hostWorkdir(deps.hosts.config(orphan.host)), run.id);
       }
-      reaped.push(orphan.attempt);
-      await deps.registry.appendEvent(run.id, {
-        type: "orphan.reaped",
-        attempt: orphan.attempt,
-        message: `stopped attempt ${orphan.attempt} on ${orphan.host}, lost while the host was unreachable`,
-      });
+      [latest] = await applyEnd(
+        deps,
+        run.id,
+        { type: "orphan_reaped", attempt: orphan.attempt },
+        `stopped attempt ${orphan.attempt} on ${orphan.host}, lost while the host was unreachable`,
+      );
       report(
         deps.reporter,
         "info",
@@ -55,8 +55,5 @@ export async function reapOrphans(deps: LaunchDeps, run: RunRecord): Promise<Run
       );
     }
   }
-  if (reaped.length === 0) return run;
-  return deps.registry.update(run.id, (record) => {
-    record.orphans = (record.orphans ?? []).filter((orphan) => !reaped.includes(orphan.attempt));
-  });
+  return latest;
 }

@@ -4,7 +4,12 @@ import { UserError } from "../errors/index.js";
 import type { RemoteHost } from "../hosts/index.js";
 import { listCheckpoints, type CheckpointListing } from "../monitor/index.js";
 import { report } from "../report/index.js";
-import { currentAttempt, isTerminal, type RunRecord } from "../runs/index.js";
+import {
+  AttemptSupersededError,
+  currentAttempt,
+  isTerminal,
+  type RunRecord,
+} from "../runs/index.js";
 import {
   placeCheckpoint,
   readLocalManifest,
@@ -14,6 +19,7 @@ import {
 import { layoutFromRunDir } from "./host-layout.js";
 import { launchAttempt, type ResumePoint } from "./launch-attempt.js";
 import type { LaunchDeps } from "./launch-deps.js";
+import { candidateHosts } from "./placement.js";
 import { checkRun } from "./reconcile.js";
 import { stagedDatasetOf } from "./staged-dataset.js";
 import { readSecrets } from "./trainer-env.js";
@@ -82,6 +88,8 @@ export async function resumeRun(deps: LaunchDeps, request: ResumeRequest): Promi
     });
   }
   const experiment = await recordedExperiment(deps, run.id);
+  // An unknown --host is refused before anything is added to the run.
+  candidateHosts(deps.hosts, experiment.resources.hosts, request.host);
   const secrets = readSecrets(experiment, deps.env);
   const store = await deps.store();
   const dataset = await stagedDatasetOf(deps, run, experiment, store);
@@ -138,12 +146,26 @@ export async function resumeRun(deps: LaunchDeps, request: ResumeRequest): Promi
   }
 
   const reason = request.reason ?? "resume";
-  const pending = await deps.registry.addAttempt(
-    run.id,
-    reason,
-    chosen ? { step: chosen.step, path: `checkpoints/step-${chosen.step}` } : null,
-  );
-  await deps.registry.setState(run.id, "staging");
+  const resumeFrom = chosen ? { step: chosen.step, path: `checkpoints/step-${chosen.step}` } : null;
+  let pending: RunRecord;
+  try {
+    pending = await deps.registry.apply(
+      run.id,
+      { type: "attempt_created", attempt: before.n + 1, reason, resume_from: resumeFrom },
+      `attempt ${before.n + 1} (${reason}) from step ${resumeFrom?.step ?? 0}`,
+    );
+    pending = await deps.registry.apply(run.id, {
+      type: "staging_started",
+      attempt: before.n + 1,
+      launcher: deps.launcher,
+    });
+  } catch (error) {
+    if (!(error instanceof AttemptSupersededError)) throw error;
+    throw new UserError(`run ${run.id} was resumed or cancelled by another tunectl meanwhile`, {
+      code: "resume.active",
+      hint: `see it with tunectl show ${run.id}`,
+    });
+  }
   return launchAttempt(deps, {
     run: pending,
     experiment,

@@ -2,7 +2,7 @@ import path from "node:path";
 import { loadExperiment, type Experiment } from "../config/index.js";
 import { prepareDataset, stageDataset } from "../data/index.js";
 import { report } from "../report/index.js";
-import type { RunRecord } from "../runs/index.js";
+import { AttemptSupersededError, type LifecycleEvent, type RunRecord } from "../runs/index.js";
 import { withManifest } from "./dataset-transfer.js";
 import { launchAttempt, type StagedDataset } from "./launch-attempt.js";
 import { readStagedMarker, writeStagedMarker, type StagedMarker } from "./staged-marker.js";
@@ -115,8 +115,10 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
     await writeStagedMarker(deps.workspace, prepared.fingerprint, marker);
     return marker;
   };
+  const apply = (event: LifecycleEvent, message?: string) =>
+    deps.registry.apply(created.id, event, message);
   try {
-    await deps.registry.setState(created.id, "staging");
+    await apply({ type: "staging_started", attempt: 1, launcher: deps.launcher });
     const known = await readStagedMarker(deps.workspace, prepared.fingerprint);
     if (known)
       report(
@@ -132,23 +134,28 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
       files: marker.files,
       ...(known ? { recheck: async () => (await stage()).files } : {}),
     };
-    await deps.registry.update(created.id, (run) => {
-      run.dataset = {
+    await apply({
+      type: "dataset_staged",
+      attempt: 1,
+      dataset: {
         fingerprint: prepared.fingerprint,
         uri: marker.uri,
         train_records: prepared.records.train,
         eval_records: prepared.records.eval,
-      };
+      },
     });
   } catch (error) {
-    await deps.registry.setState(
-      created.id,
-      "failed",
-      {
-        error: { code: "stage.failed", message: (error as Error).message },
-      },
-      `failed to stage the dataset: ${(error as Error).message}`,
-    );
+    // Cancelled while staging: the cancel already ended it.
+    if (error instanceof AttemptSupersededError) {
+      return { kind: "started", run: await deps.registry.get(created.id) };
+    }
+    const message = (error as Error).message;
+    await apply(
+      { type: "launch_failed", attempt: 1, error: { code: "stage.failed", message } },
+      `failed to stage the dataset: ${message}`,
+    ).catch((refused: unknown) => {
+      if (!(refused instanceof AttemptSupersededError)) throw refused;
+    });
     throw error;
   }
   const run = await deps.registry.get(created.id);

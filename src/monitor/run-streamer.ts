@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { mkdir, open, stat } from "node:fs/promises";
 import path from "node:path";
-import type { Attempt, MetricLine, RunRegistry } from "../runs/index.js";
+import type { MetricLine, RunRegistryPort } from "../runs/index.js";
 import { report, systemClock, type Clock, type Reporter } from "../report/index.js";
 import { FrameDecoder, ProtocolError } from "./frame-decoder.js";
 import { MetricLineSplitter } from "./metric-line-splitter.js";
@@ -12,7 +12,7 @@ import { streamScript } from "./stream-script.js";
 import { Backoff } from "./backoff.js";
 
 export interface RunStreamerOptions {
-  registry: Pick<RunRegistry, "get" | "update" | "paths">;
+  registry: Pick<RunRegistryPort, "get" | "apply" | "paths">;
   runId: string;
   attempt: number;
   host: MonitorHost;
@@ -314,7 +314,14 @@ export class RunStreamer {
     );
     if (first) {
       const since = this.unreachableSince.toISOString();
-      await this.patchAttempt((a) => (a.unreachable_since = since)).catch(() => {});
+      await this.options.registry
+        .apply(this.options.runId, {
+          type: "unreachable",
+          attempt: this.options.attempt,
+          since,
+          error: why,
+        })
+        .catch(() => {});
     }
   }
 
@@ -332,7 +339,9 @@ export class RunStreamer {
       `${name} reachable again after ${seconds} s`,
       { host: name, seconds },
     );
-    await this.patchAttempt((a) => (a.unreachable_since = null)).catch(() => {});
+    await this.options.registry
+      .apply(this.options.runId, { type: "reachable", attempt: this.options.attempt })
+      .catch(() => {});
   }
 
   /** Offsets in run.json are informational (the local lengths are the truth); throttled. */
@@ -346,17 +355,16 @@ export class RunStreamer {
     if (this.sinks.size === 0) return Promise.resolve();
     this.lastPersist = now;
     const offsets = this.offsets;
-    this.persisting = this.patchAttempt((a) => (a.offsets = offsets))
+    this.persisting = this.options.registry
+      .apply(this.options.runId, {
+        type: "offsets_recorded",
+        attempt: this.options.attempt,
+        offsets,
+      })
+      .then(() => undefined)
       .catch(() => {})
       .finally(() => (this.persisting = undefined));
     return this.persisting;
-  }
-
-  private async patchAttempt(change: (attempt: Attempt) => void): Promise<void> {
-    await this.options.registry.update(this.options.runId, (run) => {
-      const attempt = run.attempts.find((a) => a.n === this.options.attempt);
-      if (attempt) change(attempt);
-    });
   }
 }
 

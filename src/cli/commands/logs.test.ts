@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { RunRegistry } from "../../runs/index.js";
+import { RunRegistry, walkToRunning } from "../../runs/index.js";
 
 // `logs -f` on a detached run nobody streams: the command streams from the host (the
 // embedded `local` host here) and ends when the run does. Drives the built CLI.
@@ -25,10 +25,12 @@ describe("tunectl logs -f", () => {
     const log = path.join(hostDir, "output", "logs", "attempt-1.log");
     mkdirSync(path.dirname(log), { recursive: true });
     writeFileSync(log, "first\n");
-    for (const state of ["staging", "placing", "launching"] as const) {
-      await registry.setState(id, state);
-    }
-    await registry.setState(id, "running", { host: "local", host_dir: hostDir });
+    await walkToRunning(registry, id, {
+      host: "local",
+      gpus: [],
+      runtime: "process",
+      host_dir: hostDir,
+    });
 
     const child = spawn(process.execPath, [bin, "logs", id, "-f"], {
       cwd: dir,
@@ -49,7 +51,7 @@ describe("tunectl logs -f", () => {
       appendFileSync(log, "second\n");
       await until("second\n");
       appendFileSync(log, "last words\n");
-      await registry.setState(id, "succeeded");
+      await registry.apply(id, { type: "exited", attempt: 1, exit_code: 0 });
       expect(await exited).toBe(0);
     } finally {
       child.kill("SIGKILL");
