@@ -12,6 +12,7 @@ export { checkRun, needsHost, reconcileActiveRuns, probeAttempt } from "./reconc
 export { reapOrphans } from "./orphan-reaper.js";
 export { hostLayout, layoutFromRunDir, containerName, type HostLayout } from "./host-layout.js";
 export { runtimeFor } from "./runtime-for.js";
+export { FakeContainerRuntime, type RuntimeCall } from "./fake-container-runtime.js";
 export type { ContainerRuntime, AttemptProbe, LaunchSpec } from "./container-runtime.js";
 export { readSecrets, checkEnvValues } from "./trainer-env.js";
 export { releaseAttemptLeases } from "./settle-attempt.js";

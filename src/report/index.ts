@@ -13,3 +13,4 @@ export {
 } from "./event-catalogue.js";
 export { RecordingReporter } from "./recording-reporter.js";
 export { systemClock, type Clock } from "./clock.js";
+export { ManualClock } from "./manual-clock.js";
