@@ -54,7 +54,7 @@ export async function cancelRun(
   if (options.force) return killNow(deps, run, attempt.n, placement, handle);
 
   if (run.state === "running") {
-    run = await deps.registry.apply(
+    await deps.registry.apply(
       runId,
       { type: "cancel_requested", attempt: attempt.n },
       "stopping: waiting for the trainer's checkpoint",

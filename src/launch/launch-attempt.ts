@@ -1,23 +1,17 @@
 import path from "node:path/posix";
 import type { Experiment } from "../config/index.js";
 import { isTunectlError } from "../errors/index.js";
-import { recordLeaseHandle, hostWorkdir, releaseGpus, type RemoteHost } from "../hosts/index.js";
+import { recordLeaseHandle, hostWorkdir, type RemoteHost } from "../hosts/index.js";
 import { report } from "../report/index.js";
-import {
-  AttemptSupersededError,
-  currentAttempt,
-  isTerminal,
-  type LifecycleEvent,
-  type RunRecord,
-} from "../runs/index.js";
+import { AttemptSupersededError, type LifecycleEvent, type RunRecord } from "../runs/index.js";
 import { bringDataset, type DatasetSourceStore, type StagedFile } from "./dataset-transfer.js";
 import { hostLayout, type HostLayout } from "./host-layout.js";
 import { prepareHostRunDir } from "./host-run-dir.js";
 import type { LaunchDeps } from "./launch-deps.js";
-import { launchSuperseded } from "./events.js";
 import { candidateHosts, placeRun, type Placement } from "./placement.js";
 import { releaseAttemptLeases } from "./settle-attempt.js";
 import { trainJson } from "./train-config.js";
+import { ensureStillLaunching, standDown, stopStarted } from "./superseded-launch.js";
 import { shipTrainer } from "./trainer-package.js";
 import { trainerEnv } from "./trainer-env.js";
 
@@ -192,55 +186,4 @@ export async function launchAttempt(deps: LaunchDeps, request: AttemptRequest): 
     await releaseAttemptLeases(deps, failed);
     throw error;
   }
-}
-
-async function ensureStillLaunching(deps: LaunchDeps, runId: string, n: number): Promise<void> {
-  const latest = await deps.registry.get(runId);
-  const attempt = currentAttempt(latest)!;
-  if (attempt.n !== n || attempt.state !== "launching") {
-    throw new AttemptSupersededError(runId, "started", attempt.state, n, "ended while launching");
-  }
-}
-
-async function stopStarted(deps: LaunchDeps, placed: Placement, handle: string): Promise<void> {
-  const runtime = deps.runtime(placed.runtime);
-  await runtime.kill(placed.host, handle).catch(() => undefined);
-  await runtime.cleanup(placed.host, handle).catch(() => undefined);
-}
-
-/**
- * The attempt was ended by someone else while this launch worked on it: stop the trainer it
- * started, give back the GPUs it leased (unless a newer attempt of the run holds that host),
- * say so, and return the run as it is now.
- */
-async function standDown(
-  deps: LaunchDeps,
-  runId: string,
-  n: number,
-  placed: Placement | undefined,
-  handle: string | undefined,
-): Promise<RunRecord> {
-  const latest = await deps.registry.get(runId);
-  const current = currentAttempt(latest)!;
-  if (placed && handle) await stopStarted(deps, placed, handle);
-  const newerHere = current.n !== n && !isTerminal(latest.state) && current.host === placed?.name;
-  let released = false;
-  if (placed && !newerHere) {
-    released = await releaseGpus(placed.host, hostWorkdir(placed.config), runId).then(
-      () => true,
-      () => false,
-    );
-  }
-  launchSuperseded.emit(
-    deps.reporter,
-    `${runId}: attempt ${n} was ${latest.attempts.find((a) => a.n === n)?.state ?? "replaced"} while launching${handle ? `; stopped ${handle}` : ""}${released ? "; GPU leases released" : ""}`,
-    {
-      run: runId,
-      attempt: n,
-      state: latest.state,
-      ...(handle ? { stopped: handle } : {}),
-      released,
-    },
-  );
-  return latest;
 }
