@@ -1,3 +1,4 @@
+import { UserError } from "../../errors/index.js";
 import type { RegisterCommand } from "../app.js";
 import { formatAge, renderTable } from "../table.js";
 
@@ -14,7 +15,14 @@ export const registerWatch: RegisterCommand = (program, app) => {
         const { isTerminal, runOverview } = await import("../../runs/index.js");
         const deps = await ctx.launchDeps();
         const registry = deps.registry;
-        const intervalMs = Math.max(1, Number(options.interval) || 5) * 1000;
+        const intervalS = Number(options.interval);
+        if (!Number.isFinite(intervalS) || intervalS <= 0) {
+          throw new UserError(`--interval ${options.interval}: not a positive number of seconds`, {
+            code: "usage.bad_interval",
+            hint: "e.g. --interval 5",
+          });
+        }
+        const intervalMs = intervalS * 1000;
         // Every supervisor event is reported; on a TTY the table owns the screen, so only
         // warnings and errors are shown between redraws (all of them go to --json and -v).
         const reporter = {
