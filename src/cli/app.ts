@@ -86,13 +86,17 @@ export function createContext(
   });
   const launchDeps = once(async (): Promise<LaunchDeps> => {
     const { systemClock } = await import("../report/index.js");
+    const { localLauncherAlive, runtimeFor, thisLauncher } = await import("../launch/index.js");
     return {
       workspace: await workspace(),
       registry: await registry(),
       hosts: await hosts(),
       store,
+      runtime: runtimeFor,
       reporter: io,
       clock: systemClock,
+      launcher: thisLauncher(),
+      launcherAlive: localLauncherAlive,
       env: process.env,
     };
   });

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { RunRegistry } from "../runs/index.js";
+import { RunRegistry, walkToRunning } from "../runs/index.js";
 import { UserWorkspace } from "./testing/user-workspace.js";
 
 let ws: UserWorkspace;
@@ -50,10 +50,12 @@ describe("stop signals", () => {
     const log = path.join(hostDir, "output", "logs", "attempt-1.log");
     mkdirSync(path.dirname(log), { recursive: true });
     writeFileSync(log, "step 1\n");
-    for (const state of ["staging", "placing", "launching"] as const) {
-      await registry.setState(id, state);
-    }
-    await registry.setState(id, "running", { host: "local", host_dir: hostDir });
+    await walkToRunning(registry, id, {
+      host: "local",
+      gpus: [],
+      runtime: "process",
+      host_dir: hostDir,
+    });
     const { code, output } = await stopWith("SIGTERM", ["logs", id, "-f"], "step 1");
     expect(code).toBe(130);
     expect(output).not.toContain("internal error");

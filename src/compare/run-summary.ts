@@ -72,7 +72,7 @@ function attemptWallTimes(run: RunRecord, now: Date): Array<{ seconds: number; g
     .map((attempt) => {
       const start = Date.parse(attempt.started_at!);
       const end = attempt.ended_at === undefined ? now.getTime() : Date.parse(attempt.ended_at);
-      const gpus = attempt.gpus.length > 0 ? attempt.gpus.length : run.gpus_requested;
+      const gpus = attempt.gpus?.length ? attempt.gpus.length : run.gpus_requested;
       return { seconds: Math.max(0, (end - start) / 1000), gpus };
     });
 }

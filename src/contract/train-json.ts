@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dataSchema, loraSchema, modelSchema, trainSchema } from "../config/index.js";
+import { dataSchema, loraSchema, modelSchema, trainFieldsSchema } from "../config/index.js";
 
 /** Bumped when a field changes meaning; the trainer refuses a version it does not know. */
 export const trainJsonVersion = 1;
@@ -25,7 +25,7 @@ export const trainJsonSchema = z
     name: z.string().min(1).describe("The experiment name."),
     model: modelSchema.describe("The base model to adapt."),
     lora: loraSchema.describe("LoRA adapter settings (PEFT LoraConfig)."),
-    train: trainSchema.describe("Optimisation settings."),
+    train: trainFieldsSchema.describe("Optimisation settings."),
     data: trainDataSchema,
   })
   .strict()

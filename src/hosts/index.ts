@@ -29,3 +29,5 @@ export {
   type AcquireResult,
   type GpuLease,
 } from "./gpu-leases.js";
+export { FakeRemoteHost, type FakeCommandHandler } from "./fake-remote-host.js";
+export { FakeHostPool, fakeHostConfig } from "./fake-host-pool.js";

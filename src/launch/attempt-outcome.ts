@@ -1,14 +1,14 @@
 import { checkDocument, trainerStatusSchema, type TrainerStatus } from "../contract/index.js";
 import { matchRemoteError } from "../errors/index.js";
 import type { RemoteHost } from "../hosts/index.js";
-import type { RunRecord, RunState } from "../runs/index.js";
+import type { AttemptError } from "../runs/index.js";
 import type { HostLayout } from "./host-layout.js";
 
+/** What the host says about an exit: the trainer's step and, for a non-zero exit, why. The reducer decides the state. */
 export interface AttemptOutcome {
-  state: Extract<RunState, "succeeded" | "failed" | "cancelled">;
   exitCode: number;
   step?: number;
-  error?: { code: string; message: string };
+  error?: AttemptError;
 }
 
 /** Exit status 75: the trainer stopped on SIGTERM after writing a checkpoint. */
@@ -54,22 +54,23 @@ async function outputDiskFull(host: RemoteHost, layout: HostLayout): Promise<str
     : undefined;
 }
 
-/** What an exited attempt means, from its exit status, status.json and, for failures, its log's tail. */
+/**
+ * What an exited attempt says, from its exit status, status.json and, for failures, its log's
+ * tail. Exit 75 is "stopped on SIGTERM": a cancel when the attempt was stopping (the reducer
+ * makes it `cancelled`), else a stop from outside tunectl (`failed`, `trainer.stopped`).
+ */
 export async function attemptOutcome(
   host: RemoteHost,
   layout: HostLayout,
-  run: RunRecord,
   attempt: number,
   exitCode: number,
 ): Promise<AttemptOutcome> {
   const { status, problem } = await readStatus(host, layout);
   const step = status?.step;
   const withStep = step === undefined ? {} : { step };
-  if (exitCode === 0) return { state: "succeeded", exitCode, ...withStep };
+  if (exitCode === 0) return { exitCode, ...withStep };
   if (exitCode === stoppedExitCode) {
-    if (run.cancel_requested_at) return { state: "cancelled", exitCode, ...withStep };
     return {
-      state: "failed",
       exitCode,
       ...withStep,
       error: {
@@ -85,14 +86,12 @@ export async function attemptOutcome(
   const full = known ? undefined : await outputDiskFull(host, layout).catch(() => undefined);
   if (full) {
     return {
-      state: run.cancel_requested_at ? "cancelled" : "failed",
       exitCode,
       ...withStep,
       error: { code: "host.disk_full", message: `disk full on the host: ${full}` },
     };
   }
   return {
-    state: run.cancel_requested_at ? "cancelled" : "failed",
     exitCode,
     ...withStep,
     error: {

@@ -12,6 +12,7 @@ export { checkRun, needsHost, reconcileActiveRuns, probeAttempt } from "./reconc
 export { reapOrphans } from "./orphan-reaper.js";
 export { hostLayout, layoutFromRunDir, containerName, type HostLayout } from "./host-layout.js";
 export { runtimeFor } from "./runtime-for.js";
+export { FakeContainerRuntime, type RuntimeCall } from "./fake-container-runtime.js";
 export type { ContainerRuntime, AttemptProbe, LaunchSpec } from "./container-runtime.js";
 export { readSecrets, checkEnvValues } from "./trainer-env.js";
 export { releaseAttemptLeases } from "./settle-attempt.js";
@@ -21,4 +22,8 @@ export {
   type WorkspaceStaging,
   type WorkspaceStagingDeps,
 } from "./staged-marker.js";
+export { thisLauncher, localLauncherAlive } from "./launcher-identity.js";
+export { retryEnded } from "./supervise-run.js";
+export { superviseRuns, type Supervisor, type SuperviseOptions } from "./supervise-runs.js";
+export * as launchEvents from "./events.js";
 export { runCreated } from "./events.js";

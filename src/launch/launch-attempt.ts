@@ -1,17 +1,16 @@
-import os from "node:os";
 import path from "node:path/posix";
 import type { Experiment } from "../config/index.js";
 import { isTunectlError } from "../errors/index.js";
 import { recordLeaseHandle, hostWorkdir, type RemoteHost } from "../hosts/index.js";
-import type { RunRecord } from "../runs/index.js";
+import { AttemptSupersededError, type LifecycleEvent, type RunRecord } from "../runs/index.js";
 import { bringDataset, type DatasetSourceStore, type StagedFile } from "./dataset-transfer.js";
 import { hostLayout, type HostLayout } from "./host-layout.js";
 import { prepareHostRunDir } from "./host-run-dir.js";
 import type { LaunchDeps } from "./launch-deps.js";
-import { candidateHosts, placeRun } from "./placement.js";
-import { runtimeFor } from "./runtime-for.js";
+import { candidateHosts, placeRun, type Placement } from "./placement.js";
 import { releaseAttemptLeases } from "./settle-attempt.js";
 import { trainJson } from "./train-config.js";
+import { ensureStillLaunching, standDown, stopStarted } from "./superseded-launch.js";
 import { shipTrainer } from "./trainer-package.js";
 import { trainerEnv } from "./trainer-env.js";
 import { launchDataset } from "./events.js";
@@ -54,29 +53,41 @@ export interface AttemptRequest {
 /**
  * Take the run's current attempt from pending through placing and launching to running:
  * lease GPUs on a host, bring the dataset and config there, start the trainer detached.
- * Any failure settles the attempt as failed and gives its leases back.
+ * Any failure settles the attempt as failed and gives its leases back. An attempt ended
+ * meanwhile (cancelled while placing or launching) is not an error: what this launch
+ * started is stopped, its leases are released, and the ended record is returned.
  */
 export async function launchAttempt(deps: LaunchDeps, request: AttemptRequest): Promise<RunRecord> {
   const { run, experiment } = request;
   const attemptN = run.attempts.length;
-  const launcher = { pid: process.pid, machine: os.hostname() };
-  await deps.registry.setState(run.id, "placing", { launcher });
+  const apply = (event: LifecycleEvent, message?: string) =>
+    deps.registry.apply(run.id, event, message);
+  let placed: Placement | undefined;
+  let handle: string | undefined;
   try {
+    await apply({ type: "placing_started", attempt: attemptN, launcher: deps.launcher });
     const candidates = candidateHosts(
       deps.hosts,
       experiment.resources.hosts,
       request.hostOverride,
     ).filter((name) => !(request.avoid ?? []).includes(name) || request.hostOverride === name);
-    const placed = await placeRun(
+    placed = await placeRun(
       deps.hosts,
       { runId: run.id, gpus: experiment.resources.gpus, candidates },
       deps.reporter,
     );
     const layout = hostLayout(placed.workdir, run.id);
-    await deps.registry.setState(
-      run.id,
-      "launching",
-      { host: placed.name, gpus: placed.gpus, runtime: placed.runtime, host_dir: layout.runDir },
+    await apply(
+      {
+        type: "placed",
+        attempt: attemptN,
+        placement: {
+          host: placed.name,
+          gpus: placed.gpus,
+          runtime: placed.runtime,
+          host_dir: layout.runDir,
+        },
+      },
       `launching on ${placed.name}${placed.gpus.length ? ` with GPU ${placed.gpus.join(",")}` : ""}`,
     );
     const { host } = placed;
@@ -120,8 +131,9 @@ export async function launchAttempt(deps: LaunchDeps, request: AttemptRequest): 
         : path.join(layout.checkpoints, `step-${request.resume.step}`)
       : "";
     const trainerPath = inContainer ? undefined : await shipTrainer(host, placed.workdir);
-    const runtime = runtimeFor(placed.runtime);
-    const handle = await runtime.start(host, {
+    // A cancel may have come while the data moved: start no trainer for an ended attempt.
+    await ensureStillLaunching(deps, run.id, attemptN);
+    handle = await deps.runtime(placed.runtime).start(host, {
       runId: run.id,
       attempt: attemptN,
       image: experiment.resources.image,
@@ -145,24 +157,34 @@ export async function launchAttempt(deps: LaunchDeps, request: AttemptRequest): 
     if (placed.gpus.length > 0) {
       await recordLeaseHandle(host, hostWorkdir(placed.config), run.id, handle);
     }
-    return await deps.registry.setState(
-      run.id,
-      "running",
-      { handle },
+    return await apply(
+      { type: "started", attempt: attemptN, handle },
       `running on ${placed.name} (${placed.runtime} ${handle})`,
     );
   } catch (error) {
-    const failed = await deps.registry.setState(
-      run.id,
-      "failed",
-      {
-        error: {
-          code: isTunectlError(error) ? error.code : "launch.failed",
-          message: (error as Error).message,
+    if (error instanceof AttemptSupersededError) {
+      return standDown(deps, run.id, attemptN, placed, handle);
+    }
+    let failed: RunRecord;
+    try {
+      failed = await apply(
+        {
+          type: "launch_failed",
+          attempt: attemptN,
+          error: {
+            code: isTunectlError(error) ? error.code : "launch.failed",
+            message: (error as Error).message,
+          },
         },
-      },
-      `failed to launch: ${(error as Error).message}`,
-    );
+        `failed to launch: ${(error as Error).message}`,
+      );
+    } catch (refused) {
+      if (refused instanceof AttemptSupersededError) {
+        return standDown(deps, run.id, attemptN, placed, handle);
+      }
+      throw refused;
+    }
+    if (placed && handle) await stopStarted(deps, placed, handle);
     await releaseAttemptLeases(deps, failed);
     throw error;
   }

@@ -2,7 +2,7 @@ import { hostWorkdir, releaseGpus } from "../hosts/index.js";
 import { currentAttempt, isTerminal, type RunRecord } from "../runs/index.js";
 import { containerName } from "./host-layout.js";
 import type { LaunchDeps } from "./launch-deps.js";
-import { runtimeFor } from "./runtime-for.js";
+import { applyEnd } from "./settle-attempt.js";
 import { runOrphanReapFailed, runOrphanReaped } from "./events.js";
 
 /**
@@ -13,7 +13,7 @@ import { runOrphanReapFailed, runOrphanReaped } from "./events.js";
  */
 export async function reapOrphans(deps: LaunchDeps, run: RunRecord): Promise<RunRecord> {
   if (!run.orphans?.length) return run;
-  const reaped: number[] = [];
+  let latest = run;
   for (const orphan of run.orphans) {
     let host;
     try {
@@ -21,7 +21,7 @@ export async function reapOrphans(deps: LaunchDeps, run: RunRecord): Promise<Run
     } catch {
       continue;
     }
-    const runtime = runtimeFor(orphan.runtime);
+    const runtime = deps.runtime(orphan.runtime);
     const handle =
       orphan.handle ??
       (orphan.runtime === "process" ? undefined : containerName(run.id, orphan.attempt));
@@ -34,12 +34,12 @@ export async function reapOrphans(deps: LaunchDeps, run: RunRecord): Promise<Run
       if (isTerminal(run.state) || current?.host !== orphan.host) {
         await releaseGpus(host, hostWorkdir(deps.hosts.config(orphan.host)), run.id);
       }
-      reaped.push(orphan.attempt);
-      await deps.registry.appendEvent(run.id, {
-        type: "orphan.reaped",
-        attempt: orphan.attempt,
-        message: `stopped attempt ${orphan.attempt} on ${orphan.host}, lost while the host was unreachable`,
-      });
+      [latest] = await applyEnd(
+        deps,
+        run.id,
+        { type: "orphan_reaped", attempt: orphan.attempt },
+        `stopped attempt ${orphan.attempt} on ${orphan.host}, lost while the host was unreachable`,
+      );
       runOrphanReaped.emit(
         deps.reporter,
         `${run.id}: stopped lost attempt ${orphan.attempt} on ${orphan.host}`,
@@ -58,8 +58,5 @@ export async function reapOrphans(deps: LaunchDeps, run: RunRecord): Promise<Run
       );
     }
   }
-  if (reaped.length === 0) return run;
-  return deps.registry.update(run.id, (record) => {
-    record.orphans = (record.orphans ?? []).filter((orphan) => !reaped.includes(orphan.attempt));
-  });
+  return latest;
 }

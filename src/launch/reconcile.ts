@@ -1,27 +1,20 @@
-import os from "node:os";
 import { catchUpRun, streamsCaughtUp } from "../monitor/index.js";
-import { currentAttempt, isTerminal, type Attempt, type RunRecord } from "../runs/index.js";
+import {
+  currentAttempt,
+  isTerminal,
+  placementOf,
+  type Attempt,
+  type LifecycleEvent,
+  type RunRecord,
+} from "../runs/index.js";
 import type { AttemptProbe } from "./container-runtime.js";
 import { containerName, layoutFromRunDir } from "./host-layout.js";
 import type { LaunchDeps } from "./launch-deps.js";
 import { reapOrphans } from "./orphan-reaper.js";
-import { runtimeFor } from "./runtime-for.js";
-import { releaseAttemptLeases, settleExited, settleLost } from "./settle-attempt.js";
+import { applyEnd, releaseAttemptLeases, settleExited, settleLost } from "./settle-attempt.js";
 import { runCatchUpFailed, runCheckFailed, runUnreachable } from "./events.js";
 
 const launchingStates = new Set(["pending", "staging", "placing", "launching"]);
-
-function launcherAlive(attempt: Attempt): boolean {
-  if (!attempt.launcher) return true;
-  if (attempt.launcher.machine !== os.hostname()) return true; // another workstation's launch: not ours to judge
-  if (attempt.launcher.pid === process.pid) return true;
-  try {
-    process.kill(attempt.launcher.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** The handle an attempt has, or would have had: container names and pid files are deterministic. */
 export async function probeAttempt(
@@ -30,80 +23,55 @@ export async function probeAttempt(
   attempt: Attempt,
 ): Promise<AttemptProbe> {
   const host = await deps.hosts.get(attempt.host!);
-  const runtime = runtimeFor(attempt.runtime ?? deps.hosts.config(attempt.host!).runtime);
+  const runtime = deps.runtime(attempt.runtime ?? deps.hosts.config(attempt.host!).runtime);
   const layout = layoutFromRunDir(attempt.host_dir!);
   const handle =
     attempt.handle ?? (runtime.kind === "process" ? "" : containerName(run.id, attempt.n));
   return runtime.probe(host, handle, layout, attempt.n);
 }
 
-/**
- * Bring one run's record in line with its host: an exited trainer settles the run, a vanished
- * one makes it lost, an unreachable host only marks it "unreachable since" (never lost: the
- * host may come back), and a launch whose tunectl died is adopted or failed.
- */
 /** Whether `ps` must ask a host about this run: it is active, or left a trainer behind a cut. */
 export function needsHost(run: RunRecord): boolean {
   return !isTerminal(run.state) || (run.orphans?.length ?? 0) > 0;
 }
 
+/**
+ * Bring one run's record in line with its host: an exited trainer settles the run, a vanished
+ * one makes it lost (cancelled when it was asked to stop), an unreachable host only moves the
+ * attempt's link to `unreachable` (never lost: the host may come back), and a launch whose
+ * tunectl died is adopted or failed.
+ */
 export async function checkRun(deps: LaunchDeps, runId: string): Promise<RunRecord> {
   const run = await deps.registry.get(runId);
   const attempt = currentAttempt(run);
   if (!attempt || isTerminal(run.state)) return run;
+  if (launchingStates.has(run.state)) return checkLaunch(deps, run, attempt);
 
-  if (launchingStates.has(run.state)) {
-    if (launcherAlive(attempt)) return run;
-    if (attempt.host && attempt.host_dir && run.state === "launching") {
-      const probe = await probeAttempt(deps, run, attempt).catch(() => undefined);
-      if (probe?.state === "running") {
-        const handle = attempt.handle ?? containerName(run.id, attempt.n);
-        return deps.registry.setState(
-          run.id,
-          "running",
-          { handle },
-          "running (adopted after the launching tunectl exited)",
-        );
-      }
-    }
-    const failed = await deps.registry.setState(
-      run.id,
-      "failed",
-      {
-        error: { code: "launch.interrupted", message: "tunectl exited before the trainer started" },
-      },
-      "failed: tunectl exited before the trainer started",
-    );
-    await releaseAttemptLeases(deps, failed);
-    return failed;
-  }
-
-  if (!attempt.host || !attempt.host_dir) return run;
+  const placement = placementOf(attempt);
+  if (!placement) return run;
   let probe: AttemptProbe;
   let host;
   try {
-    host = await deps.hosts.get(attempt.host);
+    host = await deps.hosts.get(placement.host);
     probe = await probeAttempt(deps, run, attempt);
   } catch (error) {
-    if (!attempt.unreachable_since) {
-      runUnreachable.emit(
-        deps.reporter,
-        `${run.id}: ${attempt.host} unreachable (${(error as Error).message})`,
-        { run: run.id, host: attempt.host ?? "", error: (error as Error).message },
-      );
-      return deps.registry.update(run.id, (record) => {
-        currentAttempt(record)!.unreachable_since = deps.clock.now().toISOString();
-      });
-    }
-    return run;
+    if (attempt.link?.state === "unreachable") return run;
+    const message = (error as Error).message;
+    runUnreachable.emit(deps.reporter, `${run.id}: ${placement.host} unreachable (${message})`, {
+      run: run.id,
+      host: placement.host,
+      error: message,
+    });
+    return applyOr(deps, run.id, {
+      type: "unreachable",
+      attempt: attempt.n,
+      since: deps.clock.now().toISOString(),
+      error: message,
+    });
   }
   if (probe.state === "running") {
-    if (attempt.unreachable_since) {
-      return deps.registry.update(run.id, (record) => {
-        currentAttempt(record)!.unreachable_since = null;
-      });
-    }
-    return run;
+    if (attempt.link?.state !== "unreachable") return run;
+    return applyOr(deps, run.id, { type: "reachable", attempt: attempt.n });
   }
   // Never settled while its streams are behind: the trainer is gone, so the host's files are final.
   const caughtUp = { reporter: deps.reporter, clock: deps.clock };
@@ -111,11 +79,57 @@ export async function checkRun(deps: LaunchDeps, runId: string): Promise<RunReco
   const latest = await deps.registry.get(run.id); // another follower may have settled it meanwhile
   if (isTerminal(latest.state)) return latest;
   if (probe.state === "exited") return settleExited(deps, run, host, probe.exitCode);
+  if (run.state === "stopping") {
+    // Asked to stop and gone (a killed process leaves no exit status): the cancel's end.
+    const [cancelled, applied] = await applyEnd(
+      deps,
+      run.id,
+      { type: "cancelled", attempt: attempt.n, why: "stopped on request; no exit status" },
+      "cancelled: the trainer is gone after the stop request",
+    );
+    if (applied) await releaseAttemptLeases(deps, cancelled);
+    return cancelled;
+  }
   return settleLost(
     deps,
     run,
-    `the ${attempt.runtime ?? "trainer"} on ${attempt.host} is gone without an exit status`,
+    `the ${placement.runtime} on ${placement.host} is gone without an exit status`,
   );
+}
+
+/** An attempt not yet running: left alone while its launcher lives; adopted or failed once it died. */
+async function checkLaunch(deps: LaunchDeps, run: RunRecord, attempt: Attempt): Promise<RunRecord> {
+  if (!attempt.launcher || deps.launcherAlive(attempt.launcher)) return run;
+  if (placementOf(attempt) && run.state === "launching") {
+    const probe = await probeAttempt(deps, run, attempt).catch(() => undefined);
+    if (probe?.state === "running") {
+      const handle = attempt.handle ?? containerName(run.id, attempt.n);
+      const [adopted] = await applyEnd(
+        deps,
+        run.id,
+        { type: "started", attempt: attempt.n, handle, adopted: true },
+        "running (adopted after the launching tunectl exited)",
+      );
+      return adopted;
+    }
+  }
+  const [failed, applied] = await applyEnd(
+    deps,
+    run.id,
+    {
+      type: "launch_failed",
+      attempt: attempt.n,
+      error: { code: "launch.interrupted", message: "tunectl exited before the trainer started" },
+    },
+    "failed: tunectl exited before the trainer started",
+  );
+  if (applied) await releaseAttemptLeases(deps, failed);
+  return failed;
+}
+
+/** Apply a bookkeeping event; refused (the attempt ended meanwhile), the run as it is now. */
+async function applyOr(deps: LaunchDeps, runId: string, event: LifecycleEvent): Promise<RunRecord> {
+  return (await applyEnd(deps, runId, event, event.type))[0];
 }
 
 /**

@@ -4,7 +4,12 @@ import { checkpointManifestSchema, describeIssues, parseDocument } from "../cont
 import { UserError } from "../errors/index.js";
 import type { RemoteHost } from "../hosts/index.js";
 import { listCheckpoints, type CheckpointListing } from "../monitor/index.js";
-import { currentAttempt, isTerminal, type RunRecord } from "../runs/index.js";
+import {
+  AttemptSupersededError,
+  currentAttempt,
+  isTerminal,
+  type RunRecord,
+} from "../runs/index.js";
 import {
   placeCheckpoint,
   readLocalManifest,
@@ -34,10 +39,9 @@ export interface ResumeRequest {
 export async function recordedExperiment(deps: LaunchDeps, runId: string): Promise<Experiment> {
   const parsed = experimentSchema.safeParse(parse(await deps.registry.configYaml(runId)));
   if (parsed.success) return parsed.data;
-  const file = deps.registry.paths(runId).config;
   // recorded by an older tunectl whose rules were looser (e.g. fractional train.epochs), or edited
   throw new UserError(
-    `${file}: the run's recorded experiment is not valid: ${describeIssues(parsed.error)}`,
+    `run ${runId}'s recorded config.yaml is not valid: ${describeIssues(parsed.error)}`,
     {
       code: "run.config_outdated",
       hint: "start a new run from a corrected experiment file (tunectl run ...)",
@@ -96,6 +100,8 @@ export async function resumeRun(deps: LaunchDeps, request: ResumeRequest): Promi
     });
   }
   const experiment = await recordedExperiment(deps, run.id);
+  // An unknown --host is refused before anything is added to the run.
+  candidateHosts(deps.hosts, experiment.resources.hosts, request.host);
   const secrets = readSecrets(experiment, deps.env);
   // a person asking: refused before an attempt is added (a retry's hosts were fine before)
   if (request.reason !== "retry") {
@@ -161,12 +167,26 @@ export async function resumeRun(deps: LaunchDeps, request: ResumeRequest): Promi
   }
 
   const reason = request.reason ?? "resume";
-  const pending = await deps.registry.addAttempt(
-    run.id,
-    reason,
-    chosen ? { step: chosen.step, path: `checkpoints/step-${chosen.step}` } : null,
-  );
-  await deps.registry.setState(run.id, "staging");
+  const resumeFrom = chosen ? { step: chosen.step, path: `checkpoints/step-${chosen.step}` } : null;
+  let pending: RunRecord;
+  try {
+    pending = await deps.registry.apply(
+      run.id,
+      { type: "attempt_created", attempt: before.n + 1, reason, resume_from: resumeFrom },
+      `attempt ${before.n + 1} (${reason}) from step ${resumeFrom?.step ?? 0}`,
+    );
+    pending = await deps.registry.apply(run.id, {
+      type: "staging_started",
+      attempt: before.n + 1,
+      launcher: deps.launcher,
+    });
+  } catch (error) {
+    if (!(error instanceof AttemptSupersededError)) throw error;
+    throw new UserError(`run ${run.id} was resumed or cancelled by another tunectl meanwhile`, {
+      code: "resume.active",
+      hint: `see it with tunectl show ${run.id}`,
+    });
+  }
   return launchAttempt(deps, {
     run: pending,
     experiment,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RetryConfig } from "../config/index.js";
-import type { RunRecord } from "../runs/index.js";
+import type { Attempt, RunRecord } from "../runs/index.js";
 import { retryDecision } from "./retry-policy.js";
 
 const policy: RetryConfig = {
@@ -11,8 +11,26 @@ const policy: RetryConfig = {
 };
 
 function ended(state: RunRecord["state"], code?: string, restarts = 0): RunRecord {
+  const error = { code: code ?? `run.${state}`, message: code ?? state };
+  const attempt = {
+    n: 1,
+    reason: "launch",
+    created_at: "",
+    host: "h1",
+    gpus: [],
+    runtime: "docker",
+    host_dir: "/w/runs/r",
+    ended_at: "",
+    ...(state === "lost"
+      ? { state, error, lost_cause: "gone" }
+      : state === "failed"
+        ? { state, error }
+        : code
+          ? { state, error }
+          : { state }),
+  } as Attempt;
   return {
-    schema: 1,
+    schema: 2,
     id: "r-20260101-000000-abcd",
     name: "r",
     created_at: "",
@@ -22,17 +40,7 @@ function ended(state: RunRecord["state"], code?: string, restarts = 0): RunRecor
     image: "i",
     gpus_requested: 0,
     restarts,
-    attempts: [
-      {
-        n: 1,
-        state,
-        reason: "launch",
-        gpus: [],
-        created_at: "",
-        host: "h1",
-        ...(code ? { error: { code, message: code } } : {}),
-      },
-    ],
+    attempts: [attempt],
   };
 }
 

@@ -1,5 +1,5 @@
 import type { RetryConfig } from "../config/index.js";
-import { currentAttempt, type RunRecord } from "../runs/index.js";
+import { currentAttempt, unreachableSince, type RunRecord } from "../runs/index.js";
 
 export interface RetryDecision {
   delayMs: number;
@@ -32,6 +32,6 @@ export function retryDecision(run: RunRecord, policy: RetryConfig): RetryDecisio
 
 /** Seconds the current attempt's host has been unreachable, or 0. */
 export function unreachableSeconds(run: RunRecord, now: Date): number {
-  const since = currentAttempt(run)?.unreachable_since;
+  const since = unreachableSince(currentAttempt(run));
   return since ? (now.getTime() - Date.parse(since)) / 1000 : 0;
 }

@@ -1,24 +1,48 @@
 import { releaseGpus, hostWorkdir, type RemoteHost } from "../hosts/index.js";
-import { currentAttempt, isTerminal, type RunRecord } from "../runs/index.js";
+import {
+  AttemptSupersededError,
+  currentAttempt,
+  isTerminal,
+  placementOf,
+  type LifecycleEvent,
+  type RunRecord,
+} from "../runs/index.js";
 import { attemptOutcome } from "./attempt-outcome.js";
 import { layoutFromRunDir } from "./host-layout.js";
 import type { LaunchDeps } from "./launch-deps.js";
-import { runtimeFor } from "./runtime-for.js";
 import { launchLeaseReleaseFailed } from "./events.js";
 
 /** Give back the attempt's GPU leases; a host that cannot be reached keeps them until it is (then they are reclaimed as dead). */
 export async function releaseAttemptLeases(deps: LaunchDeps, run: RunRecord): Promise<void> {
-  const attempt = currentAttempt(run);
-  if (!attempt?.host) return;
+  const placement = placementOf(currentAttempt(run));
+  if (!placement) return;
   try {
-    const host = await deps.hosts.get(attempt.host);
-    await releaseGpus(host, hostWorkdir(deps.hosts.config(attempt.host)), run.id);
+    const host = await deps.hosts.get(placement.host);
+    await releaseGpus(host, hostWorkdir(deps.hosts.config(placement.host)), run.id);
   } catch (error) {
     launchLeaseReleaseFailed.emit(
       deps.reporter,
-      `could not release GPU leases on ${attempt.host}: ${(error as Error).message}`,
-      { run: run.id, host: attempt.host ?? "", error: (error as Error).message },
+      `could not release GPU leases on ${placement.host}: ${(error as Error).message}`,
+      { run: run.id, host: placement.host, error: (error as Error).message },
     );
+  }
+}
+
+/**
+ * Apply an event that ends the attempt; when another tunectl ended it first (a race between
+ * `ps`, `cancel` and a follower), the run as that one left it. Returns [record, applied].
+ */
+export async function applyEnd(
+  deps: LaunchDeps,
+  runId: string,
+  event: LifecycleEvent,
+  message: string,
+): Promise<[RunRecord, boolean]> {
+  try {
+    return [await deps.registry.apply(runId, event, message), true];
+  } catch (error) {
+    if (error instanceof AttemptSupersededError) return [await deps.registry.get(runId), false];
+    throw error;
   }
 }
 
@@ -30,59 +54,51 @@ export async function settleExited(
   exitCode: number,
 ): Promise<RunRecord> {
   const attempt = currentAttempt(run)!;
-  if (isTerminal(run.state)) return run;
-  const layout = layoutFromRunDir(attempt.host_dir!);
-  const outcome = await attemptOutcome(host, layout, run, attempt.n, exitCode);
-  const settled = await deps.registry.setState(
+  if (isTerminal(run.state) || !attempt.host_dir) return run;
+  const layout = layoutFromRunDir(attempt.host_dir);
+  const outcome = await attemptOutcome(host, layout, attempt.n, exitCode);
+  const [settled, applied] = await applyEnd(
+    deps,
     run.id,
-    outcome.state,
     {
+      type: "exited",
+      attempt: attempt.n,
       exit_code: exitCode,
       ...(outcome.step === undefined ? {} : { final_step: outcome.step }),
       ...(outcome.error ? { error: outcome.error } : {}),
-      unreachable_since: null,
     },
-    outcome.error
-      ? `${outcome.state}: ${outcome.error.message}`
-      : `${outcome.state} (exit ${exitCode})`,
+    outcome.error ? `exit ${exitCode}: ${outcome.error.message}` : `exit ${exitCode}`,
   );
+  if (!applied) return settled;
   await releaseAttemptLeases(deps, settled);
   if (attempt.handle && attempt.runtime) {
-    await runtimeFor(attempt.runtime)
+    await deps
+      .runtime(attempt.runtime)
       .cleanup(host, attempt.handle)
       .catch(() => undefined);
   }
   return settled;
 }
 
-/** The host answers but the container or process is gone without an exit status. */
+/**
+ * The trainer is gone without an exit status (`gone`), or its host stopped answering for too
+ * long (`unreachable`: its trainer may live on behind the cut, so the reducer records it as
+ * an orphan and its leases stay until the host answers and the orphan is reaped).
+ */
 export async function settleLost(
   deps: LaunchDeps,
   run: RunRecord,
   why: string,
-  { unreachable = false }: { unreachable?: boolean } = {},
+  cause: "gone" | "unreachable" = "gone",
 ): Promise<RunRecord> {
+  const attempt = currentAttempt(run)!;
   if (isTerminal(run.state)) return run;
-  const settled = await deps.registry.setState(
+  const [settled, applied] = await applyEnd(
+    deps,
     run.id,
-    "lost",
-    { error: { code: "run.lost", message: why }, unreachable_since: null },
+    { type: "lost", attempt: attempt.n, error: { code: "run.lost", message: why }, cause },
     `lost: ${why}`,
   );
-  const attempt = currentAttempt(settled)!;
-  if (unreachable && attempt.host && attempt.runtime && attempt.host_dir) {
-    // Its trainer may live on behind the cut: remember it, to stop it when the host is back.
-    const orphan = {
-      attempt: attempt.n,
-      host: attempt.host,
-      runtime: attempt.runtime,
-      host_dir: attempt.host_dir,
-      ...(attempt.handle ? { handle: attempt.handle } : {}),
-    };
-    return deps.registry.update(run.id, (record) => {
-      record.orphans = [...(record.orphans ?? []), orphan];
-    });
-  }
-  await releaseAttemptLeases(deps, settled);
+  if (applied && cause === "gone") await releaseAttemptLeases(deps, settled);
   return settled;
 }

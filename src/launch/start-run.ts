@@ -1,7 +1,7 @@
 import path from "node:path";
 import { loadExperiment, type Experiment } from "../config/index.js";
 import { prepareDataset } from "../data/index.js";
-import type { RunRecord } from "../runs/index.js";
+import { AttemptSupersededError, type LifecycleEvent, type RunRecord } from "../runs/index.js";
 import { launchAttempt, type StagedDataset } from "./launch-attempt.js";
 import { stageForWorkspace } from "./staged-marker.js";
 import type { LaunchDeps } from "./launch-deps.js";
@@ -99,8 +99,10 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
   runCreated.emit(deps.reporter, `run ${created.id}`, { run: created.id });
 
   let staged: StagedDataset;
+  const apply = (event: LifecycleEvent, message?: string) =>
+    deps.registry.apply(created.id, event, message);
   try {
-    await deps.registry.setState(created.id, "staging");
+    await apply({ type: "staging_started", attempt: 1, launcher: deps.launcher });
     // Stage for real (upload what the bucket lacks, remember what is there) unless this
     // workspace staged the same data before.
     const { marker, known } = await stageForWorkspace(deps, prepared, { trustMarker: true });
@@ -121,23 +123,28 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
           }
         : {}),
     };
-    await deps.registry.update(created.id, (run) => {
-      run.dataset = {
+    await apply({
+      type: "dataset_staged",
+      attempt: 1,
+      dataset: {
         fingerprint: prepared.fingerprint,
         uri: marker.uri,
         train_records: prepared.records.train,
         eval_records: prepared.records.eval,
-      };
+      },
     });
   } catch (error) {
-    await deps.registry.setState(
-      created.id,
-      "failed",
-      {
-        error: { code: "stage.failed", message: (error as Error).message },
-      },
-      `failed to stage the dataset: ${(error as Error).message}`,
-    );
+    // Cancelled while staging: the cancel already ended it.
+    if (error instanceof AttemptSupersededError) {
+      return { kind: "started", run: await deps.registry.get(created.id) };
+    }
+    const message = (error as Error).message;
+    await apply(
+      { type: "launch_failed", attempt: 1, error: { code: "stage.failed", message } },
+      `failed to stage the dataset: ${message}`,
+    ).catch((refused: unknown) => {
+      if (!(refused instanceof AttemptSupersededError)) throw refused;
+    });
     throw error;
   }
   const run = await deps.registry.get(created.id);

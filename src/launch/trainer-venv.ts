@@ -2,15 +2,9 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { InfraError } from "../errors/index.js";
 import type { RemoteHost } from "../hosts/index.js";
-import { declareEvent, type Reporter } from "../report/index.js";
+import type { Reporter } from "../report/index.js";
+import { launchTrainerVenv } from "./events.js";
 import { trainerSourceDir } from "./trainer-package.js";
-
-export const venvEvent = declareEvent<{ host: string }>({
-  code: "launch.trainer_venv",
-  level: "info",
-  description:
-    "The trainer's virtualenv is checked (and made once per lock) on a process-runtime host.",
-});
 
 /**
  * hosts[].python `auto`: the trainer's virtualenv on the host, made from
@@ -27,7 +21,7 @@ export async function trainerPython(
     readFile(path.join(trainerSourceDir, "venv.sh"), "utf8"),
     readFile(path.join(trainerSourceDir, "requirements.lock"), "utf8"),
   ]);
-  venvEvent.emit(reporter, `trainer virtualenv on ${host.name} (made once per lock)`, {
+  launchTrainerVenv.emit(reporter, `trainer virtualenv on ${host.name} (made once per lock)`, {
     host: host.name,
   });
   const result = await host.script(script, ["", "-"], { stdin: lock, timeoutMs: 1_800_000 });

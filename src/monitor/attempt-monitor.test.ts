@@ -71,7 +71,10 @@ describe("monitorAttempt beside another streaming process", () => {
     });
     expect(second.streaming).toBe(false);
     await appendFile(hostLog, "two\n");
-    await appendFile(hostMetrics, '{"step": 1, "kind": "train"}\n{"step": 2, "kin');
+    await appendFile(
+      hostMetrics,
+      '{"ts": 1, "step": 1, "attempt": 1, "kind": "train"}\n{"ts": 2, "step": 2, "attempt": 1, "kin',
+    );
     await until(() => shown === "two\n");
     await first.stop({ ended: false }); // a detach: the attempt goes on
     await appendFile(hostMetrics, 'd": "train"}\n');

@@ -1,4 +1,4 @@
-import type { MetricLine, RunRegistry } from "../runs/index.js";
+import type { MetricLine, RunRegistryPort } from "../runs/index.js";
 import { type Clock, type Reporter } from "../report/index.js";
 import { CheckpointSync, type CheckpointSyncReport } from "./checkpoint-sync.js";
 import { mirrorRun } from "./mirror-run.js";
@@ -8,7 +8,7 @@ import { RunStreamer } from "./run-streamer.js";
 import { monitorMirrorFailed } from "./events.js";
 
 export interface AttemptMonitorOptions {
-  registry: Pick<RunRegistry, "get" | "update" | "paths">;
+  registry: Pick<RunRegistryPort, "get" | "apply" | "paths">;
   runId: string;
   /** The attempt number (`Attempt.n`). */
   attempt: number;

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LocalHost } from "../hosts/index.js";
 import { RecordingReporter } from "../report/index.js";
-import { RunRegistry } from "../runs/index.js";
+import { RunRegistry, walkToRunning } from "../runs/index.js";
 import { LocalObjectStore } from "../storage/index.js";
 import { listCheckpoints } from "./checkpoint-list.js";
 import { CheckpointSync } from "./checkpoint-sync.js";
@@ -63,9 +63,11 @@ beforeEach(async () => {
       gpus_requested: 0,
     })
   ).id;
-  await registry.update(runId, (run) => {
-    run.attempts[0]!.host = "h1";
-    run.attempts[0]!.host_dir = hostDir;
+  await walkToRunning(registry, runId, {
+    host: "h1",
+    gpus: [],
+    runtime: "process",
+    host_dir: hostDir,
   });
   store = new LocalObjectStore(path.join(root, "bucket"));
   reporter = new RecordingReporter();

@@ -1,4 +1,4 @@
-import type { RunRecord, RunRegistry } from "../runs/index.js";
+import type { RunRecord, RunRegistryPort } from "../runs/index.js";
 import type { Reporter } from "../report/index.js";
 import { CheckpointSync, type CheckpointSyncReport } from "./checkpoint-sync.js";
 import { mirrorRun } from "./mirror-run.js";
@@ -17,7 +17,7 @@ export interface CatchUpResult {
  * one checkpoint round, the registry mirrored to the bucket (all of it with `force`).
  */
 export async function catchUpRun(
-  registry: Pick<RunRegistry, "get" | "update" | "paths">,
+  registry: Pick<RunRegistryPort, "get" | "apply" | "paths">,
   run: RunRecord,
   {
     host,

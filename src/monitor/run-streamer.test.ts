@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LocalHost } from "../hosts/index.js";
 import { RecordingReporter } from "../report/index.js";
-import { RunRegistry, type MetricLine } from "../runs/index.js";
+import { RunRegistry, walkToRunning, type MetricLine } from "../runs/index.js";
 import type { MonitorHost } from "./ports.js";
 import { RunStreamer, type RunStreamerOptions } from "./run-streamer.js";
 
@@ -101,6 +101,12 @@ describe("RunStreamer", () => {
 
   it("reconnects after drops and reports unreachable then reconnected", async () => {
     const dir = await hostDir("a");
+    await walkToRunning(registry, runId, {
+      host: "h1",
+      gpus: [],
+      runtime: "process",
+      host_dir: dir,
+    });
     const metrics = path.join(dir, "output", "metrics.jsonl");
     await writeFile(metrics, metricLine(1));
     let failures = 3;
@@ -129,7 +135,10 @@ describe("RunStreamer", () => {
     expect(reporter.find("monitor.unreachable")!.message).toMatch(
       /^h1 unreachable for \d+ s, retrying$/,
     );
-    expect((await registry.get(runId)).attempts[0]!.unreachable_since).toBeNull();
+    expect((await registry.get(runId)).attempts[0]!.link).toEqual({ state: "reachable" });
+    const links = (await registry.events(runId)).map((e) => e.type);
+    expect(links).toContain("unreachable");
+    expect(links).toContain("reachable");
   });
 
   it("treats a silent connection as dropped and starts again from the local length", async () => {
@@ -205,21 +214,43 @@ describe("RunStreamer", () => {
     const dirB = await hostDir("b");
     const metricsA = path.join(dirA, "output", "metrics.jsonl");
     const metricsB = path.join(dirB, "output", "metrics.jsonl");
-    await registry.update(runId, (run) => {
-      run.attempts[0]!.host = "h1";
-      run.attempts[0]!.host_dir = dirA;
+    await walkToRunning(registry, runId, {
+      host: "h1",
+      gpus: [],
+      runtime: "process",
+      host_dir: dirA,
     });
     await writeFile(metricsA, metricLine(1) + metricLine(2));
     await streamer(dirA).catchUp();
     // attempt 2 on the same directory: the trainer appends to the same file
-    await registry.update(runId, (run) => {
-      run.attempts.push({ ...run.attempts[0]!, n: 2, reason: "resume" });
+    await registry.apply(runId, { type: "exited", attempt: 1, exit_code: 1 });
+    await registry.apply(runId, {
+      type: "attempt_created",
+      attempt: 2,
+      reason: "resume",
+      resume_from: null,
+    });
+    await walkToRunning(registry, runId, {
+      host: "h1",
+      gpus: [],
+      runtime: "process",
+      host_dir: dirA,
     });
     await appendFile(metricsA, metricLine(2) + metricLine(3));
     await streamer(dirA, { attempt: 2 }).catchUp();
     // attempt 3 elsewhere
-    await registry.update(runId, (run) => {
-      run.attempts.push({ ...run.attempts[0]!, n: 3, reason: "retry", host: "h2", host_dir: dirB });
+    await registry.apply(runId, { type: "exited", attempt: 2, exit_code: 1 });
+    await registry.apply(runId, {
+      type: "attempt_created",
+      attempt: 3,
+      reason: "retry",
+      resume_from: null,
+    });
+    await walkToRunning(registry, runId, {
+      host: "h2",
+      gpus: [],
+      runtime: "process",
+      host_dir: dirB,
     });
     await writeFile(metricsB, metricLine(3) + metricLine(4));
     const third = streamer(dirB, { attempt: 3, host: new LocalHost("h2", root) });

@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { mkdir, open, stat } from "node:fs/promises";
 import path from "node:path";
-import type { Attempt, MetricLine, RunRegistry } from "../runs/index.js";
+import type { MetricLine, RunRegistryPort } from "../runs/index.js";
 import { systemClock, type Clock, type Reporter } from "../report/index.js";
 import { ProtocolError } from "./frame-decoder.js";
 import { MetricLineSplitter } from "./metric-line-splitter.js";
@@ -19,7 +19,7 @@ import {
 } from "./events.js";
 
 export interface RunStreamerOptions {
-  registry: Pick<RunRegistry, "get" | "update" | "paths">;
+  registry: Pick<RunRegistryPort, "get" | "apply" | "paths">;
   runId: string;
   attempt: number;
   host: MonitorHost;
@@ -85,7 +85,10 @@ export class RunStreamer {
       host: options.host.name,
       reporter: options.reporter,
       clock: this.clock,
-      patchAttempt: (change) => this.patchAttempt(change),
+      record: (event) =>
+        options.registry
+          .apply(options.runId, { ...event, attempt: options.attempt })
+          .then(() => undefined),
     });
   }
 
@@ -287,17 +290,16 @@ export class RunStreamer {
     if (this.sinks.size === 0) return Promise.resolve();
     this.lastPersist = now;
     const offsets = this.offsets;
-    this.persisting = this.patchAttempt((a) => (a.offsets = offsets))
+    this.persisting = this.options.registry
+      .apply(this.options.runId, {
+        type: "offsets_recorded",
+        attempt: this.options.attempt,
+        offsets,
+      })
+      .then(() => undefined)
       .catch(() => {})
       .finally(() => (this.persisting = undefined));
     return this.persisting;
-  }
-
-  private async patchAttempt(change: (attempt: Attempt) => void): Promise<void> {
-    await this.options.registry.update(this.options.runId, (run) => {
-      const attempt = run.attempts.find((a) => a.n === this.options.attempt);
-      if (attempt) change(attempt);
-    });
   }
 }
 

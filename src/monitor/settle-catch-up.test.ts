@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LocalHost } from "../hosts/index.js";
 import { RecordingReporter } from "../report/index.js";
-import { RunRegistry, type RunRecord } from "../runs/index.js";
+import { RunRegistry, walkToRunning, type RunRecord } from "../runs/index.js";
 import type { MonitorHost } from "./ports.js";
 import { RunStreamer } from "./run-streamer.js";
 import { streamsCaughtUp } from "./settle-catch-up.js";
@@ -36,9 +36,11 @@ beforeEach(async () => {
     image: "x",
     gpus_requested: 0,
   });
-  run = await registry.update(created.id, (record) => {
-    record.attempts[0]!.host = "h1";
-    record.attempts[0]!.host_dir = hostDir;
+  run = await walkToRunning(registry, created.id, {
+    host: "h1",
+    gpus: [],
+    runtime: "process",
+    host_dir: hostDir,
   });
   host = new LocalHost("h1", root);
 });

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { currentAttempt, type RunRecord, type RunRegistry } from "../runs/index.js";
+import { currentAttempt, type RunRecord, type RunRegistryPort } from "../runs/index.js";
 import { systemClock, type Clock, type Reporter } from "../report/index.js";
 import { settleDeferred } from "./events.js";
 import type { MonitorHost } from "./ports.js";
@@ -26,7 +26,7 @@ type Copied = { metrics: number; log: number };
  * run as it is and checks again later.
  */
 export async function streamsCaughtUp(
-  registry: Pick<RunRegistry, "get" | "update" | "paths">,
+  registry: Pick<RunRegistryPort, "get" | "apply" | "paths">,
   run: RunRecord,
   host: MonitorHost,
   options: SettleCatchUpOptions,
@@ -99,7 +99,7 @@ export async function streamsCaughtUp(
 
 /** Remote offsets the local files stand for (see stream-origin.ts). */
 async function copied(
-  registry: Pick<RunRegistry, "paths">,
+  registry: Pick<RunRegistryPort, "paths">,
   runId: string,
   attempt: number,
 ): Promise<Copied> {

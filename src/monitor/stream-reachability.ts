@@ -1,11 +1,10 @@
-import type { Attempt } from "../runs/index.js";
 import type { Clock, Reporter } from "../report/index.js";
 import { monitorReconnected, monitorUnreachable } from "./events.js";
 
 /**
  * Whether a streamed host answers, as the streamer sees it: each failed pass reports
- * `monitor.unreachable` and the first one sets the attempt's `unreachable_since`; the first
- * byte after that reports `monitor.reconnected` and clears it.
+ * `monitor.unreachable` and the first one records the attempt's link as unreachable; the first
+ * byte after that reports `monitor.reconnected` and records it reachable.
  */
 export class StreamReachability {
   private since?: Date;
@@ -15,7 +14,10 @@ export class StreamReachability {
       host: string;
       reporter: Reporter;
       clock: Clock;
-      patchAttempt(change: (attempt: Attempt) => void): Promise<void>;
+      /** The attempt's link, recorded through the registry's reducer. */
+      record(
+        event: { type: "unreachable"; since: string; error: string } | { type: "reachable" },
+      ): Promise<void>;
     },
   ) {}
 
@@ -32,7 +34,7 @@ export class StreamReachability {
     );
     if (first) {
       const since = this.since.toISOString();
-      await this.options.patchAttempt((a) => (a.unreachable_since = since)).catch(() => {});
+      await this.options.record({ type: "unreachable", since, error: why }).catch(() => {});
     }
   }
 
@@ -45,6 +47,6 @@ export class StreamReachability {
       host,
       seconds,
     });
-    await this.options.patchAttempt((a) => (a.unreachable_since = null)).catch(() => {});
+    await this.options.record({ type: "reachable" }).catch(() => {});
   }
 }

@@ -13,3 +13,4 @@ export type { Progress } from "./progress.js";
 export { renderEventsDoc } from "./events-doc.js";
 export { RecordingReporter } from "./recording-reporter.js";
 export { systemClock, type Clock } from "./clock.js";
+export { ManualClock } from "./manual-clock.js";

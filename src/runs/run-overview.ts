@@ -1,7 +1,7 @@
 import { open } from "node:fs/promises";
 import { parseMetricLines } from "./metrics-view.js";
-import type { RunRegistry } from "./run-registry.js";
-import { currentAttempt, type RunRecord } from "./run-record.js";
+import type { RunRegistryPort } from "./run-registry-port.js";
+import { currentAttempt, unreachableSince, type RunRecord } from "./run-record.js";
 
 /** One row of `tunectl ps`: the record plus the latest progress, read from the metrics tail. */
 export interface RunOverview {
@@ -40,7 +40,10 @@ async function lastTrainLine(file: string) {
   }
 }
 
-export async function runOverview(registry: RunRegistry, run: RunRecord): Promise<RunOverview> {
+export async function runOverview(
+  registry: Pick<RunRegistryPort, "paths">,
+  run: RunRecord,
+): Promise<RunOverview> {
   const attempt = currentAttempt(run);
   const last = await lastTrainLine(registry.paths(run.id).metrics);
   return {
@@ -55,6 +58,6 @@ export async function runOverview(registry: RunRegistry, run: RunRecord): Promis
     loss: typeof last?.loss === "number" ? last.loss : null,
     created_at: run.created_at,
     updated_at: run.updated_at,
-    unreachable_since: attempt?.unreachable_since ?? null,
+    unreachable_since: unreachableSince(attempt) ?? null,
   };
 }

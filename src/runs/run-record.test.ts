@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parseRunRecord } from "./run-record.js";
+import { parseRunRecord } from "./record-migration.js";
 
 const file = ".tunectl/runs/r1/run.json";
-const record = { schema: 1, id: "r1", state: "running", attempts: [] };
+const record = { schema: 2, id: "r1", state: "pending", updated_at: "", attempts: [] };
 
 function failure(text: string) {
   try {
@@ -26,7 +26,7 @@ describe("run.json read back", () => {
   });
 
   it("asks for a newer tunectl for a newer schema", () => {
-    expect(failure(JSON.stringify({ ...record, schema: 2 }))).toMatchObject({
+    expect(failure(JSON.stringify({ ...record, schema: 3 }))).toMatchObject({
       kind: "user",
       code: "run.record_newer",
     });

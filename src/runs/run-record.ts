@@ -1,40 +1,159 @@
-import { InfraError, UserError } from "../errors/index.js";
 import type { MetricLine } from "../contract/index.js";
 import type { RunState } from "./run-state.js";
 
-/** The layout version of run.json; a record with another one is refused, never guessed at. */
-export const runRecordSchemaVersion = 1;
+export type AttemptReason = "launch" | "resume" | "retry";
+export type RuntimeKind = "docker" | "podman" | "process";
 
-/** One try at running the experiment: the first launch, then each resume or retry. */
-export interface Attempt {
-  n: number;
-  state: RunState;
-  reason: "launch" | "resume" | "retry";
-  host?: string;
-  gpus: number[];
-  runtime?: "docker" | "podman" | "process";
-  /** Container name (docker/podman) or pid (process) on the host. */
-  handle?: string;
-  /** Absolute run directory on the host (holds output/, data link, config/). */
-  host_dir?: string;
-  resume_from?: { step: number; path: string } | null;
-  created_at: string;
-  started_at?: string;
-  ended_at?: string;
-  exit_code?: number | null;
-  /** Trainer's status.json `step` at exit, when known. */
-  final_step?: number;
-  error?: { code: string; message: string };
-  /** Byte offsets already copied from the host's files (monitor). */
-  offsets?: { metrics: number; log: number };
-  unreachable_since?: string | null;
-  /** The tunectl process driving the launch, so a launcher killed mid-way is noticed. */
-  launcher?: { pid: number; machine: string };
+export interface AttemptError {
+  code: string;
+  message: string;
 }
 
-/** `.tunectl/runs/<id>/run.json`, written atomically. */
+export interface ResumeFrom {
+  step: number;
+  path: string;
+}
+
+/** The tunectl process driving a launch, so a launcher killed mid-way is noticed. */
+export interface Launcher {
+  pid: number;
+  machine: string;
+}
+
+/** Byte offsets already copied from the host's files (monitor). */
+export interface StreamOffsets {
+  metrics: number;
+  log: number;
+}
+
+/** Where an attempt was placed: fixed by the `placed` event and kept from then on. */
+export interface Placement {
+  host: string;
+  gpus: number[];
+  runtime: RuntimeKind;
+  /** Absolute run directory on the host (holds output/, data link, config/). */
+  host_dir: string;
+}
+
+/** Whether a running attempt's host answers: a sub-state with its own data, not a flag. */
+export type HostLink =
+  { state: "reachable" } | { state: "unreachable"; since: string; error?: string };
+
+/** Why an attempt is lost: its trainer vanished on a host that answers, or the host stopped answering. */
+export type LostCause = "gone" | "unreachable";
+
+interface AttemptBase {
+  n: number;
+  reason: AttemptReason;
+  resume_from?: ResumeFrom | null;
+  created_at: string;
+  offsets?: StreamOffsets;
+}
+
+/** Fields a variant does not have: absent, so reading them gives undefined without narrowing. */
+type Absent<K extends PropertyKey> = { [P in K]?: undefined };
+type PlacedKeys = keyof Placement | "handle" | "started_at";
+type EndKeys = "ended_at" | "exit_code" | "final_step" | "error" | "lost_cause";
+type LiveKeys = "link" | "stop" | "launcher";
+
+type Unplaced = Absent<PlacedKeys | EndKeys | "link" | "stop">;
+
+export type PendingAttempt = AttemptBase & Unplaced & { state: "pending"; launcher?: Launcher };
+export type StagingAttempt = AttemptBase & Unplaced & { state: "staging"; launcher?: Launcher };
+export type PlacingAttempt = AttemptBase & Unplaced & { state: "placing"; launcher: Launcher };
+
+export type LaunchingAttempt = AttemptBase &
+  Placement &
+  Absent<"handle" | "started_at" | EndKeys | "link" | "stop"> & {
+    state: "launching";
+    launcher: Launcher;
+  };
+
+interface Started {
+  /** Container name (docker/podman) or pid (process) on the host. */
+  handle: string;
+  started_at: string;
+}
+
+export type RunningAttempt = AttemptBase &
+  Placement &
+  Started &
+  Absent<EndKeys | "stop" | "launcher"> & { state: "running"; link: HostLink };
+
+/** A cancel waits for the trainer's checkpoint (SIGTERM sent at `stop.requested_at`). */
+export type StoppingAttempt = AttemptBase &
+  Placement &
+  Started &
+  Absent<EndKeys | "launcher"> & {
+    state: "stopping";
+    link: HostLink;
+    stop: { requested_at: string };
+  };
+
+interface Ended {
+  ended_at: string;
+  /** Trainer's status.json `step` at exit, when known. */
+  final_step?: number;
+}
+
+export type SucceededAttempt = AttemptBase &
+  Placement &
+  Started &
+  Ended &
+  Absent<LiveKeys | "error" | "lost_cause"> & { state: "succeeded"; exit_code: number };
+
+/** Failed at any point: before placement (staging), while launching, or by the trainer's exit. */
+export type FailedAttempt = AttemptBase &
+  Partial<Placement> &
+  Partial<Started> &
+  Ended &
+  Absent<LiveKeys | "lost_cause"> & { state: "failed"; exit_code?: number; error: AttemptError };
+
+export type CancelledAttempt = AttemptBase &
+  Partial<Placement> &
+  Partial<Started> &
+  Ended &
+  Absent<LiveKeys | "lost_cause"> & {
+    state: "cancelled";
+    exit_code?: number;
+    error?: AttemptError;
+  };
+
+export type LostAttempt = AttemptBase &
+  Placement &
+  Partial<Started> &
+  Ended &
+  Absent<LiveKeys | "exit_code"> & { state: "lost"; error: AttemptError; lost_cause: LostCause };
+
+/** One try at running the experiment (the first launch, then each resume or retry), keyed on its state. */
+export type Attempt =
+  | PendingAttempt
+  | StagingAttempt
+  | PlacingAttempt
+  | LaunchingAttempt
+  | RunningAttempt
+  | StoppingAttempt
+  | SucceededAttempt
+  | FailedAttempt
+  | CancelledAttempt
+  | LostAttempt;
+
+export type AttemptOf<S extends RunState> = Extract<Attempt, { state: S }>;
+
+/** An attempt lost while its host was unreachable: its trainer may still run there. */
+export interface Orphan {
+  attempt: number;
+  host: string;
+  runtime: RuntimeKind;
+  handle?: string;
+  host_dir: string;
+}
+
+export const currentRecordSchema = 2;
+
+/** `.tunectl/runs/<id>/run.json`, written atomically; `state` is always the current attempt's. */
 export interface RunRecord {
-  schema: typeof runRecordSchemaVersion;
+  schema: typeof currentRecordSchema;
   id: string;
   name: string;
   description?: string;
@@ -43,8 +162,6 @@ export interface RunRecord {
   created_at: string;
   updated_at: string;
   state: RunState;
-  /** Set while a cancel waits for the trainer's checkpoint. */
-  cancel_requested_at?: string;
   model: string;
   image: string;
   gpus_requested: number;
@@ -57,17 +174,8 @@ export interface RunRecord {
   attempts: Attempt[];
   /** Automatic resumes done so far under the retry policy. */
   restarts: number;
-  /**
-   * Attempts declared lost while their host was unreachable: their trainer may still be
-   * running there. tunectl stops them and frees their GPUs once the host answers again.
-   */
-  orphans?: Array<{
-    attempt: number;
-    host: string;
-    runtime: NonNullable<Attempt["runtime"]>;
-    handle?: string;
-    host_dir: string;
-  }>;
+  /** Lost attempts whose trainer tunectl stops, and whose GPUs it frees, once the host answers again. */
+  orphans?: Orphan[];
   labels?: Record<string, string>;
 }
 
@@ -87,47 +195,19 @@ export function currentAttempt(run: RunRecord): Attempt | undefined {
   return run.attempts[run.attempts.length - 1];
 }
 
-/**
- * run.json text -> a RunRecord. Its schema version and envelope are checked (the attempts'
- * own shape belongs to the run lifecycle); a record that fails is an error naming the file.
- */
-export function parseRunRecord(text: string, file: string): RunRecord {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw invalidRecord(file, "not valid JSON");
-  }
-  const record = value as Partial<RunRecord> | null;
-  if (typeof record !== "object" || record === null || Array.isArray(record)) {
-    throw invalidRecord(file, "not a JSON object");
-  }
-  if (typeof record.schema === "number" && record.schema > runRecordSchemaVersion) {
-    throw new UserError(
-      `${file} was written by a newer tunectl (run.json schema ${record.schema})`,
-      {
-        code: "run.record_newer",
-        hint: `upgrade tunectl to read it (this one reads schema ${runRecordSchemaVersion})`,
-      },
-    );
-  }
-  if (record.schema !== runRecordSchemaVersion) {
-    throw invalidRecord(
-      file,
-      `schema is ${JSON.stringify(record.schema)}, expected ${runRecordSchemaVersion}`,
-    );
-  }
-  if (typeof record.id !== "string" || typeof record.state !== "string") {
-    throw invalidRecord(file, "id and state must be strings");
-  }
-  if (!Array.isArray(record.attempts)) throw invalidRecord(file, "attempts must be a list");
-  return record as RunRecord;
+/** The attempt's placement, from `launching` on (and on terminal attempts that got that far). */
+export function placementOf(attempt: Attempt | undefined): Placement | undefined {
+  if (!attempt?.host || attempt.runtime === undefined || attempt.host_dir === undefined)
+    return undefined;
+  return {
+    host: attempt.host,
+    gpus: attempt.gpus ?? [],
+    runtime: attempt.runtime,
+    host_dir: attempt.host_dir,
+  };
 }
 
-function invalidRecord(file: string, problem: string): InfraError {
-  return new InfraError(`${file} is not a readable run record: ${problem}`, {
-    code: "run.record_invalid",
-    hint: "restore it from the bucket's runs/ mirror (tunectl sync) or remove the run's directory",
-    data: { file, problem },
-  });
+/** Since when a running or stopping attempt's host has not answered, if it has not. */
+export function unreachableSince(attempt: Attempt | undefined): string | undefined {
+  return attempt?.link?.state === "unreachable" ? attempt.link.since : undefined;
 }

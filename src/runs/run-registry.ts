@@ -6,15 +6,11 @@ import { appendLines, writeFileAtomic } from "./atomic-file.js";
 import { withFileLock } from "./file-lock.js";
 import { newRunId } from "./run-id.js";
 import { runPaths, type RunPaths } from "./run-paths.js";
-import {
-  currentAttempt,
-  parseRunRecord,
-  runRecordSchemaVersion,
-  type Attempt,
-  type RunEvent,
-  type RunRecord,
-} from "./run-record.js";
-import { transition, type RunState } from "./run-state.js";
+import type { LifecycleEvent } from "./lifecycle-event.js";
+import { parseRunRecord } from "./record-migration.js";
+import { reduceRun } from "./run-reducer.js";
+import type { RunRegistryPort } from "./run-registry-port.js";
+import { currentRecordSchema, type RunEvent, type RunRecord } from "./run-record.js";
 
 export interface NewRun {
   name: string;
@@ -32,7 +28,7 @@ export interface NewRun {
  * under a per-run lock (read-modify-write), events are appended with O_APPEND, so two tunectl
  * processes can work on the same run at once without losing an update.
  */
-export class RunRegistry {
+export class RunRegistry implements RunRegistryPort {
   readonly runsDir: string;
 
   constructor(
@@ -63,7 +59,7 @@ export class RunRegistry {
       await writeFile(paths.config, spec.configYaml);
       const stamp = now.toISOString();
       const record: RunRecord = {
-        schema: runRecordSchemaVersion,
+        schema: currentRecordSchema,
         id,
         name: spec.name,
         ...(spec.description === undefined ? {} : { description: spec.description }),
@@ -74,7 +70,7 @@ export class RunRegistry {
         model: spec.model,
         image: spec.image,
         gpus_requested: spec.gpus_requested,
-        attempts: [{ n: 1, state: "pending", reason: "launch", gpus: [], created_at: stamp }],
+        attempts: [{ n: 1, state: "pending", reason: "launch", created_at: stamp }],
         restarts: 0,
         ...(spec.labels === undefined ? {} : { labels: spec.labels }),
       };
@@ -155,78 +151,33 @@ export class RunRegistry {
     });
   }
 
-  /** Read-modify-write under the run's lock; returns the record as written. */
-  async update(id: string, change: (run: RunRecord) => RunRecord | void): Promise<RunRecord> {
+  /**
+   * The one way a run changes: under the run's lock, read run.json, apply `event` through the
+   * reducer (which refuses an illegal one with IllegalEventError / AttemptSupersededError),
+   * write run.json atomically and append the event to events.jsonl. Returns the record as written.
+   */
+  async apply(id: string, event: LifecycleEvent, message?: string): Promise<RunRecord> {
     const paths = this.paths(id);
     return withFileLock(paths.lock, async () => {
       const run = await this.get(id);
-      const next = change(run) ?? run;
-      next.updated_at = this.clock.now().toISOString();
+      const now = this.clock.now().toISOString();
+      const next = reduceRun(run, event, now);
+      next.updated_at = now;
       await writeFileAtomic(paths.record, `${JSON.stringify(next, null, 2)}\n`);
+      if (event.type !== "offsets_recorded") {
+        const { type, attempt, ...payload } = event;
+        await this.appendEvent(id, {
+          type,
+          attempt,
+          message: message ?? (run.state === next.state ? type : `${run.state} -> ${next.state}`),
+          data: { ...payload, from: run.state, to: next.state },
+        });
+      }
       return next;
     });
   }
 
-  /** Move the run and its current attempt to `to` through the one transition function, and log the event. */
-  async setState(
-    id: string,
-    to: RunState,
-    patch: Partial<Attempt> = {},
-    message?: string,
-  ): Promise<RunRecord> {
-    let from: RunState = "pending";
-    const run = await this.update(id, (record) => {
-      const attempt = currentAttempt(record);
-      if (!attempt) throw new Error(`run ${id} has no attempt`);
-      from = record.state;
-      record.state = transition(record.state, to);
-      Object.assign(attempt, patch, { state: record.state });
-      const now = this.clock.now().toISOString();
-      if (to === "running" && !attempt.started_at) attempt.started_at = now;
-      if (["succeeded", "failed", "cancelled", "lost"].includes(to)) attempt.ended_at = now;
-    });
-    if (from !== to) {
-      await this.appendEvent(id, {
-        type: "state",
-        attempt: run.attempts.length,
-        message: message ?? `${from} -> ${to}`,
-        data: { from, to },
-      });
-    }
-    return run;
-  }
-
-  /** Start a new attempt (resume or retry) of a run that ended without succeeding. */
-  async addAttempt(
-    id: string,
-    reason: Attempt["reason"],
-    resumeFrom: Attempt["resume_from"],
-  ): Promise<RunRecord> {
-    const run = await this.update(id, (record) => {
-      record.state = transition(record.state, "pending");
-      delete record.cancel_requested_at;
-      if (reason === "retry") record.restarts += 1;
-      record.attempts.push({
-        n: record.attempts.length + 1,
-        state: "pending",
-        reason,
-        gpus: [],
-        resume_from: resumeFrom,
-        created_at: this.clock.now().toISOString(),
-      });
-    });
-    await this.appendEvent(id, {
-      type: reason,
-      attempt: run.attempts.length,
-      message: resumeFrom
-        ? `attempt ${run.attempts.length} from step ${resumeFrom.step}`
-        : `attempt ${run.attempts.length} from step 0`,
-      data: { resume_from: resumeFrom ?? null },
-    });
-    return run;
-  }
-
-  async appendEvent(id: string, event: Omit<RunEvent, "ts">): Promise<void> {
+  private async appendEvent(id: string, event: Omit<RunEvent, "ts">): Promise<void> {
     const line: RunEvent = { ts: this.clock.now().toISOString(), ...event };
     await appendLines(this.paths(id).events, [JSON.stringify(line)]);
   }

@@ -1,6 +1,6 @@
 /**
- * Run states (DESIGN.md "Run states"). A run's state is its current attempt's state;
- * every change goes through `transition`, so an impossible change is a bug caught at once.
+ * Run states (DESIGN.md "Run states"). A run's state is its current attempt's state; only the
+ * reducer (run-reducer.ts) changes it, from events, and it refuses an event a state does not take.
  */
 export const runStates = [
   "pending",
@@ -17,47 +17,20 @@ export const runStates = [
 
 export type RunState = (typeof runStates)[number];
 
-export const terminalStates: ReadonlySet<RunState> = new Set([
+export type TerminalState = "succeeded" | "failed" | "cancelled" | "lost";
+
+export const terminalStates: ReadonlySet<RunState> = new Set<TerminalState>([
   "succeeded",
   "failed",
   "cancelled",
   "lost",
 ]);
 
-export function isTerminal(state: RunState): boolean {
+export function isTerminal(state: RunState): state is TerminalState {
   return terminalStates.has(state);
 }
 
-const allowed: Record<RunState, readonly RunState[]> = {
-  pending: ["staging", "placing", "failed", "cancelled"],
-  staging: ["placing", "failed", "cancelled"],
-  placing: ["launching", "failed", "cancelled"],
-  launching: ["running", "failed", "cancelled", "lost"],
-  running: ["stopping", "succeeded", "failed", "cancelled", "lost"],
-  stopping: ["cancelled", "succeeded", "failed", "lost"],
-  succeeded: [],
-  // A new attempt (resume or retry) starts the run again from pending.
-  failed: ["pending"],
-  cancelled: ["pending"],
-  // A lost run whose host comes back may still report its real end.
-  lost: ["pending", "succeeded", "failed", "cancelled"],
-};
-
-export class IllegalTransitionError extends Error {
-  constructor(
-    readonly from: RunState,
-    readonly to: RunState,
-  ) {
-    super(`run state cannot go from ${from} to ${to}`);
-  }
-}
-
-export function canTransition(from: RunState, to: RunState): boolean {
-  return from === to || allowed[from].includes(to);
-}
-
-/** The one transition function: returns the new state or throws for an impossible change. */
-export function transition(from: RunState, to: RunState): RunState {
-  if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
-  return to;
+/** States in which a trainer runs (or may still run) on a host under this attempt. */
+export function isActive(state: RunState): boolean {
+  return !isTerminal(state);
 }

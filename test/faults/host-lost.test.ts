@@ -94,7 +94,7 @@ it("2. h1's link cut for good -> with retry, the run resumes on h2 from the buck
     await bucketCheckpoints(tb, id),
     savedSteps(steps, every),
   );
-  const retried = (await events(ws, id)).filter((e) => e.type === "retry.scheduled");
+  const retried = (await events(ws, id)).filter((e) => e.type === "retry_scheduled");
   const last = run.attempts.at(-1)!;
   const survived =
     result.code === 0 &&
@@ -136,6 +136,6 @@ it("2b. once h1 answers again, ps stops the attempt that ran on behind the cut",
   expect(after.stderr).toMatch(/no such (object|container)/i);
   const id = (await record(ws, (await runIds(ws))[0]!)).id;
   expect((await record(ws, id)).orphans ?? []).toEqual([]);
-  expect((await events(ws, id)).map((e) => e.type)).toContain("orphan.reaped");
+  expect((await events(ws, id)).map((e) => e.type)).toContain("orphan_reaped");
   orphan = undefined;
 });

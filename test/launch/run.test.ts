@@ -113,12 +113,14 @@ describe("run in the foreground on h1", () => {
     const shown = JSON.parse(show.stdout) as {
       run: RunJson;
       config: { name: string; train: { max_steps: number } };
-      events: { type: string; data?: { to?: string } }[];
+      events: { type: string; data?: { from?: string; to?: string } }[];
     };
     expect(shown.run).toEqual(fgRun);
     expect(shown.config.name).toBe("tiny-cpu");
     expect(shown.config.train.max_steps).toBe(6);
-    const states = shown.events.filter((e) => e.type === "state").map((e) => e.data?.to);
+    const states = shown.events
+      .filter((e) => e.data?.to !== undefined && e.data.to !== e.data.from)
+      .map((e) => e.data?.to);
     expect(states).toEqual(["staging", "placing", "launching", "running", "succeeded"]);
   });
 

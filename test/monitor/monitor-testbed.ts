@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { RunRegistry } from "../../src/runs/index.js";
+import { RunRegistry, walkToRunning } from "../../src/runs/index.js";
 import { repoRoot, runCommand, type Testbed } from "../setup/testbed.js";
 
 export async function builtCode(): Promise<void> {
@@ -27,9 +27,11 @@ export async function runOnHost(tb: Testbed, hostName: string) {
     gpus_requested: 0,
   });
   const hostDir = path.posix.join(tb.host(hostName).workdir, "runs", run.id);
-  await registry.update(run.id, (record) => {
-    record.attempts[0]!.host = hostName;
-    record.attempts[0]!.host_dir = hostDir;
+  await walkToRunning(registry, run.id, {
+    host: hostName,
+    gpus: [],
+    runtime: "process",
+    host_dir: hostDir,
   });
   const mk = await tb.ssh(
     hostName,

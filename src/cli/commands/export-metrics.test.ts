@@ -58,19 +58,19 @@ describe("tunectl export-metrics", () => {
     expect(result.status).toBe(0);
     const rows = result.stdout.trim().split("\n");
     expect(rows[0]).toBe(
-      "step,kind,epoch,loss,eval_loss,lr,grad_norm,tokens,tokens_per_s,total_steps,ts",
+      "step,attempt,kind,epoch,loss,eval_loss,lr,grad_norm,tokens,tokens_per_s,total_steps,ts",
     );
-    expect(rows.slice(1).map((row) => row.split(",").slice(0, 2).join(","))).toEqual([
-      "1,train",
-      "2,train",
-      "3,train",
-      "4,train",
-      "5,train",
-      "6,train",
-      "7,train",
-      "7,eval",
+    expect(rows.slice(1).map((row) => row.split(",").slice(0, 3).join(","))).toEqual([
+      "1,1,train",
+      "2,1,train",
+      "3,1,train",
+      "4,1,train",
+      "5,1,train",
+      "6,1,train",
+      "7,1,train",
+      "7,1,eval",
     ]);
-    expect(rows[5]!.split(",")[3]).toBe("1.5");
+    expect(rows[5]!.split(",")[4]).toBe("1.5");
   });
 
   it.skipIf(!hasTensorboard)(

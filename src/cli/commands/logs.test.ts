@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { RunRegistry } from "../../runs/index.js";
+import { RunRegistry, walkToRunning } from "../../runs/index.js";
 
 // `logs -f` on a detached run nobody streams: the command follows it as `attach` does (the
 // embedded `local` host, process runtime), prints the log as it arrives, and ends when the
@@ -32,15 +32,12 @@ describe("tunectl logs -f", () => {
     // live process whose command line says trainer (a sleeping shell here: no training needed).
     const trainer = spawn("sh", ["-c", "sleep 600", "trainer"], { stdio: "ignore" });
     writeFileSync(path.join(hostDir, "attempt-1.pid"), `${trainer.pid}\n`);
-    for (const state of ["staging", "placing", "launching"] as const) {
-      await registry.setState(id, state);
-    }
-    await registry.setState(id, "running", {
-      host: "local",
-      host_dir: hostDir,
-      runtime: "process",
-      handle: String(trainer.pid),
-    });
+    await walkToRunning(
+      registry,
+      id,
+      { host: "local", gpus: [], runtime: "process", host_dir: hostDir },
+      String(trainer.pid),
+    );
 
     const child = spawn(process.execPath, [bin, "logs", id, "-f"], {
       cwd: dir,

@@ -35,6 +35,7 @@ export const registerResume: RegisterCommand = (program, app) => {
           });
           const attempt = resumed.attempts.at(-1)!;
           const from = attempt.resume_from ? `step ${attempt.resume_from.step}` : "step 0";
+          if (resumed.state !== "running") return followInTerminal(ctx, resumed.id);
           if (options.detach) {
             if (ctx.globals.json)
               ctx.io.json({

@@ -62,6 +62,8 @@ export const registerRun: RegisterCommand = (program, app) => {
           }
           const { run } = result;
           const attempt = run.attempts.at(-1)!;
+          // Cancelled while it was being launched: say how it ended (exit 4), never "running".
+          if (run.state !== "running") return followInTerminal(ctx, run.id);
           if (options.detach) {
             if (ctx.globals.json)
               ctx.io.json({ run: run.id, state: run.state, host: attempt.host });

@@ -51,7 +51,7 @@ export const registerShow: RegisterCommand = (program, app) => {
                 ? `${attempt.reason} from ${attempt.resume_from.step}`
                 : attempt.reason,
               attempt.host ?? null,
-              attempt.gpus.length > 0 ? attempt.gpus.join(",") : null,
+              (attempt.gpus ?? []).length > 0 ? attempt.gpus!.join(",") : null,
               attempt.started_at ?? null,
               attempt.ended_at ?? null,
               attempt.exit_code ?? null,

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RunRegistry } from "../../runs/index.js";
+import { RunRegistry, walkToRunning } from "../../runs/index.js";
 
 // Drives the built CLI (npm test builds first) in a workspace without tunectl.yaml: the
 // embedded host `local` and the store in .tunectl/store.
@@ -35,9 +35,11 @@ beforeAll(async () => {
     })
   ).id;
   hostDir = path.join(dir, "host-work", "runs", runId);
-  await registry.update(runId, (run) => {
-    run.attempts[0]!.host = "local";
-    run.attempts[0]!.host_dir = hostDir;
+  await walkToRunning(registry, runId, {
+    host: "local",
+    gpus: [],
+    runtime: "process",
+    host_dir: hostDir,
   });
   mkdirSync(path.join(hostDir, "output", "logs"), { recursive: true });
   writeFileSync(path.join(hostDir, "output", "logs", "attempt-1.log"), "loading\nstep 1\nstep 2\n");

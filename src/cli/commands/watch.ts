@@ -1,3 +1,4 @@
+import { UserError } from "../../errors/index.js";
 import type { RegisterCommand } from "../app.js";
 import { positiveSeconds } from "../option-parsers.js";
 import { formatAge, renderTable } from "../table.js";
@@ -11,25 +12,33 @@ export const registerWatch: RegisterCommand = (program, app) => {
     .option("--interval <seconds>", "refresh interval", positiveSeconds, 5)
     .action(
       app.action(async (ctx, options: { interval: string }) => {
-        const { followRun } = await import("../../launch/index.js");
+        const { superviseRuns } = await import("../../launch/index.js");
         const { isTerminal, runOverview } = await import("../../runs/index.js");
         const deps = await ctx.launchDeps();
         const registry = deps.registry;
-        const followed = new Map<string, Promise<unknown>>();
-        const intervalMs = Math.max(1, Number(options.interval) || 5) * 1000;
-        // Followers report through the context; keep the table readable on a TTY.
-        const quietDeps = { ...deps, reporter: { emit: () => {} } };
+        const intervalS = Number(options.interval);
+        if (!Number.isFinite(intervalS) || intervalS <= 0) {
+          throw new UserError(`--interval ${options.interval}: not a positive number of seconds`, {
+            code: "usage.bad_interval",
+            hint: "e.g. --interval 5",
+          });
+        }
+        const intervalMs = intervalS * 1000;
+        // Every supervisor event is reported; on a TTY the table owns the screen, so only
+        // warnings and errors are shown between redraws (all of them go to --json and -v).
+        const reporter = {
+          emit(event: Parameters<typeof ctx.io.emit>[0]) {
+            const quietTable = ctx.io.isTTY && !ctx.globals.json && !ctx.globals.verbose;
+            if (!quietTable || event.level === "warn" || event.level === "error")
+              ctx.io.emit(event);
+          },
+        };
+        const supervisor = superviseRuns(
+          { ...deps, reporter },
+          { signal: ctx.interrupted, intervalMs },
+        );
         while (!ctx.interrupted.aborted) {
-          const runs = await registry.list();
-          for (const run of runs) {
-            if (isTerminal(run.state) || followed.has(run.id)) continue;
-            followed.set(
-              run.id,
-              followRun(quietDeps, run.id, { signal: ctx.interrupted })
-                .catch(() => undefined)
-                .finally(() => followed.delete(run.id)),
-            );
-          }
+          const followed = supervisor.followed;
           const active = (await registry.list()).filter(
             (run) => !isTerminal(run.state) || followed.has(run.id),
           );
@@ -58,7 +67,7 @@ export const registerWatch: RegisterCommand = (program, app) => {
           }
           await deps.clock.sleep(intervalMs, ctx.interrupted);
         }
-        await Promise.allSettled(followed.values());
+        await supervisor.done;
         return 0;
       }),
     );

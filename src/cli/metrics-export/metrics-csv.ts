@@ -2,6 +2,7 @@ import type { MetricLine } from "../../runs/index.js";
 
 const leading = [
   "step",
+  "attempt",
   "kind",
   "epoch",
   "loss",

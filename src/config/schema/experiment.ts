@@ -27,6 +27,7 @@ export const experimentShape = z
     }),
     data: dataSchema,
     train: trainSchema.default({
+      epochs: 3,
       micro_batch_size: 4,
       gradient_accumulation_steps: 4,
       learning_rate: 2e-4,

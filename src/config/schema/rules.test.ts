@@ -11,11 +11,15 @@ function problems(extra: Record<string, unknown>): string[] {
 }
 
 describe("the rules validate applies so the trainer never refuses after staging", () => {
-  it("needs a length: train.epochs or train.max_steps", () => {
-    const parsed = experimentSchema.safeParse(base);
-    expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues[0]?.path).toEqual(["train", "epochs"]);
-    expect(parsed.error?.issues[0]?.message).toMatch(/set train\.epochs or train\.max_steps/);
+  it("trains 3 epochs, as transformers' Trainer does, when no length is given", () => {
+    const parsed = experimentSchema.parse(base);
+    expect(parsed.train.epochs).toBe(3);
+    expect(parsed.train.max_steps).toBeUndefined();
+    const steps = experimentSchema.parse({ ...base, train: { max_steps: 7 } });
+    expect(steps.train.epochs).toBeUndefined();
+    expect(experimentSchema.parse({ ...base, train: { micro_batch_size: 2 } }).train.epochs).toBe(
+      3,
+    );
   });
 
   it("refuses fractional epochs instead of truncating them", () => {

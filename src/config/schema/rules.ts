@@ -28,17 +28,6 @@ const epochsXorMaxSteps: Rule = ({ train }, ctx) => {
   }
 };
 
-/** The trainer needs a length; without one it would refuse only after staging and a GPU lease. */
-const epochsOrMaxSteps: Rule = ({ train }, ctx) => {
-  if (train.epochs === undefined && train.max_steps === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["train", "epochs"],
-      message: "set train.epochs or train.max_steps (how long to train)",
-    });
-  }
-};
-
 /** A revision picks a commit of a Hub repository; a local directory or builtin:tiny has none. */
 const revisionNeedsHubModel: Rule = ({ model }, ctx) => {
   if (model.revision === undefined) return;
@@ -148,7 +137,6 @@ const secretsNotInEnv: Rule = ({ env, secrets }, ctx) => {
 
 const rules: Rule[] = [
   epochsXorMaxSteps,
-  epochsOrMaxSteps,
   revisionNeedsHubModel,
   tinySettingsNeedTinyModel,
   tinyHeadsDivideWidth,

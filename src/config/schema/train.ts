@@ -1,13 +1,16 @@
 import { z } from "zod";
 
-export const trainSchema = z
+/** The optimisation fields as written (and as train.json carries them, resolved). */
+export const trainFieldsSchema = z
   .object({
     epochs: z
       .number()
       .int({ message: "must be a whole number of epochs; for part of one, set train.max_steps" })
       .positive()
       .optional()
-      .describe("Passes over the training data, a whole number (or set max_steps)."),
+      .describe(
+        "Passes over the training data, a whole number (or set max_steps); 3 when neither is set, as in transformers' Trainer.",
+      ),
     max_steps: z
       .number()
       .int()
@@ -83,4 +86,18 @@ export const trainSchema = z
   .strict()
   .describe("Optimisation settings.");
 
+/** The experiment's `train`: the fields, with a length when none is given. */
+export const trainSchema = trainFieldsSchema
+  .transform(defaultLength)
+  .describe("Optimisation settings.");
+
 export type TrainConfig = z.infer<typeof trainSchema>;
+
+/** Epochs when no length is given: transformers' Trainer trains 3 (`num_train_epochs`). */
+export const defaultEpochs = 3;
+
+function defaultLength<T extends { epochs?: number; max_steps?: number }>(train: T): T {
+  return train.epochs === undefined && train.max_steps === undefined
+    ? { ...train, epochs: defaultEpochs }
+    : train;
+}
