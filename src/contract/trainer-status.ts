@@ -21,6 +21,17 @@ export const trainerStatusSchema = z
       .optional()
       .describe("Path of the last checkpoint written, when any."),
     error: z.string().optional().describe("One line a person can act on, for failed."),
+    code: z
+      .string()
+      .regex(/^trainer\.[a-z_]+$/)
+      .optional()
+      .describe("The failure's error code when the trainer knows it, e.g. trainer.diverged."),
+    details: z
+      .record(z.string(), z.union([z.string(), z.number()]))
+      .optional()
+      .describe(
+        "What the code is about, e.g. {step, what: loss|grad_norm, value: nan|inf|-inf} for trainer.diverged.",
+      ),
   })
   .describe("tunectl status.json: the trainer's last word.");
 

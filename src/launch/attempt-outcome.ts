@@ -83,7 +83,8 @@ export async function attemptOutcome(
   const tail = await logTail(host, layout, attempt).catch(() => "");
   const words = status?.error ?? problem ?? tail.trim().split("\n").slice(-1)[0] ?? "";
   const known = matchRemoteError(`${status?.error ?? ""}\n${tail}`);
-  const full = known ? undefined : await outputDiskFull(host, layout).catch(() => undefined);
+  const full =
+    known || status?.code ? undefined : await outputDiskFull(host, layout).catch(() => undefined);
   if (full) {
     return {
       exitCode,
@@ -95,10 +96,12 @@ export async function attemptOutcome(
     exitCode,
     ...withStep,
     error: {
-      code: known?.code ?? "trainer.failed",
-      message: known
-        ? `${known.message}: ${words}`
-        : words || `the trainer exited with status ${exitCode}`,
+      // the trainer's own code first (trainer.diverged): it knows better than a log pattern
+      code: status?.code ?? known?.code ?? "trainer.failed",
+      message:
+        known && status?.code === undefined
+          ? `${known.message}: ${words}`
+          : words || `the trainer exited with status ${exitCode}`,
     },
   };
 }
