@@ -16,14 +16,18 @@ export class EventLogFile {
   private early: Array<{ event: ReportEvent; ts: Date }> = [];
   private logger: winston.Logger | undefined;
   private readonly files = new Set<string>();
+  private closed = false;
 
   record(event: ReportEvent, ts: Date): void {
+    // A background task (a bucket mirror round) may still report while the command ends:
+    // after close the file takes nothing, rather than a winston "write after end" crash.
+    if (this.closed) return;
     if (this.logger) return void this.write(this.logger, event, ts);
     if (this.early.length < maxEarly) this.early.push({ event, ts });
   }
 
   attach(path: string): void {
-    if (this.files.has(path)) return;
+    if (this.closed || this.files.has(path)) return;
     this.files.add(path);
     mkdirSync(dirname(path), { recursive: true });
     const transport = new winston.transports.File({ filename: path });
@@ -38,6 +42,7 @@ export class EventLogFile {
   }
 
   close(): Promise<void> {
+    this.closed = true;
     const logger = this.logger;
     if (!logger) return Promise.resolve();
     return new Promise<void>((resolve) => {
