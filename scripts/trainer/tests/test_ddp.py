@@ -11,7 +11,7 @@ from conftest import Workspace, alpaca_segments, demo_records, make_config
 def cfg(micro: int) -> dict:
     return make_config(
         lora={"dropout": 0.0},
-        train={"max_steps": 6, "save_steps": 3, "save_total_limit": None, "micro_batch_size": micro, "gradient_accumulation_steps": 2},
+        train={"max_steps": 6, "save_steps": 3, "save_total_limit": 10, "micro_batch_size": micro, "gradient_accumulation_steps": 2},
     )
 
 

@@ -26,7 +26,7 @@ def test_peft_loads_every_checkpoint_and_merge_equals_base_plus_adapter(workspac
     from peft import PeftModel
     from transformers import AutoModelForCausalLM
 
-    cfg = make_config(train={"max_steps": 4, "save_steps": 2, "save_total_limit": None, "learning_rate": 5e-2})
+    cfg = make_config(train={"max_steps": 4, "save_steps": 2, "save_total_limit": 10, "learning_rate": 5e-2})
     assert workspace.setup(cfg, [alpaca_segments(r) for r in demo_records()[:12]]).run().returncode == 0
     base_dir = materialize(cfg["model"]["tiny"])
     checkpoints = scan(os.path.join(workspace.output, "checkpoints"))[0]
