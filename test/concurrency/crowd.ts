@@ -88,8 +88,9 @@ export async function lastLoggedState(ws: string, id: string): Promise<string | 
   const text = await readFile(path.join(ws, ".tunectl", "runs", id, "events.jsonl"), "utf8");
   let state: string | undefined;
   for (const line of text.split("\n").filter(Boolean)) {
+    // every lifecycle event records the run's state before and after it
     const event = JSON.parse(line) as { type: string; data?: { to?: string } };
-    if (event.type === "state" && event.data?.to) state = event.data.to;
+    if (event.data?.to) state = event.data.to;
   }
   return state;
 }

@@ -1,4 +1,3 @@
-import { UserError } from "../../errors/index.js";
 import type { RegisterCommand } from "../app.js";
 import { runResumed } from "../events.js";
 import { followInTerminal } from "../follow-view.js";
@@ -18,14 +17,9 @@ export const registerResume: RegisterCommand = (program, app) => {
     .option("-d, --detach", "return once the trainer runs")
     .action(
       app.action(
-        async (ctx, ref: string, options: { host?: string; from?: string; detach?: boolean }) => {
-          const fromStep = options.from === undefined ? undefined : Number(options.from);
-          if (fromStep !== undefined && (!Number.isInteger(fromStep) || fromStep < 1)) {
-            throw new UserError(`--from ${options.from}: not a checkpoint step`, {
-              code: "usage.bad_step",
-              hint: "list the run's checkpoints with tunectl checkpoints RUN",
-            });
-          }
+        // --from arrives parsed (positiveInteger refuses anything else with exit 2)
+        async (ctx, ref: string, options: { host?: string; from?: number; detach?: boolean }) => {
+          const fromStep = options.from;
           const { resumeRun } = await import("../../launch/index.js");
           const run = await (await ctx.registry()).resolve(ref);
           const resumed = await resumeRun(await ctx.launchDeps(), {

@@ -1,4 +1,3 @@
-import { UserError } from "../../errors/index.js";
 import type { RegisterCommand } from "../app.js";
 import { positiveSeconds } from "../option-parsers.js";
 import { formatAge, renderTable } from "../table.js";
@@ -11,19 +10,13 @@ export const registerWatch: RegisterCommand = (program, app) => {
     )
     .option("--interval <seconds>", "refresh interval", positiveSeconds, 5)
     .action(
-      app.action(async (ctx, options: { interval: string }) => {
+      // --interval arrives parsed (positiveSeconds refuses anything else with exit 2)
+      app.action(async (ctx, options: { interval: number }) => {
         const { superviseRuns } = await import("../../launch/index.js");
         const { isTerminal, runOverview } = await import("../../runs/index.js");
         const deps = await ctx.launchDeps();
         const registry = deps.registry;
-        const intervalS = Number(options.interval);
-        if (!Number.isFinite(intervalS) || intervalS <= 0) {
-          throw new UserError(`--interval ${options.interval}: not a positive number of seconds`, {
-            code: "usage.bad_interval",
-            hint: "e.g. --interval 5",
-          });
-        }
-        const intervalMs = intervalS * 1000;
+        const intervalMs = options.interval * 1000;
         // Every supervisor event is reported; on a TTY the table owns the screen, so only
         // warnings and errors are shown between redraws (all of them go to --json and -v).
         const reporter = {
