@@ -26,7 +26,9 @@ import {
 } from "./fault-kit.js";
 
 const tb = loadTestbed();
-const steps = 16;
+// Long enough that the trainer is still going when the filler lands, and that its kept
+// checkpoints (about 0.5 MiB each) would outgrow the 3 MiB workdir by themselves anyway.
+const steps = 64;
 const every = 4;
 let ws: string;
 let small: string;
@@ -78,7 +80,8 @@ it("5. the host's workdir fills up -> fails with disk full named, resumes on ano
   // Leave 30 KiB: room for log and status lines, none for the next checkpoint.
   const fill = await runCommand("sh", [
     "-c",
-    `free=$(df -Pk "$1" | awk 'NR==2 {print $4}'); dd if=/dev/zero of="$1/filler" bs=1k count=$((free - 30)) 2>&1`,
+    // (the checkpoints may have used it up already: then nothing is added)
+    `free=$(df -Pk "$1" | awk 'NR==2 {print $4}'); dd if=/dev/zero of="$1/filler" bs=1k count=$((free > 30 ? free - 30 : 0)) 2>&1`,
     "fill",
     small,
   ]);
