@@ -120,23 +120,6 @@ export const resumeFromScratch = declareEvent<{ run: string }>({
   description: "a resumed run has no complete checkpoint and starts again from step 0",
 });
 
-export const runRetry = declareEvent<{
-  run: string;
-  attempt: number;
-  delay_ms: number;
-  avoid: string[];
-}>({
-  code: "run.retry",
-  level: "warn",
-  description: "the retry policy starts another attempt after delay_ms, away from `avoid` hosts",
-});
-
-export const runRetryFailed = declareEvent<RunFailure>({
-  code: "run.retry_failed",
-  level: "error",
-  description: "starting a retry attempt failed",
-});
-
 export const runCheckFailed = declareEvent<RunFailure>({
   code: "run.check_failed",
   level: "warn",
@@ -172,12 +155,6 @@ export const runOrphanReapFailed = declareEvent<{
   code: "run.orphan_reap_failed",
   level: "warn",
   description: "stopping an orphaned attempt failed; the next check tries again",
-});
-
-export const monitorStopFailed = declareEvent<RunFailure>({
-  code: "monitor.stop_failed",
-  level: "warn",
-  description: "stopping an attempt's streams and checkpoint sync failed",
 });
 
 /** Another tunectl process of this workspace is staging the same data: this one waits its turn. */
