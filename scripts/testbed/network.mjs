@@ -67,7 +67,14 @@ export async function removeHostNet(h) {
     }
     await ip(["netns", "del", h.netns]);
   }
-  if (await linkJson(h.vethRoot)) await ip(["link", "del", h.vethRoot]);
+  // Deleting the namespace destroys the pair asynchronously: the root end can still be listed
+  // and then be gone by the time it is deleted, so only a root end still there is an error.
+  if (await linkJson(h.vethRoot)) {
+    const del = await ip(["link", "del", h.vethRoot], { allowFail: true });
+    if (del.code !== 0 && (await linkJson(h.vethRoot))) {
+      throw new Error(`ip link del ${h.vethRoot}: ${del.stderr.trim()}`);
+    }
+  }
 }
 
 export async function createHostNet(h) {
