@@ -29,6 +29,22 @@ describe("loadWorkspace", () => {
     expect(ws.config.hosts.map((h) => h.name)).toEqual(["local"]);
   });
 
+  it("says a --workspace that is a file is a file, and points at its directory", async () => {
+    const cwd = tempFiles({ "ws/tunectl.yaml": "{}\n", "notes.txt": "" });
+    const named = await loadWorkspace({ cwd, dir: "ws/tunectl.yaml" }).catch((e: unknown) => e);
+    expect(named).toBeInstanceOf(UserError);
+    expect((named as UserError).message).toBe(
+      "workspace ws/tunectl.yaml is a file, not a directory",
+    );
+    expect((named as UserError).hint).toBe(
+      "--workspace takes the directory that holds tunectl.yaml: --workspace ws",
+    );
+    const other = await loadWorkspace({ cwd, dir: "notes.txt" }).catch((e: unknown) => e);
+    expect((other as UserError).message).toBe("workspace notes.txt is a file, not a directory");
+    const missing = await loadWorkspace({ cwd, dir: "nope" }).catch((e: unknown) => e);
+    expect((missing as UserError).message).toBe("workspace directory nope does not exist");
+  });
+
   it("resolves local paths against the workspace root", async () => {
     const root = tempFiles({
       "tunectl.yaml":

@@ -50,10 +50,19 @@ export async function loadWorkspace(options: WorkspaceOptions): Promise<Workspac
   if (options.dir !== undefined) {
     root = path.resolve(options.cwd, options.dir);
     if (!existsSync(root) || !statSync(root).isDirectory()) {
-      throw new UserError(`workspace directory ${options.dir} does not exist`, {
-        code: "workspace.not_found",
-        hint: "--workspace takes the directory that holds tunectl.yaml",
-      });
+      const isFile = existsSync(root);
+      const named = isFile && path.basename(root) === workspaceFileName;
+      throw new UserError(
+        isFile
+          ? `workspace ${options.dir} is a file, not a directory`
+          : `workspace directory ${options.dir} does not exist`,
+        {
+          code: "workspace.not_found",
+          hint: named
+            ? `--workspace takes the directory that holds tunectl.yaml: --workspace ${path.dirname(options.dir) || "."}`
+            : "--workspace takes the directory that holds tunectl.yaml",
+        },
+      );
     }
   } else {
     root = findWorkspace(options.cwd) ?? path.resolve(options.cwd);

@@ -46,6 +46,17 @@ describe("tunectl validate", () => {
     expect(run.stdout).toContain(`configs/${name}.yaml: valid`);
   });
 
+  it("says which named secrets are not set here, never their values", () => {
+    const dir = workdir({ "exp.yaml": `${good}secrets: [HF_TOKEN, WANDB_API_KEY]\n` });
+    const run = tunectl(["validate", "exp.yaml"], dir, { HF_TOKEN: "hf_canary_value" });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("  secrets: HF_TOKEN, WANDB_API_KEY (not set)");
+    expect(run.stdout).toContain("run refuses until WANDB_API_KEY is exported");
+    const json = tunectl(["validate", "exp.yaml", "--json"], dir, { HF_TOKEN: "hf_canary_value" });
+    expect(JSON.parse(json.stdout).secrets_set).toEqual({ HF_TOKEN: true, WANDB_API_KEY: false });
+    expect(run.stdout + json.stdout).not.toContain("hf_canary_value");
+  });
+
   it("checks the data too: a missing data file is exit 2 naming it", () => {
     const dir = workdir({ "exp.yaml": good.replace("d.jsonl", "missing.jsonl") });
     const run = tunectl(["validate", "exp.yaml"], dir);

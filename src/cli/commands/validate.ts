@@ -49,12 +49,18 @@ async function validate(ctx: CommandContext, file: string, options: ValidateOpti
     return invalid(ctx, problems, formatProblem, `${file}: not valid (${count})`);
   }
   const { experiment } = result.loaded;
+  // A secret is read at launch, so a missing one does not make the file invalid; say so now
+  // rather than after the data is rendered. Only whether each is set is shown, never a value.
+  const secretsSet = Object.fromEntries(
+    experiment.secrets.map((name) => [name, Boolean(process.env[name])]),
+  );
   if (ctx.globals.json) {
     ctx.io.json({
       valid: true,
       file: result.loaded.file,
       files: result.loaded.files,
       config: experiment,
+      secrets_set: secretsSet,
     });
     return ExitCode.ok;
   }
@@ -75,9 +81,22 @@ async function validate(ctx: CommandContext, file: string, options: ValidateOpti
     ...(data.eval_split > 0 ? [`  eval:  ${data.eval_split} held out`] : []),
     `  run:   ${length}, batch ${train.micro_batch_size} x ${train.gradient_accumulation_steps}, lr ${train.learning_rate}, template ${data.template}, max_seq_len ${data.max_seq_len}`,
     `  on:    ${experiment.resources.gpus} GPU(s), image ${experiment.resources.image}`,
+    ...secretLines(secretsSet),
   ];
   ctx.io.out(lines.join("\n"));
   return ExitCode.ok;
+}
+
+function secretLines(set: Record<string, boolean>): string[] {
+  const names = Object.keys(set);
+  if (names.length === 0) return [];
+  const missing = names.filter((name) => !set[name]);
+  const line = `  secrets: ${names.map((name) => `${name}${set[name] ? "" : " (not set)"}`).join(", ")}`;
+  if (missing.length === 0) return [line];
+  return [
+    line,
+    `  note:  run refuses until ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} exported`,
+  ];
 }
 
 /** Problems go to stderr one per line, in the FILE:LINE:COL form editors jump to. */
