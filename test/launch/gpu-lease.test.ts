@@ -114,7 +114,11 @@ describe("cancel during training", () => {
   beforeAll(async () => {
     // a checkpoint exists, so training is under way (any step: with save_total_limit 3 and a
     // checkpoint every 2 steps, a quick trainer has already rotated step-2 away)
-    await untilHost("h3", `ls ${out()}/checkpoints/step-*/manifest.json 2>/dev/null | head -1`, 240);
+    await untilHost(
+      "h3",
+      `ls ${out()}/checkpoints/step-*/manifest.json 2>/dev/null | head -1`,
+      240,
+    );
     cancel = await ws.tunectl(["cancel", winner.id, "--json"]);
     run = await ws.run(winner.id);
   }, 300_000);
