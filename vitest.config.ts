@@ -17,7 +17,7 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, "test/concurrency/**", "test/package/**"],
           globalSetup: ["./test/setup/testbed.global.ts"],
           testTimeout: 300_000,
-          hookTimeout: 600_000,
+          hookTimeout: 1_500_000,
           // Each file in a fresh process, so memory from one file's transfers never adds up
           // across the suite. Files share the testbed's hosts: run them one at a time with
           // --no-file-parallelism (scripts/test.sh does).

@@ -1,7 +1,9 @@
 // Vitest global setup of the integration project: the testbed up once, down after (unless kept).
 import { testbedCli } from "./testbed.js";
 
-const UP_TIMEOUT_MS = 10 * 60_000;
+// A fresh machine debootstraps a base image, downloads the trainer lock and builds the image
+// first (minutes when pip retries an unreachable index for every package).
+const UP_TIMEOUT_MS = 25 * 60_000;
 
 export default async function setup(): Promise<() => Promise<void>> {
   const hosts = process.env.TUNECTL_TESTBED_HOSTS ?? "3";
