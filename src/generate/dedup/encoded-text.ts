@@ -1,5 +1,6 @@
 // A text as the dedup compares it: its tokens as small integers (equal tokens, equal ids), and
 // the same tokens as a multiset (each distinct id with its count) for the overlap filter.
+import { grown } from "./grown-array.js";
 import { tokenize } from "./tokenize.js";
 
 export interface EncodedText {
@@ -13,6 +14,8 @@ export interface EncodedText {
 
 export class TokenVocabulary {
   private readonly idsByToken = new Map<string, number>();
+  /** Occurrences per token id while one text is encoded; all zero between calls. */
+  private scratch = new Int32Array(1024);
 
   get size(): number {
     return this.idsByToken.size;
@@ -21,20 +24,23 @@ export class TokenVocabulary {
   encode(text: string): EncodedText {
     const tokens = tokenize(text);
     const ids = new Int32Array(tokens.length);
-    const counts = new Map<number, number>();
-    tokens.forEach((token, at) => {
+    const distinct: number[] = [];
+    for (let at = 0; at < tokens.length; at++) {
+      const token = tokens[at]!;
       let id = this.idsByToken.get(token);
       if (id === undefined) {
         id = this.idsByToken.size;
         this.idsByToken.set(token, id);
       }
       ids[at] = id;
-      counts.set(id, (counts.get(id) ?? 0) + 1);
+      if (this.scratch.length <= id) this.scratch = grown(this.scratch, 2 * id + 2);
+      if ((this.scratch[id] = this.scratch[id]! + 1) === 1) distinct.push(id);
+    }
+    const counts = new Int32Array(distinct.length);
+    distinct.forEach((id, i) => {
+      counts[i] = this.scratch[id]!;
+      this.scratch[id] = 0;
     });
-    return {
-      ids,
-      distinct: Int32Array.from(counts.keys()),
-      counts: Int32Array.from(counts.values()),
-    };
+    return { ids, distinct: Int32Array.from(distinct), counts };
   }
 }

@@ -12,12 +12,19 @@
 //   kept text is indexed under the tokens of its prefix for keptMinimum(n) and a candidate
 //   probes the tokens of its prefix for candidateMinimum(m). Sharing an occurrence in both
 //   prefixes means sharing the token's first occurrence, so postings are per token.
+// - position (PPJoin's positional filter): a posting also holds where the token's first
+//   occurrence sits in the kept text's order (j; i in the candidate's). When a probe first
+//   reaches a kept text through token w, every shared occurrence ranks at or after w's: one
+//   ranked before would sit in both prefixes (a prefix holds everything ranked before its
+//   end) and would have reached the text earlier. So I <= min(m - i, n - j), checked before
+//   counting I, and a text pruned at first reach stays pruned.
 // The order is frozen between rebuilds: token rarity as counted at the last rebuild, ties and
 // tokens first seen since then (rarity 0) broken by token id. It is rebuilt, every posting
 // recomputed under the new counts, whenever the number of kept texts has doubled, so the cost
 // stays linear overall while common words keep to the end of every prefix. Which order is in
 // force changes how fast a query is, never its answer.
 import type { EncodedText } from "./encoded-text.js";
+import { grown } from "./grown-array.js";
 import type { OverlapBound } from "./overlap-bound.js";
 import { lcsFMeasure, lcsLength } from "./rouge-l.js";
 
@@ -31,6 +38,13 @@ export interface NearestKept {
 
 export class NearDuplicateIndex {
   private readonly kept: EncodedText[] = [];
+  // Each kept text's length and token multiset, flat and in insertion order: the overlap check
+  // runs for every text a probe reaches, and reading these is faster than chasing objects.
+  private lengths = new Int32Array(256);
+  private bagStarts = new Int32Array(257);
+  private bagTokens = new Int32Array(2048);
+  private bagCounts = new Int32Array(2048);
+  /** By token id: (kept text, position of the token's first occurrence in its order) pairs. */
   private postings: number[][] = [];
   private rarity = new Int32Array(0);
   private keptAtRebuild = 0;
@@ -40,6 +54,7 @@ export class NearDuplicateIndex {
   private row = new Int32Array(64);
   private prefixTokens = new Int32Array(64);
   private prefixCounts = new Int32Array(64);
+  private prefixPositions = new Int32Array(64);
 
   constructor(private readonly bound: OverlapBound) {}
 
@@ -48,6 +63,7 @@ export class NearDuplicateIndex {
   }
 
   insert(text: EncodedText): void {
+    this.keepFlat(this.kept.length, text);
     this.kept.push(text);
     if (this.kept.length >= Math.max(FIRST_REBUILD, 2 * this.keptAtRebuild)) this.rebuild();
     else this.post(this.kept.length - 1);
@@ -67,10 +83,12 @@ export class NearDuplicateIndex {
     for (let p = 0; p < probes; p++) {
       const posting = this.postings[this.prefixTokens[p]!];
       if (!posting) continue;
-      for (const kept of posting) {
+      const rest = m - this.prefixPositions[p]!;
+      for (let at = 0; at < posting.length; at += 2) {
+        const kept = posting[at]!;
         if (this.seen[kept] === this.query) continue;
         this.seen[kept] = this.query;
-        const score = this.scoreAboveThreshold(text, this.kept[kept]!);
+        const score = this.scoreAboveThreshold(text, kept, rest, posting[at + 1]!);
         if (score === undefined) continue;
         if (!best || score > best.score || (score === best.score && kept < best.kept)) {
           best = { kept, score };
@@ -81,42 +99,65 @@ export class NearDuplicateIndex {
     return best;
   }
 
-  private scoreAboveThreshold(text: EncodedText, kept: EncodedText): number | undefined {
+  private scoreAboveThreshold(
+    text: EncodedText,
+    kept: number,
+    candidateRest: number,
+    keptPosition: number,
+  ): number | undefined {
     const m = text.ids.length;
-    const n = kept.ids.length;
+    const n = this.lengths[kept]!;
     const need = this.bound.need(m, n);
-    if (need === Infinity) return undefined;
+    if (need === Infinity || Math.min(candidateRest, n - keptPosition) < need) return undefined;
     let overlap = 0;
-    for (let i = 0; i < kept.distinct.length; i++) {
-      overlap += Math.min(this.queryCounts[kept.distinct[i]!]!, kept.counts[i]!);
+    for (let at = this.bagStarts[kept]!, end = this.bagStarts[kept + 1]!; at < end; at++) {
+      overlap += Math.min(this.queryCounts[this.bagTokens[at]!]!, this.bagCounts[at]!);
     }
     if (overlap < need) return undefined;
     if (this.row.length <= n) this.row = new Int32Array(2 * n + 1);
-    const score = lcsFMeasure(lcsLength(text.ids, kept.ids, this.row), m, n);
+    const score = lcsFMeasure(lcsLength(text.ids, this.kept[kept]!.ids, this.row), m, n);
     return score > this.bound.threshold ? score : undefined;
+  }
+
+  private keepFlat(kept: number, text: EncodedText): void {
+    if (kept + 1 >= this.lengths.length) {
+      this.lengths = grown(this.lengths, 2 * kept + 2);
+      this.bagStarts = grown(this.bagStarts, 2 * kept + 3);
+    }
+    const start = this.bagStarts[kept]!;
+    const end = start + text.distinct.length;
+    if (end > this.bagTokens.length) {
+      this.bagTokens = grown(this.bagTokens, 2 * end);
+      this.bagCounts = grown(this.bagCounts, 2 * end);
+    }
+    this.lengths[kept] = text.ids.length;
+    this.bagTokens.set(text.distinct, start);
+    this.bagCounts.set(text.counts, start);
+    this.bagStarts[kept + 1] = end;
   }
 
   private prepareQuery(text: EncodedText): void {
     this.query += 1;
-    if (this.seen.length < this.kept.length) {
-      const grown = new Int32Array(2 * this.kept.length);
-      grown.set(this.seen);
-      this.seen = grown;
-    }
-    const largest = text.distinct.reduce((most, id) => Math.max(most, id), 0);
+    if (this.seen.length < this.kept.length) this.seen = grown(this.seen, 2 * this.kept.length);
+    let largest = 0;
+    for (const id of text.distinct) largest = Math.max(largest, id);
     if (this.queryCounts.length <= largest) this.queryCounts = new Int32Array(2 * largest + 1);
-    text.distinct.forEach((id, i) => (this.queryCounts[id] = text.counts[i]!));
+    for (let i = 0; i < text.distinct.length; i++) {
+      this.queryCounts[text.distinct[i]!] = text.counts[i]!;
+    }
   }
 
   /**
    * Puts into prefixTokens the distinct tokens among the first `length` occurrences in the
-   * frozen order and returns how many there are (insertion sort: texts are short).
+   * frozen order, into prefixPositions where each one's first occurrence sits in that order,
+   * and returns how many there are (insertion sort: texts are short).
    */
   private prefix(text: EncodedText, length: number): number {
     const distinct = text.distinct;
     if (this.prefixTokens.length < distinct.length) {
       this.prefixTokens = new Int32Array(2 * distinct.length);
       this.prefixCounts = new Int32Array(2 * distinct.length);
+      this.prefixPositions = new Int32Array(2 * distinct.length);
     }
     const tokens = this.prefixTokens;
     const counts = this.prefixCounts;
@@ -136,7 +177,10 @@ export class NearDuplicateIndex {
     }
     let covered = 0;
     let taken = 0;
-    while (covered < length) covered += counts[taken++]!;
+    while (covered < length) {
+      this.prefixPositions[taken] = covered;
+      covered += counts[taken++]!;
+    }
     return taken;
   }
 
@@ -150,7 +194,9 @@ export class NearDuplicateIndex {
     const least = n === 0 ? Infinity : this.bound.keptMinimum(n);
     if (least === Infinity) return;
     const tokens = this.prefix(text, n - least + 1);
-    for (let p = 0; p < tokens; p++) (this.postings[this.prefixTokens[p]!] ??= []).push(kept);
+    for (let p = 0; p < tokens; p++) {
+      (this.postings[this.prefixTokens[p]!] ??= []).push(kept, this.prefixPositions[p]!);
+    }
   }
 
   private rebuild(): void {
