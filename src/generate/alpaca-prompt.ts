@@ -58,20 +58,24 @@ export function parseAlpacaAnswer(
   finishReason: string,
 ): Candidate[] {
   const pieces = `${promptTasks + 1}. Instruction:${text}`.split("###");
-  return pieces.map((piece, i): Candidate => {
+  return pieces.flatMap((piece, i): Candidate[] => {
+    // the stop sequence usually cuts right after a `###`: nothing follows it
+    if (piece.trim() === "") return [];
     if (i === pieces.length - 1 && finishReason === "length") {
-      return { rejected: "truncated", text: piece.trim() };
+      return [{ rejected: "truncated", text: piece.trim() }];
     }
     const n = promptTasks + 1 + i;
     const parts = piece.split(new RegExp(`${n}\\.\\s+(Instruction|Input|Output):`));
     if (parts.length !== 7 || parts[1] !== "Instruction" || parts[3] !== "Input") {
-      return { rejected: "unparsable", text: piece.trim() };
+      return [{ rejected: "unparsable", text: piece.trim() }];
     }
     const input = (parts[4] ?? "").trim();
-    return {
-      instruction: (parts[2] ?? "").trim(),
-      input: input.toLowerCase() === "<noinput>" ? "" : input,
-      output: (parts[6] ?? "").trim(),
-    };
+    return [
+      {
+        instruction: (parts[2] ?? "").trim(),
+        input: input.toLowerCase() === "<noinput>" ? "" : input,
+        output: (parts[6] ?? "").trim(),
+      },
+    ];
   });
 }

@@ -166,13 +166,9 @@ export async function generateData(
       cost_usd: spent.cost_usd,
       rejections,
     };
-    generateRejections.emit(
-      deps.reporter,
-      `rejected: ${recipe.pool.rejected()}${histogramText(recipe.pool.rejections)}`,
-      {
-        rejections,
-      },
-    );
+    generateRejections.emit(deps.reporter, rejectionTable(recipe.pool.rejections, records.length), {
+      rejections,
+    });
     await writeFileAtomic(outputFile, content);
     await writeFileAtomic(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
     return {
@@ -218,4 +214,17 @@ export function histogramText(counts: Map<string, number>, limit = Infinity): st
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, limit);
   return sorted.length ? ` (${sorted.map(([reason, n]) => `${reason} ${n}`).join(", ")})` : "";
+}
+
+/** The histogram at the end: one row per reason, most frequent first. */
+export function rejectionTable(counts: Map<string, number>, kept: number): string {
+  const rows = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const total = rows.reduce((sum, [, n]) => sum + n, 0);
+  const width = Math.max(0, ...rows.map(([reason]) => reason.length));
+  const most = rows[0]?.[1] ?? 1;
+  const bar = (n: number) => "#".repeat(Math.max(1, Math.round((n / most) * 30)));
+  return [
+    `kept ${kept}, rejected ${total}${rows.length ? ":" : ""}`,
+    ...rows.map(([reason, n]) => `  ${reason.padEnd(width)}  ${String(n).padStart(6)}  ${bar(n)}`),
+  ].join("\n");
 }

@@ -53,7 +53,7 @@ async function generate(ctx: CommandContext, file: string, flags: { dryRun?: boo
     );
     return ExitCode.ok;
   }
-  const { generateData, histogramText } = await import("../../generate/index.js");
+  const { generateData } = await import("../../generate/index.js");
   const { systemClock } = await import("../../report/index.js");
   const result = await generateData(loaded, seeds, {
     reporter: ctx.io,
@@ -73,7 +73,7 @@ async function generate(ctx: CommandContext, file: string, flags: { dryRun?: boo
     [
       `${result.upToDate ? "up to date" : "wrote"}: ${m.records} records in ${loaded.spec.output}${stopped}`,
       `  requests: ${m.requests} (${result.sent} sent now)  tokens: ${m.tokens.input} in, ${m.tokens.output} out  cost: $${m.cost_usd.toFixed(4)}`,
-      `  rejected: ${Object.values(m.rejections).reduce((a, b) => a + b, 0)}${histogramText(new Map(Object.entries(m.rejections)))}`,
+      ...(result.upToDate ? [] : [`  journal: ${result.journal}`]),
     ].join("\n"),
   );
   return ExitCode.ok;
