@@ -22,10 +22,70 @@
 import { createServer } from "node:http";
 import { pathToFileURL } from "node:url";
 
-const verbs = ["Describe", "Explain", "Summarize", "Compare", "Classify", "Rewrite", "Suggest", "Translate", "Evaluate", "List", "Outline", "Identify", "Analyse", "Estimate", "Propose", "Critique"];
-const topics = ["volcanoes", "tax policy", "sourdough bread", "chess openings", "coral reefs", "jazz harmony", "solar panels", "medieval castles", "sleep hygiene", "urban gardening", "quantum tunnelling", "marathon training", "supply chains", "bird migration", "compound interest", "glacier retreat", "vaccine trials", "typography", "river deltas", "password managers"];
-const settings = ["at a village school", "during a power cut", "on a tight budget", "in the year 1900", "after a flood", "at a night market", "on a long flight", "in a small clinic", "at a chess club", "before an exam"];
-const angles = ["for a ten-year-old", "in three bullet points", "from an economist's view", "with one concrete example", "as a short poem", "for a busy manager", "in plain language", "with its main risks", "and its history", "for a job interview"];
+const verbs = [
+  "Describe",
+  "Explain",
+  "Summarize",
+  "Compare",
+  "Classify",
+  "Rewrite",
+  "Suggest",
+  "Translate",
+  "Evaluate",
+  "List",
+  "Outline",
+  "Identify",
+  "Analyse",
+  "Estimate",
+  "Propose",
+  "Critique",
+];
+const topics = [
+  "volcanoes",
+  "tax policy",
+  "sourdough bread",
+  "chess openings",
+  "coral reefs",
+  "jazz harmony",
+  "solar panels",
+  "medieval castles",
+  "sleep hygiene",
+  "urban gardening",
+  "quantum tunnelling",
+  "marathon training",
+  "supply chains",
+  "bird migration",
+  "compound interest",
+  "glacier retreat",
+  "vaccine trials",
+  "typography",
+  "river deltas",
+  "password managers",
+];
+const settings = [
+  "at a village school",
+  "during a power cut",
+  "on a tight budget",
+  "in the year 1900",
+  "after a flood",
+  "at a night market",
+  "on a long flight",
+  "in a small clinic",
+  "at a chess club",
+  "before an exam",
+];
+const angles = [
+  "for a ten-year-old",
+  "in three bullet points",
+  "from an economist's view",
+  "with one concrete example",
+  "as a short poem",
+  "for a busy manager",
+  "in plain language",
+  "with its main risks",
+  "and its history",
+  "for a job interview",
+];
 
 /** A distinct instruction for a (request, number) pair, deterministic. */
 function instructionFor(seed, n) {
@@ -52,7 +112,8 @@ function alpacaAnswer(prompt, seed) {
 function selfInstructAnswer(prompt, seed) {
   const next = Number(/(\d+)\.\s*$/.exec(prompt)?.[1] ?? 9);
   const lines = [];
-  for (let n = next; n <= 16; n++) lines.push(`${n === next ? " " : `${n}. `}${instructionFor(seed, n)}`);
+  for (let n = next; n <= 16; n++)
+    lines.push(`${n === next ? " " : `${n}. `}${instructionFor(seed, n)}`);
   return lines.join("\n");
 }
 
@@ -95,7 +156,9 @@ export async function startFakeLlmServer(options = {}) {
       }
       if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
         res.writeHead(404, { "content-type": "application/json" });
-        return res.end(JSON.stringify({ error: { message: "not found", type: "invalid_request_error" } }));
+        return res.end(
+          JSON.stringify({ error: { message: "not found", type: "invalid_request_error" } }),
+        );
       }
       count += 1;
       const n = count;
@@ -115,7 +178,11 @@ export async function startFakeLlmServer(options = {}) {
       };
       switch (step.kind) {
         case "429":
-          return json(429, { error: { message: "rate limited", type: "rate_limit_error" } }, { "retry-after": String(step.retryAfter ?? 1) });
+          return json(
+            429,
+            { error: { message: "rate limited", type: "rate_limit_error" } },
+            { "retry-after": String(step.retryAfter ?? 1) },
+          );
         case "500":
           return json(500, { error: { message: "internal error", type: "server_error" } });
         case "malformed":
@@ -137,18 +204,28 @@ export async function startFakeLlmServer(options = {}) {
           }
           entry.answered = true;
           const prompt = body.messages?.at(-1)?.content ?? "";
-          return json(200, {
-            id: `chatcmpl-${n}`,
-            object: "chat.completion",
-            created: Math.floor(Date.now() / 1000),
-            model: body.model ?? "fake",
-            choices: [{ index: 0, message: { role: "assistant", content: out.content }, finish_reason: out.finish_reason }],
-            usage: {
-              prompt_tokens: Math.ceil(prompt.length / 4),
-              completion_tokens: Math.ceil(out.content.length / 4),
-              total_tokens: Math.ceil(prompt.length / 4) + Math.ceil(out.content.length / 4),
+          return json(
+            200,
+            {
+              id: `chatcmpl-${n}`,
+              object: "chat.completion",
+              created: Math.floor(Date.now() / 1000),
+              model: body.model ?? "fake",
+              choices: [
+                {
+                  index: 0,
+                  message: { role: "assistant", content: out.content },
+                  finish_reason: out.finish_reason,
+                },
+              ],
+              usage: {
+                prompt_tokens: Math.ceil(prompt.length / 4),
+                completion_tokens: Math.ceil(out.content.length / 4),
+                total_tokens: Math.ceil(prompt.length / 4) + Math.ceil(out.content.length / 4),
+              },
             },
-          }, { "x-request-id": `req-${n}` });
+            { "x-request-id": `req-${n}` },
+          );
         }
       }
     });

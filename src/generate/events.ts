@@ -52,7 +52,7 @@ export const generateBudgetReached = declareEvent<{
     "data generate: a budget limit was reached; requests in flight finished, no new one started, the records so far are written",
 });
 
-export const generateStage = declareEvent<{ stage: string; requests: number }>({
+export const generateStage = declareEvent<{ stage: string; records: number }>({
   code: "generate.stage",
   level: "info",
   description:

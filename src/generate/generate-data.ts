@@ -135,11 +135,17 @@ export async function generateData(
     };
     let first = true;
     for (const stage of recipe.stages()) {
-      if (!first)
-        generateStage.emit(deps.reporter, `stage ${stage.name}`, {
-          stage: stage.name,
-          requests: 0,
-        });
+      if (!first) {
+        const records = Math.min(spec.num_instructions, recipe.pool.kept.length);
+        generateStage.emit(
+          deps.reporter,
+          `stage ${stage.name}: ${records} instructions to answer`,
+          {
+            stage: stage.name,
+            records,
+          },
+        );
+      }
       first = false;
       if (scheduler.stopped) break;
       await scheduler.run(stage);
