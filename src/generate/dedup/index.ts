@@ -21,13 +21,13 @@ export function tokenize(text: string): string[] {
 /** ROUGE-L F-measure of two token lists (LCS-based; 0 when either is empty). */
 export function rougeL(a: string[], b: string[]): number {
   if (a.length === 0 || b.length === 0) return 0;
-  let previous = new Array<number>(b.length + 1).fill(0);
+  let previous = new Int32Array(b.length + 1);
+  let row = new Int32Array(b.length + 1);
   for (const x of a) {
-    const row = new Array<number>(b.length + 1).fill(0);
     for (let j = 1; j <= b.length; j++) {
       row[j] = x === b[j - 1] ? previous[j - 1]! + 1 : Math.max(previous[j]!, row[j - 1]!);
     }
-    previous = row;
+    [previous, row] = [row, previous];
   }
   const lcs = previous[b.length]!;
   if (lcs === 0) return 0;
