@@ -14,6 +14,7 @@ export function renderProgress(progress: Progress, options: { width?: number } =
     amount,
     ...(progress.rate !== undefined ? [`${formatAmount(progress.rate, progress.unit)}/s`] : []),
     ...(progress.eta_s !== undefined && share < 1 ? [`eta ${formatEta(progress.eta_s)}`] : []),
+    ...(progress.detail ? [progress.detail] : []),
   ].join("  ");
   if (options.width === undefined) return `${progress.task} ${tail}`;
   // The bar's width depends on the terminal only, so it does not jump as the numbers change.

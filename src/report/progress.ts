@@ -13,4 +13,6 @@ export interface Progress {
   rate?: number;
   /** Seconds left at the measured rate. */
   eta_s?: number;
+  /** Further figures shown after the numbers: "rejected 12 (duplicate 7) · 3.1k tokens". */
+  detail?: string;
 }

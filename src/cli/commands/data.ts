@@ -6,6 +6,7 @@ import { ExitCode } from "../exit-code.js";
 import { integer, writableFile } from "../option-parsers.js";
 import { writeOutputFile } from "../output-file.js";
 import { formatBytes } from "../progress-view.js";
+import { registerGenerate } from "./data-generate.js";
 
 interface FileFlags {
   format: string;
@@ -69,6 +70,7 @@ export const registerData: RegisterCommand = (program: Command, app: App) => {
     .argument("<config>", "experiment YAML file")
     .option("--set <path=value>", "override a field, e.g. data.eval_split=0.1", collect, [])
     .action(app.action(stage));
+  registerGenerate(data, app);
 };
 
 function pairs(

@@ -1,0 +1,18 @@
+/** Why a generated task was not kept; the histogram at the end counts these. */
+export type RejectReason =
+  | "truncated"
+  | "unparsable"
+  | "empty"
+  | "too_short"
+  | "too_long"
+  | "blacklist"
+  | "prefix"
+  | "punctuation"
+  | "non_ascii"
+  | "duplicate"
+  | "no_instance";
+
+/** One task parsed out of an answer, or why it could not be. */
+export type Candidate =
+  | { instruction: string; input: string; output: string; rejected?: undefined }
+  | { rejected: RejectReason; text: string };

@@ -1,0 +1,67 @@
+import { declareEvent, declareProgressEvent } from "../report/index.js";
+
+export const generateProgress = declareProgressEvent({
+  code: "generate.progress",
+  level: "info",
+  description:
+    "data generate: records kept of those asked for, with rejections by reason, tokens and cost so far",
+});
+
+export const generateResumed = declareEvent<{ journal: string; requests: number }>({
+  code: "generate.resumed",
+  level: "info",
+  description:
+    "data generate: completed requests read back from the journal (they are not sent again)",
+});
+
+export const generateUpToDate = declareEvent<{ output: string; records: number }>({
+  code: "generate.up_to_date",
+  level: "info",
+  description:
+    "data generate: the output already holds what this spec and these seeds produce; nothing is sent",
+});
+
+export const generateRetry = declareEvent<{
+  request: string;
+  attempt: number;
+  reason: string;
+  wait_ms: number;
+}>({
+  code: "generate.retry",
+  level: "warn",
+  description:
+    "data generate: a try failed (429, 5xx, connection, malformed answer) and is repeated after a wait",
+});
+
+export const generateRateLimited = declareEvent<{ wait_ms: number; source: string }>({
+  code: "generate.rate_limited",
+  level: "info",
+  description:
+    "data generate: the endpoint's Retry-After or x-ratelimit-* headers pause every request for a while",
+});
+
+export const generateBudgetReached = declareEvent<{
+  limit: "max_cost_usd" | "max_tokens" | "max_requests";
+  cost_usd: number;
+  tokens: number;
+  records: number;
+}>({
+  code: "generate.budget_reached",
+  level: "warn",
+  description:
+    "data generate: a budget limit was reached; requests in flight finished, no new one started, the records so far are written",
+});
+
+export const generateStage = declareEvent<{ stage: string; records: number }>({
+  code: "generate.stage",
+  level: "info",
+  description:
+    "data generate (self-instruct): the instance stage starts, one request per kept instruction",
+});
+
+export const generateRejections = declareEvent<{ rejections: Record<string, number> }>({
+  code: "generate.rejections",
+  level: "info",
+  description:
+    "data generate: how many generated tasks each filter dropped (the histogram at the end)",
+});

@@ -1,0 +1,12 @@
+export { loadGenerateSpec, type LoadedSpec } from "./load-spec.js";
+export { readSeedTasks, type SeedTask } from "./seed-tasks.js";
+export {
+  generateData,
+  histogramText,
+  type GenerateDeps,
+  type GenerateResult,
+  type OutputManifest,
+} from "./generate-data.js";
+export { estimateGeneration, type GenerationEstimate } from "./generation-estimate.js";
+export type { ChatEndpoint, ChatRequest, Completion } from "./chat-endpoint.js";
+export type { GenerateSpec, GenerateMode } from "./spec-schema.js";

@@ -1,0 +1,113 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import {
+  displayPath,
+  parseYamlSource,
+  problemsFromIssues,
+  toPlain,
+  type ConfigNode,
+} from "../config/index.js";
+import { UserError, type Problem } from "../errors/index.js";
+import {
+  alpacaSpecSchema,
+  modeSchema,
+  selfInstructSpecSchema,
+  type GenerateSpec,
+} from "./spec-schema.js";
+
+export interface LoadedSpec {
+  spec: GenerateSpec;
+  /** Absolute paths, resolved against the spec's directory. */
+  specFile: string;
+  seedsFile: string;
+  outputFile: string;
+  /** The text of recipe.prompt_file, when given. */
+  promptText?: string;
+  /** How the spec file is named in messages. */
+  shown: string;
+  /** Where `seeds:` is written, for problems with the seeds file itself. */
+  seedsAt: { file: string; line?: number; col?: number };
+}
+
+/** Read and check a generate spec; every problem at once, as FILE:LINE:COL, in one UserError. */
+export async function loadGenerateSpec(file: string, cwd: string): Promise<LoadedSpec> {
+  const specFile = path.resolve(cwd, file);
+  const shown = displayPath(specFile, cwd);
+  const dir = path.dirname(specFile);
+  let text: string;
+  try {
+    text = await readFile(specFile, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      `${shown}: ${code === "ENOENT" ? "file not found" : `cannot read (${code})`}`,
+      {
+        code: "generate.spec_unreadable",
+        hint: "give the path of a generate spec (docs/generate.md)",
+        cause: error,
+      },
+    );
+  }
+  const parsed = parseYamlSource(text, { file: shown, dir });
+  if (!parsed.node || parsed.problems.length) throw invalidSpec(shown, parsed.problems);
+  const root = parsed.node;
+  const plain = toPlain(root);
+  const mode = modeSchema.safeParse(plain);
+  if (!mode.success)
+    throw invalidSpec(shown, problemsFromIssues(mode.error.issues, root, modeSchema));
+  const schema = mode.data.mode === "alpaca" ? alpacaSpecSchema : selfInstructSpecSchema;
+  const result = schema.safeParse(plain);
+  if (!result.success)
+    throw invalidSpec(shown, clean(problemsFromIssues(result.error.issues, root, schema)));
+  const spec = result.data;
+  const loaded: LoadedSpec = {
+    spec,
+    specFile,
+    shown,
+    seedsFile: path.resolve(dir, spec.seeds),
+    outputFile: path.resolve(dir, spec.output),
+    seedsAt: positionOf(root, ["seeds"], shown),
+  };
+  if (spec.mode === "alpaca" && spec.recipe.prompt_file) {
+    const promptFile = path.resolve(dir, spec.recipe.prompt_file);
+    try {
+      loaded.promptText = await readFile(promptFile, "utf8");
+    } catch (error) {
+      throw invalidSpec(shown, [
+        {
+          position: positionOf(root, ["recipe", "prompt_file"], shown),
+          path: "recipe.prompt_file",
+          message: `${displayPath(promptFile, cwd)}: cannot read (${(error as NodeJS.ErrnoException).code})`,
+        },
+      ]);
+    }
+  }
+  return loaded;
+}
+
+export function invalidSpec(shown: string, problems: Problem[]): UserError {
+  const count = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
+  return new UserError(`${shown} is not a valid generate spec (${count})`, {
+    code: "generate.invalid_spec",
+    problems: clean(problems),
+    hint: "docs/generate.md describes every field",
+  });
+}
+
+/** Where a spec value is, for problems found after the schema (seeds, prompt files). */
+export function positionOf(root: ConfigNode | undefined, keys: string[], file: string) {
+  let node = root;
+  for (const key of keys) {
+    if (node?.kind !== "map") break;
+    node = node.entries.get(key)?.node;
+  }
+  return node?.at.line !== undefined ? { file, line: node.at.line, col: node.at.col } : { file };
+}
+
+function clean(problems: Problem[]): Problem[] {
+  return problems.map((problem) => {
+    if (!problem.position) return problem;
+    const { file, line, col } = problem.position;
+    return { ...problem, position: line === undefined ? { file } : { file, line, col } };
+  });
+}
