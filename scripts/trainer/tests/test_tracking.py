@@ -130,8 +130,12 @@ def test_wandb_offline_run_holds_every_step_with_the_run_id_and_config(workspace
             config.update({item.key: json.loads(item.value_json) for item in record.run.config.update})
         elif kind == "config":
             config.update({item.key: json.loads(item.value_json) for item in record.config.update})
-    assert history == pytest.approx(curves(workspace)) and set(history["train/loss"]) == {1, 2, 3, 4, 5, 6}
+    expected = curves(workspace)
+    assert set(history) == set(expected)
+    for tag, values in expected.items():
+        assert history[tag] == pytest.approx(values, rel=1e-12), tag
+    assert sorted(history["train/loss"]) == [1, 2, 3, 4, 5, 6] and sorted(history["eval/eval_loss"]) == [3, 6]
     assert run is not None and run.run_id == "test-run" and run.display_name == "tracking-test"
     assert list(run.tags) == ["tiny", "ci"] and run.project == "tunectl-tests"
-    assert config["tunectl"]["value"]["run_id"] == "test-run"
-    assert config["train"]["value"]["max_steps"] == 6
+    assert config["tunectl"] == {"run_id": "test-run", "attempt": "1"}
+    assert config["run_id"] == "test-run" and config["train"]["max_steps"] == 6 and config["tracking"]["wandb"]["tags"] == ["tiny", "ci"]
