@@ -1,11 +1,7 @@
 import { z } from "zod";
 
 /** W&B's own limit on a tag: longer ones are refused by its server. */
-const wandbTag = z
-  .string()
-  .min(1)
-  .max(64)
-  .describe("A W&B tag (1 to 64 characters).");
+const wandbTag = z.string().min(1).max(64).describe("A W&B tag (1 to 64 characters).");
 
 export const wandbTrackingSchema = z
   .object({
