@@ -27,7 +27,7 @@ afterEach(() => rm(root, { recursive: true, force: true }));
 
 const host = () => new FakeRemoteHost("h1", new LocalHost("h1", root));
 const remote = (name: string) => path.join(hostDir, "output", "tensorboard", name);
-const local = (name: string) => path.join(runDir, "tensorboard", name);
+const local = (name: string) => path.join(runDir, "tensorboard", "trainer", name);
 
 describe("pullTensorboard", () => {
   it("asks one stat and nothing else when the attempt wrote no event files", async () => {

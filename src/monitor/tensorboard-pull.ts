@@ -5,6 +5,12 @@ import type { MonitorHost } from "./ports.js";
 
 /** Where the trainer writes event files (train.json `tracking.tensorboard`), under the attempt's host dir. */
 export const tensorboardDirName = "tensorboard";
+/**
+ * Where they land in the run directory: a TensorBoard run of their own, beside the file
+ * `tunectl export-metrics --format tensorboard` writes to tensorboard/ (same curves; one
+ * directory would draw every point twice).
+ */
+export const localTensorboardDir = path.join("tensorboard", "trainer");
 
 /**
  * Every regular file under the host's output/tensorboard/ with its size, one `SIZE ./PATH` a
@@ -20,8 +26,8 @@ export interface TensorboardPull {
 }
 
 /**
- * Bring the attempt's TensorBoard event files home into the run directory's tensorboard/, so
- * `tensorboard --logdir .tunectl/runs/<id>/tensorboard` shows the run with the rest of it. An
+ * Bring the attempt's TensorBoard event files home into the run directory's tensorboard/trainer/,
+ * so `tensorboard --logdir .tunectl/runs` shows the run with the rest of it. An
  * event file only grows (each attempt writes its own), so a file whose local size equals the
  * host's is left alone; any other is copied whole to a temp name and renamed, so two tunectl
  * processes copying at once never leave a torn file. Nothing to do (one stat) without the dir.
@@ -43,7 +49,7 @@ export async function pullTensorboard(
     const parts = match ? safePathComponents(match[2]!) : null;
     if (!match || !parts) continue;
     const size = Number(match[1]);
-    const local = path.join(runDir, tensorboardDirName, ...parts);
+    const local = path.join(runDir, localTensorboardDir, ...parts);
     if ((await stat(local).catch(() => null))?.size === size) continue;
     await mkdir(path.dirname(local), { recursive: true });
     const temp = `${local}.${process.pid}.part`;
