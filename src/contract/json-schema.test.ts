@@ -29,7 +29,9 @@ describe("the trainer's JSON Schema files", () => {
       "lora",
       "train",
       "data",
+      "tracking",
     ]);
+    expect(train.properties.tracking?.required).toEqual(["tensorboard"]);
     expect(train.properties.lora?.required).toContain("bias");
     expect(train.properties.train?.required).toContain("gradient_accumulation_steps");
     expect(train.properties.train?.additionalProperties).toBe(false);

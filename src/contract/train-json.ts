@@ -10,6 +10,28 @@ export const trainDataSchema = dataSchema
   .strict()
   .describe("How the trainer reads the rendered records in /data.");
 
+/** Where the trainer also logs its metrics (the experiment's `tracking`, resolved). */
+export const trainTrackingSchema = z
+  .object({
+    tensorboard: z.boolean().describe("Write TensorBoard event files to /output/tensorboard/."),
+    wandb: z
+      .object({
+        project: z.string().min(1).optional().describe("W&B project; absent: WANDB_PROJECT."),
+        entity: z.string().min(1).optional().describe("W&B entity; absent: WANDB_ENTITY."),
+        name: z.string().min(1).describe("Display name of the W&B run."),
+        tags: z.array(z.string().min(1)).describe("Tags on the W&B run."),
+        mode: z
+          .enum(["online", "offline", "disabled"])
+          .optional()
+          .describe("W&B mode; absent: WANDB_MODE, else online. WANDB_MODE set wins."),
+      })
+      .strict()
+      .optional()
+      .describe("Log through the wandb client; absent: no W&B."),
+  })
+  .strict()
+  .describe("Trackers the trainer logs every metric line to.");
+
 /**
  * `/config/train.json`: the resolved model, lora, train and data settings of one run. Every
  * value is resolved by the orchestrator (defaults applied), so the trainer has no defaults of
@@ -27,6 +49,7 @@ export const trainJsonSchema = z
     lora: loraSchema.describe("LoRA adapter settings (PEFT LoraConfig)."),
     train: trainFieldsSchema.describe("Optimisation settings."),
     data: trainDataSchema,
+    tracking: trainTrackingSchema,
   })
   .strict()
   .describe("tunectl train.json: what the trainer is told to do.");

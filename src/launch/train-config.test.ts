@@ -59,7 +59,19 @@ const tinySized = {
     "train.epochs=2",
   ],
 };
-const cases = [...experiments, ...testRuns, everything, tinySized];
+const tracked = {
+  label: "tiny-cpu.yaml with TensorBoard and every W&B setting",
+  file: "configs/tiny-cpu.yaml",
+  sets: [
+    "tracking.tensorboard=true",
+    "tracking.wandb.project=tune",
+    "tracking.wandb.entity=team",
+    "tracking.wandb.name=tiny",
+    "tracking.wandb.tags=[a, b]",
+    "tracking.wandb.mode=offline",
+  ],
+};
+const cases = [...experiments, ...testRuns, everything, tinySized, tracked];
 
 /**
  * The trainer's own Python: the virtualenv made from scripts/trainer/requirements.lock

@@ -23,5 +23,19 @@ export function trainJson(runId: string, experiment: Experiment): TrainJson {
       packing: data.packing,
       train_on_inputs: data.train_on_inputs,
     },
+    tracking: trainTracking(runId, experiment),
   });
+}
+
+/**
+ * The experiment's `tracking`, resolved: W&B is on when its section says so, or, without a
+ * section, when the experiment's env names a WANDB_PROJECT (the client reads the rest of the
+ * WANDB_* variables itself). The W&B run is named after the tunectl run unless told otherwise.
+ */
+function trainTracking(runId: string, experiment: Experiment): TrainJson["tracking"] {
+  const { tensorboard, wandb } = experiment.tracking;
+  const on = wandb ? wandb.enabled : Boolean(experiment.env.WANDB_PROJECT);
+  if (!on) return { tensorboard };
+  const { enabled: _enabled, name, tags, ...rest } = wandb ?? { tags: [] };
+  return { tensorboard, wandb: { ...rest, name: name ?? runId, tags } };
 }

@@ -5,7 +5,8 @@ import { mirrorRun } from "./mirror-run.js";
 import type { BucketStore, MonitorHost } from "./ports.js";
 import { LocalTail } from "./local-tail.js";
 import { RunStreamer } from "./run-streamer.js";
-import { monitorMirrorFailed } from "./events.js";
+import { monitorMirrorFailed, tensorboardPullFailed } from "./events.js";
+import { pullTensorboard } from "./tensorboard-pull.js";
 
 export interface AttemptMonitorOptions {
   registry: Pick<RunRegistryPort, "get" | "apply" | "paths">;
@@ -78,10 +79,31 @@ export async function monitorAttempt(options: AttemptMonitorOptions): Promise<At
       monitorMirrorFailed.emit(reporter, (error as Error).message);
     }
   };
+  // TensorBoard event files come home with each mirror round and once more at the end; only
+  // the last round's failure is reported (a host away for a while fails every round until then)
+  let pulling: Promise<void> = Promise.resolve();
+  const pullEvents = (report: boolean) =>
+    (pulling = pulling.then(async () => {
+      try {
+        await pullTensorboard(options.host, options.hostDir, registry.paths(runId).dir);
+      } catch (error) {
+        const message = (error as Error).message;
+        if (report) {
+          tensorboardPullFailed.emit(
+            reporter,
+            `${runId}: TensorBoard event files not copied home: ${message} (tunectl sync ${runId} retries)`,
+            { host: options.host.name, error: message },
+          );
+        }
+      }
+    }));
   let mirrorTimer: NodeJS.Timeout | undefined;
   const streamHere = () => {
     checkpoints.start();
-    mirrorTimer = setInterval(() => void mirror(), options.mirrorEveryMs ?? 30_000);
+    mirrorTimer = setInterval(
+      () => void pullEvents(false).then(mirror),
+      options.mirrorEveryMs ?? 30_000,
+    );
     mirrorTimer.unref();
   };
 
@@ -131,6 +153,7 @@ export async function monitorAttempt(options: AttemptMonitorOptions): Promise<At
         return { checkpoints: null };
       }
       await streamer.stop({ drain: ended });
+      if (ended) await pullEvents(true);
       const last = await checkpoints.stop({ final: ended });
       await mirror();
       return { checkpoints: last };

@@ -116,3 +116,10 @@ export const settleDeferred = declareEvent<{
   description:
     "an exited attempt is not settled yet: its local metrics or log are behind the host's files (checked again on the next poll)",
 });
+
+export const tensorboardPullFailed = declareEvent<{ host: string; error: string }>({
+  code: "monitor.tensorboard_pull_failed",
+  level: "warn",
+  description:
+    "the attempt's TensorBoard event files could not be copied home this round; the next round or tunectl sync retries",
+});

@@ -4,17 +4,20 @@ import { CheckpointSync, type CheckpointSyncReport } from "./checkpoint-sync.js"
 import { mirrorRun } from "./mirror-run.js";
 import type { BucketStore, MonitorHost } from "./ports.js";
 import { RunStreamer } from "./run-streamer.js";
+import { pullTensorboard, type TensorboardPull } from "./tensorboard-pull.js";
 
 export interface CatchUpResult {
   /** null when the run never reached a host, or another process streams it. */
   streams: { metrics: number; log: number } | null;
   checkpoints: CheckpointSyncReport | null;
+  /** TensorBoard event files copied home (null when the run never reached a host). */
+  tensorboard: TensorboardPull | null;
   mirrored: string[];
 }
 
 /**
  * `tunectl sync RUN`: bring the run's latest attempt up to date now: streams drained once,
- * one checkpoint round, the registry mirrored to the bucket (all of it with `force`).
+ * one checkpoint round, TensorBoard event files copied home, the registry mirrored to the bucket (all of it with `force`).
  */
 export async function catchUpRun(
   registry: Pick<RunRegistryPort, "get" | "apply" | "paths">,
@@ -27,7 +30,12 @@ export async function catchUpRun(
   }: { host?: MonitorHost; store?: BucketStore; reporter: Reporter; force?: boolean },
 ): Promise<CatchUpResult> {
   const attempt = run.attempts[run.attempts.length - 1];
-  const result: CatchUpResult = { streams: null, checkpoints: null, mirrored: [] };
+  const result: CatchUpResult = {
+    streams: null,
+    checkpoints: null,
+    tensorboard: null,
+    mirrored: [],
+  };
   if (host && attempt?.host_dir) {
     const streamer = new RunStreamer({
       registry,
@@ -47,6 +55,7 @@ export async function catchUpRun(
       ...(store ? { store } : {}),
       reporter,
     }).syncOnce();
+    result.tensorboard = await pullTensorboard(host, attempt.host_dir, registry.paths(run.id).dir);
   }
   if (store) result.mirrored = (await mirrorRun(registry, run.id, store, { force })).uploaded;
   return result;

@@ -51,6 +51,7 @@ TINY_CONFIG: dict[str, Any] = {
         "gradient_checkpointing": False,
     },
     "data": {"template": "alpaca", "max_seq_len": 256, "packing": True, "train_on_inputs": False},
+    "tracking": {"tensorboard": False},
 }
 
 

@@ -75,6 +75,21 @@ class DataSettings:
 
 
 @dataclass(frozen=True)
+class WandbSettings:
+    project: Optional[str]
+    entity: Optional[str]
+    name: str
+    tags: tuple[str, ...]
+    mode: Optional[str]
+
+
+@dataclass(frozen=True)
+class TrackingSettings:
+    tensorboard: bool
+    wandb: Optional[WandbSettings]
+
+
+@dataclass(frozen=True)
 class TrainConfig:
     contract: int
     run_id: str
@@ -83,6 +98,7 @@ class TrainConfig:
     lora: LoraConfig
     train: TrainSettings
     data: DataSettings
+    tracking: TrackingSettings
 
 
 def _take(cls: type, section: dict[str, Any]) -> Any:
@@ -99,8 +115,13 @@ def parse_config(raw: dict[str, Any]) -> TrainConfig:
     lora = _take(LoraConfig, {**raw["lora"], "target_modules": tuple(raw["lora"]["target_modules"])})
     train = _take(TrainSettings, raw["train"])
     data = _take(DataSettings, raw["data"])
+    wandb = raw["tracking"].get("wandb")
+    tracking = TrackingSettings(
+        tensorboard=raw["tracking"]["tensorboard"],
+        wandb=_take(WandbSettings, {**wandb, "tags": tuple(wandb["tags"])}) if wandb is not None else None,
+    )
     check_train(train)
-    return TrainConfig(raw["contract"], raw["run_id"], raw["name"], model, lora, train, data)
+    return TrainConfig(raw["contract"], raw["run_id"], raw["name"], model, lora, train, data, tracking)
 
 
 def check_train(train: TrainSettings) -> None:

@@ -27,6 +27,7 @@ from .schedule import lr_at
 from .distributed import Ranks
 from .state import Progress, load_state, rng_state, save_state
 from .stop import StopRequest
+from .tracking import TrackedMetrics, open_trackers
 
 
 class ResumeError(RuntimeError):
@@ -96,7 +97,7 @@ class Trainer:
         generations = Generations(self.output, backend, prompts if ranks.main else [], attempt)
         if self.progress.step == 0:
             generations.write(0)  # the base model's answers
-        metrics = MetricsWriter(os.path.join(self.output, "metrics.jsonl")) if ranks.main else NoMetrics()
+        metrics = TrackedMetrics(MetricsWriter(os.path.join(self.output, "metrics.jsonl")), open_trackers(cfg, self.output, log)) if ranks.main else NoMetrics()
         log(
             f"training {total} steps ({plan.steps_per_epoch} per epoch, {len(rows)} rows, micro batch "
             f"{t.micro_batch_size} x {t.gradient_accumulation_steps} accumulation), starting after step {self.progress.step}"

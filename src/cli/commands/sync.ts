@@ -39,6 +39,11 @@ export const registerSync: RegisterCommand = (program, app) => {
           );
           for (const error of c.errors) lines.push(`  ${error.code}: ${error.message}`);
         }
+        if (result.tensorboard?.copied.length) {
+          lines.push(
+            `  tensorboard: ${result.tensorboard.copied.length} event file(s) copied home`,
+          );
+        }
         lines.push(`  bucket: ${result.mirrored.length} registry file(s) uploaded`);
         ctx.io.out(lines.join("\n"));
         return 0;

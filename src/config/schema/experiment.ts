@@ -5,6 +5,7 @@ import { modelSchema } from "./model.js";
 import { envVarName, safeName } from "./names.js";
 import { resourcesSchema } from "./resources.js";
 import { retrySchema } from "./retry.js";
+import { trackingSchema } from "./tracking.js";
 import { trainSchema } from "./train.js";
 import { crossFieldRules } from "./rules.js";
 
@@ -60,6 +61,7 @@ export const experimentShape = z
       lost_after_s: 600,
       backoff: { initial_s: 10, factor: 2, max_s: 300 },
     }),
+    tracking: trackingSchema.default({ tensorboard: false }),
   })
   .strict();
 

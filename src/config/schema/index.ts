@@ -10,6 +10,7 @@ export { loraSchema, type LoraConfig } from "./lora.js";
 export { modelSchema, tinyModelSchema, type ModelConfig } from "./model.js";
 export { resourcesSchema, type ResourcesConfig } from "./resources.js";
 export { retrySchema, type RetryConfig } from "./retry.js";
+export { trackingSchema, wandbTrackingSchema, type TrackingConfig } from "./tracking.js";
 export { trainFieldsSchema, trainSchema, type TrainConfig } from "./train.js";
 export {
   hostSchema,
