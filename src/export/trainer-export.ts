@@ -1,4 +1,4 @@
-import { InfraError, UserError } from "../errors/index.js";
+import { InfraError } from "../errors/index.js";
 
 /** `python -m trainer export ...` arguments after the interpreter (scripts/trainer/trainer/__main__.py). */
 export function trainerExportArgs(a: {
@@ -48,7 +48,7 @@ export const trainerExportFailed = {
     );
   },
   unreachable(runId: string, step: number) {
-    return new UserError(
+    return new InfraError(
       `checkpoint step ${step} of run ${runId} is listed but no copy can be fetched now`,
       {
         code: "export.checkpoint_unreachable",
