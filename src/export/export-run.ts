@@ -19,7 +19,7 @@ import {
   exportWritten,
 } from "./events.js";
 import { exportOnHost, type HostExportTarget } from "./host-export.js";
-import { trainerExportArgs, trainerExportFailed } from "./trainer-export.js";
+import { runTrainerExport, trainerExportArgs, trainerExportFailed } from "./trainer-export.js";
 
 export interface ExportRequest {
   run: RunRecord;
@@ -43,6 +43,8 @@ export interface ExportDeps {
   local: RemoteHost;
   /** `auto` (the trainer virtualenv tunectl makes) or a Python with the trainer's lock. */
   localPython: string;
+  /** Ctrl-C: the trainer's export is ended and nothing is left behind. */
+  signal?: AbortSignal;
 }
 
 /** `tunectl export RUN --json` (a stable shape, docs/export.md). */
@@ -87,6 +89,7 @@ export async function exportRun(deps: ExportDeps, request: ExportRequest): Promi
         where: request.onHost.host.name,
       });
       await exportOnHost(request.onHost, deps.reporter, {
+        ...(deps.signal ? { signal: deps.signal } : {}),
         runId: run.id,
         step: choice.step,
         merge: request.merge,
@@ -142,11 +145,12 @@ async function exportLocally(
     step,
     where: "local",
   });
-  const result = await deps.local.exec(
+  await runTrainerExport(
+    deps.local,
+    "this machine",
     [python, ...trainerExportArgs({ checkpoint: fetched.dir, out: staging, runId: run.id, merge })],
-    { env: { PYTHONPATH: trainerSourceDir }, timeoutMs: 6 * 3600_000 },
+    { env: { PYTHONPATH: trainerSourceDir }, ...(deps.signal ? { signal: deps.signal } : {}) },
   );
-  if (result.code !== 0) throw trainerExportFailed.error("this machine", result);
 }
 
 type ExportRecord = Pick<

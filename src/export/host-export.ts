@@ -7,7 +7,7 @@ import { layoutFromRunDir, shipTrainer, trainerPython } from "../launch/index.js
 import type { Reporter } from "../report/index.js";
 import type { RuntimeKind } from "../runs/index.js";
 import { exportCopyProgress } from "./events.js";
-import { exportSubcommand, trainerExportArgs, trainerExportFailed } from "./trainer-export.js";
+import { exportSubcommand, runTrainerExport, trainerExportArgs } from "./trainer-export.js";
 
 /** Where `export --on-host` runs: the host of the run's latest attempt, with its runtime. */
 export interface HostExportTarget {
@@ -32,7 +32,7 @@ const asUser = `bin=$1; shift; exec "$bin" run --rm --user "$(id -u):$(id -g)" "
 export async function exportOnHost(
   target: HostExportTarget,
   reporter: Reporter,
-  job: { runId: string; step: number; merge: boolean; localDir: string },
+  job: { runId: string; step: number; merge: boolean; localDir: string; signal?: AbortSignal },
 ): Promise<void> {
   const { host } = target;
   const layout = layoutFromRunDir(target.hostDir);
@@ -47,8 +47,7 @@ export async function exportOnHost(
   const name = `step-${job.step}-${randomBytes(3).toString("hex")}`;
   const remoteOut = path.posix.join(layout.output, "exports", name);
   try {
-    const result = await runExport(target, reporter, job, remoteOut, name);
-    if (result.code !== 0) throw trainerExportFailed.error(host.name, result);
+    await runExport(target, reporter, job, remoteOut, name);
     await copyBack(host, remoteOut, job.localDir, reporter);
   } finally {
     await host.exec(["rm", "-rf", remoteOut], { timeoutMs: 60_000 }).catch(() => undefined);
@@ -58,12 +57,12 @@ export async function exportOnHost(
 async function runExport(
   target: HostExportTarget,
   reporter: Reporter,
-  job: { runId: string; step: number; merge: boolean },
+  job: { runId: string; step: number; merge: boolean; signal?: AbortSignal },
   remoteOut: string,
   name: string,
-) {
+): Promise<void> {
   const { host } = target;
-  const timeoutMs = 6 * 3600_000;
+  const signal = job.signal ? { signal: job.signal } : {};
   if (target.runtime === "process") {
     const pythonPath = await shipTrainer(host, target.workdir);
     const python = await trainerPython(host, target.python, reporter);
@@ -73,16 +72,24 @@ async function runExport(
       runId: job.runId,
       merge: job.merge,
     });
-    return host.exec([python, ...argv], { env: { PYTHONPATH: pythonPath }, timeoutMs });
+    return runTrainerExport(host, host.name, [python, ...argv], {
+      env: { PYTHONPATH: pythonPath },
+      ...signal,
+    });
   }
   // docker | podman: the run's image, whose entrypoint is `python -m trainer`, over its output
   const layout = layoutFromRunDir(target.hostDir);
   const cache = path.posix.join(layout.workdir, "cache", "huggingface");
   const made = await host.exec(["mkdir", "-p", cache], { timeoutMs: 60_000 });
   if (made.code !== 0) throw remoteError(`creating ${cache} on ${host.name}`, made.stderr);
-  return host.script(
-    asUser,
+  return runTrainerExport(
+    host,
+    host.name,
     [
+      "sh",
+      "-c",
+      asUser,
+      "sh",
       target.runtime,
       "--network",
       "host",
@@ -100,7 +107,7 @@ async function runExport(
         merge: job.merge,
       }),
     ],
-    { timeoutMs },
+    signal,
   );
 }
 

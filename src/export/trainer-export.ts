@@ -1,4 +1,5 @@
-import { InfraError } from "../errors/index.js";
+import { InfraError, InterruptedError } from "../errors/index.js";
+import type { RemoteHost } from "../hosts/index.js";
 
 /** `python -m trainer export ...` arguments after the interpreter (scripts/trainer/trainer/__main__.py). */
 export function trainerExportArgs(a: {
@@ -58,3 +59,35 @@ export const trainerExportFailed = {
     );
   },
 };
+
+/**
+ * Runs the trainer's export on `host` (this machine or the run's host) and collects its output;
+ * an abort (Ctrl-C) ends it, so the caller's cleanup removes what it had written.
+ */
+export async function runTrainerExport(
+  host: RemoteHost,
+  where: string,
+  argv: string[],
+  { env, signal }: { env?: Record<string, string>; signal?: AbortSignal },
+): Promise<void> {
+  const output: Buffer[] = [];
+  const collect = (chunk: Buffer) => void output.push(chunk);
+  const result = await host.stream(argv, {
+    ...(env ? { env } : {}),
+    ...(signal ? { signal } : {}),
+    onStdout: collect,
+    onStderr: collect,
+  });
+  if (signal?.aborted) {
+    throw new InterruptedError("export interrupted: nothing was written to --out", {
+      code: "export.interrupted",
+    });
+  }
+  if (result.code !== 0) {
+    throw trainerExportFailed.error(where, {
+      code: result.code,
+      stdout: Buffer.concat(output).toString("utf8"),
+      stderr: "",
+    });
+  }
+}

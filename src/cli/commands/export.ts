@@ -99,6 +99,7 @@ export const registerExport: RegisterCommand = (program, app) => {
             store: await ctx.store(),
             local: new LocalHost("local", workspace.root),
             localPython: await localPython(ctx),
+            signal: ctx.interrupted,
           },
           {
             run,
