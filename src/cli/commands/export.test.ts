@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -365,5 +365,22 @@ describe("tunectl export", () => {
     } finally {
       writeFileSync(weights, saved);
     }
+  }, 120_000);
+
+  it("Ctrl-C while the trainer merges: exit 130, no DIR and no temp left", async () => {
+    const out = path.join(dir, "interrupted");
+    const child = spawn(process.execPath, [bin, "export", runId, "--merge", "--out", out], {
+      cwd: ws,
+      env,
+    });
+    let err = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      err += chunk.toString();
+      if (err.includes("trainer export here")) child.kill("SIGINT");
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code, err).toBe(130);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).filter((name) => name.includes(".tmp-"))).toEqual([]);
   }, 120_000);
 });
