@@ -27,3 +27,5 @@ export { retryEnded } from "./supervise-run.js";
 export { superviseRuns, type Supervisor, type SuperviseOptions } from "./supervise-runs.js";
 export * as launchEvents from "./events.js";
 export { runCreated } from "./events.js";
+export { trainerPython } from "./trainer-venv.js";
+export { trainerSourceDir, shipTrainer } from "./trainer-package.js";

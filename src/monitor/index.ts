@@ -26,3 +26,8 @@ export {
 export type { BucketStore, MonitorHost, StoredObject } from "./ports.js";
 export { gpuRows, type GpuRow } from "./gpu-view.js";
 export { monitorReconnected, monitorUnreachable } from "./events.js";
+export {
+  fetchCheckpoint,
+  type CheckpointDownloadStore,
+  type FetchedFrom,
+} from "./checkpoint-fetch.js";

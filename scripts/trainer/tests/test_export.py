@@ -24,7 +24,7 @@ def logits(model) -> torch.Tensor:
 
 def test_peft_loads_every_checkpoint_and_merge_equals_base_plus_adapter(workspace: Workspace) -> None:
     from peft import PeftModel
-    from transformers import AutoModelForCausalLM
+    from transformers import AutoModelForCausalLM, AutoTokenizer
 
     cfg = make_config(train={"max_steps": 4, "save_steps": 2, "save_total_limit": 10, "learning_rate": 5e-2})
     assert workspace.setup(cfg, [alpaca_segments(r) for r in demo_records()[:12]]).run().returncode == 0
@@ -41,12 +41,21 @@ def test_peft_loads_every_checkpoint_and_merge_equals_base_plus_adapter(workspac
     cmd = [sys.executable, "-m", "trainer", "export", "--checkpoint", checkpoints[-1].path, "--out", out, "--merge"]
     done = subprocess.run(cmd, env={**os.environ, "PYTHONPATH": TRAINER_ROOT}, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert {"adapter_config.json", "adapter_model.safetensors", "tunectl_adapter.json", "merged"} <= set(os.listdir(out))
+    assert {"adapter_config.json", "adapter_model.safetensors", "tunectl_adapter.json", "tunectl_export.json", "tokenizer.json", "base", "merged"} <= set(os.listdir(out))
+    assert not {"manifest.json", "trainer_state.pt"} & set(os.listdir(out))
     info = json.load(open(os.path.join(out, "tunectl_adapter.json")))
     assert info["base"] == "builtin:tiny" and info["dtype"] == "float32"
+    record = json.load(open(os.path.join(out, "tunectl_export.json")))
+    assert (record["step"], record["merged"], record["base_dir"], record["dtype"]) == (4, False, "base", "float32")
+    # builtin:tiny exists only inside the trainer: the export carries it, so the adapter loads anywhere
+    shipped = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(os.path.join(out, "base")), out)
+    assert (logits(shipped) - with_adapter).abs().max().item() < 1e-6
+    assert AutoTokenizer.from_pretrained(out)("hi")["input_ids"] == AutoTokenizer.from_pretrained(base_dir)("hi")["input_ids"]
     merged = AutoModelForCausalLM.from_pretrained(os.path.join(out, "merged"))
     assert merged.dtype == torch.float32
     assert (logits(merged) - with_adapter).abs().max().item() < 1e-5
+    merged_record = json.load(open(os.path.join(out, "merged", "tunectl_export.json")))
+    assert (merged_record["merged"], merged_record["dtype"], merged_record["trust_remote_code"]) == (True, "float32", False)
 
 
 def test_export_refuses_an_incomplete_checkpoint(tmp_path) -> None:

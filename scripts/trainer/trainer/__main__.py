@@ -84,12 +84,13 @@ def export_main(argv: Sequence[str]) -> int:
     parser.add_argument("--checkpoint", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--merge", action="store_true", help="also write base + adapter merged into full weights")
+    parser.add_argument("--run-id", default=None, help="the run, recorded in tunectl_export.json")
     args = parser.parse_args(argv)
     from .export import export_checkpoint
     from .outcome import describe_error
 
     try:
-        export_checkpoint(args.checkpoint, args.out, args.merge, log)
+        export_checkpoint(args.checkpoint, args.out, args.merge, log, args.run_id)
     except Exception as err:  # noqa: BLE001
         log(f"export failed: {describe_error(err)}")
         return EXIT_FAILED

@@ -5,6 +5,7 @@ import { registerCheckpoints } from "./checkpoints.js";
 import { registerCompare } from "./compare.js";
 import { registerCompletion } from "./completion.js";
 import { registerData } from "./data.js";
+import { registerExport } from "./export.js";
 import { registerExportMetrics } from "./export-metrics.js";
 import { registerGpus } from "./gpus.js";
 import { registerHosts } from "./hosts.js";
@@ -39,6 +40,7 @@ export const commands: RegisterCommand[] = [
   registerGpus,
   registerSchema,
   registerData,
+  registerExport,
   registerExportMetrics,
   registerCompletion,
 ];

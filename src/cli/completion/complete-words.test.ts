@@ -38,6 +38,15 @@ describe("completeWords", () => {
     expect((await complete("completion", "")).candidates).toEqual(["bash", "zsh", "fish"]);
   });
 
+  it("export: run ids, its flags, a directory after --out", async () => {
+    expect((await complete("export", "alp")).candidates).toEqual(["alpaca-20261130-120000-cd34"]);
+    const flags = (await complete("export", "last", "--")).candidates;
+    expect(flags).toEqual(
+      expect.arrayContaining(["--out", "--checkpoint", "--merge", "--force", "--on-host"]),
+    );
+    expect(await complete("export", "last", "--out", "")).toEqual({ candidates: [], files: true });
+  });
+
   it("skips an option's value when finding the command and its arguments", async () => {
     expect((await complete("--workspace", "ws", "logs", "")).candidates).toHaveLength(2);
   });
