@@ -275,6 +275,12 @@ class NoMetrics:
 
 
 def token_loss_sum(backend: Backend, batch: Batch, model: object = None) -> torch.Tensor:
-    logits = backend.logits(batch, model)
-    targets = batch.targets.to(logits.device)
+    if batch.cu_seqlens is not None and getattr(backend, "selects_logits", False):
+        # a flattened batch: the head and the softmax run only where a token is learned
+        positions = (batch.targets[0] != IGNORE).nonzero().flatten()
+        logits = backend.logits(batch, model, positions)  # type: ignore[call-arg]
+        targets = batch.targets[:, positions].to(logits.device)
+    else:
+        logits = backend.logits(batch, model)
+        targets = batch.targets.to(logits.device)
     return F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=IGNORE, reduction="sum")

@@ -13,6 +13,7 @@ by record it computes each record's causal attention alone, which is what packin
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 from typing import Any, Callable, Optional, Sequence
@@ -75,6 +76,8 @@ class HfBackend:
         self.explicit_mask = attn not in POSITION_PACKING and attn != segments.NAME
         # packed micro batches come flattened (`packing.flatten`) when attention runs record by record
         self.flat_packing = attn == segments.NAME
+        forward = getattr(model, "get_base_model", lambda: model)().forward
+        self.selects_logits = "logits_to_keep" in inspect.signature(forward).parameters
 
     @classmethod
     def create(cls, cfg: TrainConfig, log: Callable[[str], None], device: Optional[torch.device] = None) -> "HfBackend":
@@ -137,9 +140,17 @@ class HfBackend:
             "use_cache": False,
         }
 
-    def logits(self, batch: Batch, model: Any = None) -> torch.Tensor:
-        """[B, L, V]; `model` is what to call (the DDP wrapper in training), default the PEFT model."""
+    def logits(self, batch: Batch, model: Any = None, positions: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """[B, L, V]; `model` is what to call (the DDP wrapper in training), default the PEFT model.
+
+        `positions` (a flattened batch only; needs `selects_logits`): [1, len(positions), V], the
+        logits at those positions alone, so the head is not run where nothing is learned.
+        """
         kwargs = self.forward_kwargs(batch)
+        if positions is not None:
+            if batch.cu_seqlens is None or not self.selects_logits:
+                raise ValueError("logits at chosen positions need a flattened batch and a model taking logits_to_keep")
+            kwargs["logits_to_keep"] = positions.to(self.device)
         if batch.cu_seqlens is None:
             return (model or self.model)(**kwargs).logits
         before = segments.Calls.count
