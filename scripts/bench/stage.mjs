@@ -92,15 +92,14 @@ function testbed(...argv) {
 function ensureTestbed() {
   const state = readTestbedState();
   if (state?.s3) return { state, broughtUp: false };
-  if (!testbed("up", "--hosts", "1", "--no-image")) {
+  const up = testbed("up", "--hosts", "1", "--no-image") ? readTestbedState() : undefined;
+  if (!up?.s3) {
+    if (process.env.TUNECTL_TESTBED_KEEP !== "1") testbed("down"); // no half-started testbed left behind
     throw new BenchSetupError(
-      "the testbed (its S3 server) is not up and `npm run testbed -- up --hosts 1 --no-image` failed " +
-        "(see its message above; it needs root)",
+      "the testbed (its S3 server) was not up and `npm run testbed -- up --hosts 1 --no-image` failed " +
+        "(its message is above; it needs root and the lock: run under `flock /tmp/tunectl-testbed.lock`)",
     );
   }
-  const up = readTestbedState();
-  if (!up?.s3)
-    throw new BenchSetupError(`the testbed came up without an S3 server in ${statePath}`);
   return { state: up, broughtUp: true };
 }
 
