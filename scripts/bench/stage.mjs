@@ -2,8 +2,9 @@
 // default) to the testbed's S3 server, against `aws s3 cp` of the same rendered bytes to the
 // same server (target <= 1.0); then a no-op re-stage against an `aws s3 sync` no-op (<= 0.5).
 // The baseline is Debian's awscli (/usr/bin/aws), installed when missing
-// (scripts/setup/install-packages.sh). Needs the testbed's S3 server: a testbed that is not up
-// is brought up (one host, no trainer image) and taken down afterwards, unless
+// (scripts/setup/install-packages.sh). Needs the testbed's S3 server: this checkout's or the
+// machine's (another checkout's) testbed if one is up; otherwise one is brought up (one host,
+// no trainer image) and taken down afterwards, unless
 // TUNECTL_TESTBED_KEEP=1; run it under `flock /tmp/tunectl-testbed.lock`.
 import { spawnSync } from "node:child_process";
 import {
@@ -69,12 +70,20 @@ export function ensureAws() {
   return `${version.stdout}${version.stderr}`.trim().split("\n")[0];
 }
 
-function readTestbedState() {
+function readJson(file) {
   try {
-    return JSON.parse(readFileSync(statePath, "utf8"));
+    return JSON.parse(readFileSync(file, "utf8"));
   } catch {
     return undefined;
   }
+}
+
+/** This checkout's testbed, or the one up on this machine from another checkout (its owner). */
+function readTestbedState() {
+  const owner = readJson("/run/tunectl-tb/owner.json");
+  return (
+    readJson(statePath) ?? (owner?.root ? readJson(path.join(owner.root, "state.json")) : undefined)
+  );
 }
 
 function testbed(...argv) {
@@ -92,7 +101,7 @@ function testbed(...argv) {
 function ensureTestbed() {
   const state = readTestbedState();
   if (state?.s3) return { state, broughtUp: false };
-  const up = testbed("up", "--hosts", "1", "--no-image") ? readTestbedState() : undefined;
+  const up = testbed("up", "--hosts", "1", "--no-image") ? readJson(statePath) : undefined;
   if (!up?.s3) {
     if (process.env.TUNECTL_TESTBED_KEEP !== "1") testbed("down"); // no half-started testbed left behind
     throw new BenchSetupError(
