@@ -22,11 +22,22 @@ export async function time(fn) {
   return performance.now() - start;
 }
 
+/**
+ * What a benchmark needs and this machine lacks (a tool, the testbed): `npm run bench` prints
+ * the message, which says what to do, and exits 3 instead of showing a stack trace.
+ */
+export class BenchSetupError extends Error {}
+
 /** Time a command to completion (stdout discarded); throws if it fails. */
 export function timeCommand(command, args, options = {}) {
   const start = performance.now();
   const result = spawnSync(command, args, { stdio: ["ignore", "ignore", "pipe"], ...options });
   const ms = performance.now() - start;
+  if (result.error?.code === "ENOENT") {
+    throw new BenchSetupError(
+      `${command} is not installed (needed as the baseline of this benchmark)`,
+    );
+  }
   if (result.status !== 0 && !options.allowFailure) {
     throw new Error(`${command} ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
   }

@@ -15,5 +15,12 @@ if (!name || !available.includes(name)) {
   process.stderr.write(`usage: npm run bench -- <name>\nbenchmarks: ${available.join(", ")}\n`);
   process.exit(2);
 }
+const { BenchSetupError } = await import(pathToFileURL(path.join(here, "measure.mjs")).href);
 const bench = await import(pathToFileURL(path.join(here, `${name}.mjs`)).href);
-await bench.default(args);
+try {
+  await bench.default(args);
+} catch (error) {
+  if (!(error instanceof BenchSetupError)) throw error;
+  process.stderr.write(`bench ${name}: ${error.message}\n`);
+  process.exit(3);
+}

@@ -1,15 +1,125 @@
 // `npm run bench -- stage [--size-mib N] [--runs N]`: stage a generated JSONL (1 GiB by
 // default) to the testbed's S3 server, against `aws s3 cp` of the same rendered bytes to the
 // same server (target <= 1.0); then a no-op re-stage against an `aws s3 sync` no-op (<= 0.5).
-// Needs `npm run testbed -- up` and a build (dist/).
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+// The baseline is Debian's awscli (/usr/bin/aws), installed when missing
+// (scripts/setup/install-packages.sh). Needs the testbed's S3 server: this checkout's or the
+// machine's (another checkout's) testbed if one is up; otherwise one is brought up (one host,
+// no trainer image) and taken down afterwards, unless
+// TUNECTL_TESTBED_KEEP=1; run it under `flock /tmp/tunectl-testbed.lock`.
+import { spawnSync } from "node:child_process";
+import {
+  accessSync,
+  constants,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { compare, fmtMs, fmtRatio, report, time, timeCommand } from "./measure.mjs";
+import {
+  BenchSetupError,
+  compare,
+  fmtMs,
+  fmtRatio,
+  report,
+  time,
+  timeCommand,
+} from "./measure.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const MiB = 1024 * 1024;
+const AWS = "/usr/bin/aws";
+const statePath = path.join(repo, ".testbed/state.json");
+const dataset = path.resolve(repo, "../shared/datasets/alpaca_5000.json");
+
+function executable(file) {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Debian's awscli, installed if missing; its version line. */
+export function ensureAws() {
+  if (!executable(AWS)) {
+    const install = spawnSync(
+      "bash",
+      [path.join(repo, "scripts/setup/install-packages.sh"), "awscli"],
+      {
+        stdio: "inherit",
+      },
+    );
+    if (install.status !== 0 || !executable(AWS)) {
+      throw new BenchSetupError(
+        `the baseline ${AWS} (Debian package awscli) is missing and could not be installed ` +
+          `(install-packages.sh exited ${install.status ?? install.error?.code}): run \`sudo apt-get install -y awscli\``,
+      );
+    }
+  }
+  const version = spawnSync(AWS, ["--version"], { encoding: "utf8" });
+  if (version.status !== 0) {
+    throw new BenchSetupError(
+      `${AWS} --version failed (exit ${version.status}): ${version.stderr.trim()}`,
+    );
+  }
+  return `${version.stdout}${version.stderr}`.trim().split("\n")[0];
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** This checkout's testbed, or the one up on this machine from another checkout (its owner). */
+function readTestbedState() {
+  const owner = readJson("/run/tunectl-tb/owner.json");
+  return (
+    readJson(statePath) ?? (owner?.root ? readJson(path.join(owner.root, "state.json")) : undefined)
+  );
+}
+
+function testbed(...argv) {
+  const result = spawnSync(
+    process.execPath,
+    [path.join(repo, "scripts/testbed/cli.mjs"), ...argv],
+    {
+      stdio: "inherit",
+    },
+  );
+  return result.status === 0;
+}
+
+/** The testbed's state; brought up (one host, no image) when it is not up. */
+function ensureTestbed() {
+  const state = readTestbedState();
+  if (state?.s3) return { state, broughtUp: false };
+  const up = testbed("up", "--hosts", "1", "--no-image") ? readJson(statePath) : undefined;
+  if (!up?.s3) {
+    if (process.env.TUNECTL_TESTBED_KEEP !== "1") testbed("down"); // no half-started testbed left behind
+    throw new BenchSetupError(
+      "the testbed (its S3 server) was not up and `npm run testbed -- up --hosts 1 --no-image` failed " +
+        "(its message is above; it needs root and the lock: run under `flock /tmp/tunectl-testbed.lock`)",
+    );
+  }
+  return { state: up, broughtUp: true };
+}
+
+async function answers(endpoint) {
+  try {
+    await fetch(endpoint, { signal: AbortSignal.timeout(5_000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function flag(args, name, fallback) {
   const at = args.indexOf(name);
@@ -18,9 +128,7 @@ function flag(args, name, fallback) {
 
 /** Alpaca records, each made unique (an id in the instruction) so none is dropped as duplicate. */
 async function generate(file, bytes) {
-  const source = JSON.parse(
-    readFileSync(path.resolve(repo, "../shared/datasets/alpaca_5000.json"), "utf8"),
-  );
+  const source = JSON.parse(readFileSync(dataset, "utf8"));
   const out = createWriteStream(file);
   let written = 0;
   for (let i = 0; written < bytes; i++) {
@@ -35,8 +143,25 @@ async function generate(file, bytes) {
 export default async function (args) {
   const sizeMiB = flag(args, "--size-mib", 1024);
   const runs = flag(args, "--runs", 3);
-  const state = JSON.parse(readFileSync(path.join(repo, ".testbed/state.json"), "utf8"));
-  const s3 = state.s3;
+  if (!existsSync(dataset))
+    throw new BenchSetupError(
+      `${dataset} is missing: the benchmark stages Alpaca records made from it`,
+    );
+  const awsVersion = ensureAws();
+  const { state, broughtUp } = ensureTestbed();
+  try {
+    return await measure(sizeMiB, runs, state.s3, awsVersion);
+  } finally {
+    if (broughtUp && process.env.TUNECTL_TESTBED_KEEP !== "1") testbed("down");
+  }
+}
+
+async function measure(sizeMiB, runs, s3, awsVersion) {
+  if (!(await answers(s3.endpoint))) {
+    throw new BenchSetupError(
+      `the testbed's S3 server at ${s3.endpoint} does not answer: run \`npm run testbed -- start-s3\` (or \`up\`)`,
+    );
+  }
   Object.assign(process.env, {
     AWS_ACCESS_KEY_ID: s3.accessKeyId,
     AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
@@ -59,7 +184,7 @@ export default async function (args) {
       },
       { root: dir, reporter: silentReporter },
     );
-  const aws = (...argv) => timeCommand("/usr/bin/aws", ["--endpoint-url", s3.endpoint, ...argv]);
+  const aws = (...argv) => timeCommand(AWS, ["--endpoint-url", s3.endpoint, ...argv]);
   try {
     const input = path.join(dir, "input.jsonl");
     await generate(input, sizeMiB * MiB);
@@ -108,7 +233,7 @@ export default async function (args) {
       [
         `render + fingerprint (prepare, once): ${fmtMs(prepareMs)}`,
         `tunectl stage upload: ${fmtMs(upload.a)}  ${rate(upload.a)}`,
-        `aws s3 cp:            ${fmtMs(upload.b)}  ${rate(upload.b)}`,
+        `aws s3 cp:            ${fmtMs(upload.b)}  ${rate(upload.b)}  (${awsVersion})`,
         `upload ratio tunectl / aws: ${fmtRatio(upload.ratio, 1.0)}`,
         `no-op re-stage: ${fmtMs(noop.a)}   aws s3 sync no-op: ${fmtMs(noop.b)}`,
         `no-op ratio tunectl / aws: ${fmtRatio(noop.ratio, 0.5)}`,

@@ -6,7 +6,7 @@ import torch
 
 from tests_support import BOS, EOS, IM_END, IM_START, PAD, TOK as tok
 from trainer.encode import IGNORE, encode_messages, encode_segments, truncate
-from trainer.packing import block_causal_mask, collate, pack
+from trainer.packing import block_causal_mask, collate, flatten, pack
 
 X = IGNORE
 
@@ -92,6 +92,20 @@ def test_packing_restarts_positions_and_never_predicts_across_records() -> None:
     assert batch.attention_mask[1].tolist() == [1] * 6 + [0]
 
 
+def test_flatten_lays_records_end_to_end_without_padding() -> None:
+    a = encode_segments(tok, [{"text": "xy", "train": True}], False)  # 4 tokens
+    c = encode_segments(tok, [{"text": "z", "train": True}], False)  # 3 tokens
+    d = encode_segments(tok, [{"text": "long", "train": True}], False)  # 6 tokens
+    batch = collate(pack([a, c, d], max_len=8), PAD)
+    flat = flatten(batch)
+    assert flat.input_ids.tolist() == [[BOS, *b("xy"), EOS, BOS, *b("z"), EOS, BOS, *b("long"), EOS]]
+    assert flat.position_ids.tolist() == [[0, 1, 2, 3, 0, 1, 2, 0, 1, 2, 3, 4, 5]]
+    assert flat.segment_ids.tolist() == [[0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2, 2, 2]]
+    assert flat.cu_seqlens.tolist() == [0, 4, 7, 13]
+    assert flat.targets[0].tolist() == [*b("xy"), EOS, X, *b("z"), EOS, X, *b("long"), EOS, X]
+    assert (flat.real_tokens, flat.target_tokens) == (batch.real_tokens, batch.target_tokens) == (13, 10)
+
+
 def test_block_causal_mask_is_block_diagonal() -> None:
     mask = block_causal_mask(torch.tensor([[0, 0, 1, 1, -1]]))[0, 0].int().tolist()
     assert mask == [
@@ -131,4 +145,36 @@ def test_packed_logits_and_loss_equal_each_record_alone() -> None:
         # without restarting positions the second record would see the first: the test can fail
         packed.position_ids[0] = torch.arange(packed.position_ids.shape[1])
         leaked = backend.logits(packed)[0, len(records[0].ids) : start]
+        assert (leaked - backend.logits(collate([[records[1]]], PAD))[0]).abs().max().item() > 1e-3
+
+
+def test_flattened_logits_and_loss_equal_each_record_alone() -> None:
+    """The layout packed training uses on sdpa: records end to end, attention record by record."""
+    from tests_support import tiny_backend
+    from trainer.loop import token_loss_sum
+
+    backend = tiny_backend()
+    assert backend.flat_packing  # the tiny model runs sdpa, switched to record by record
+    backend.model.eval()
+    records = [
+        encode_segments(tok, [{"text": "Q: hello", "train": False}, {"text": " there", "train": True}], False),
+        encode_segments(tok, [{"text": "world!", "train": True}], False),
+        encode_segments(tok, [{"text": "third record, longer", "train": True}], False),
+    ]
+    with torch.no_grad():
+        flat = flatten(collate([records[:2], records[2:]], PAD))
+        logits = backend.logits(flat)
+        assert logits.shape[:2] == (1, sum(len(e.ids) for e in records))
+        start = 0
+        for example in records:
+            alone = backend.logits(collate([[example]], PAD))[0]
+            end = start + len(example.ids)
+            assert (logits[0, start:end] - alone).abs().max().item() < 1e-5
+            start = end
+        separate = sum(float(token_loss_sum(backend, collate([[e]], PAD))) for e in records)
+        assert abs(float(token_loss_sum(backend, flat)) - separate) < 1e-4
+        # one boundary fewer and the second record attends to the first: the test can fail
+        flat.cu_seqlens = torch.tensor([0, len(records[0].ids) + len(records[1].ids), start], dtype=torch.int32)
+        second = slice(len(records[0].ids), len(records[0].ids) + len(records[1].ids))
+        leaked = backend.logits(flat)[0, second]
         assert (leaked - backend.logits(collate([[records[1]]], PAD))[0]).abs().max().item() > 1e-3

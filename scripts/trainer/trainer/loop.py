@@ -22,7 +22,7 @@ from .encode import IGNORE
 from .generations import Generations, pick_prompts
 from .metrics import MetricsWriter, rate
 from .order import Plan
-from .packing import Batch, Row, collate, pack, unpacked
+from .packing import Batch, Row, collate, flatten, pack, unpacked
 from .schedule import lr_at
 from .distributed import Ranks
 from .state import Progress, load_state, rng_state, save_state
@@ -65,6 +65,7 @@ class Trainer:
         self.log = log
         self.progress = Progress()
         self.checkpoints = os.path.join(output, "checkpoints")
+        self.flat = False  # packed micro batches go to the model flattened (one row, no padding)
 
     def run(self, resume_from: Optional[str], attempt: Optional[str] = None) -> Outcome:
         cfg, log = self.cfg, self.log
@@ -170,6 +171,7 @@ class Trainer:
         if d.packing and not packing:
             self.log(f"the {backend.name} backend cannot pack without cross-record attention: training one record per row")
         arrange = (lambda ex: pack(ex, d.max_seq_len)) if packing else unpacked
+        self.flat = packing and backend.flat_packing
         rows = arrange(examples)
         self.log(
             f"train.jsonl: {report.records} records, {report.truncated} truncated to {d.max_seq_len} tokens, "
@@ -187,7 +189,11 @@ class Trainer:
     def _my_share(self, rows: list[Row], indices: list[int], pad_id: int) -> tuple[Batch, float]:
         """This process's rows of a micro batch (weight 0: a stand-in row when it has none)."""
         mine = indices[self.ranks.rank :: self.ranks.world]
-        return (collate([rows[i] for i in mine], pad_id), 1.0) if mine else (collate([rows[indices[0]]], pad_id), 0.0)
+        return (self._collate([rows[i] for i in mine], pad_id), 1.0) if mine else (self._collate([rows[indices[0]]], pad_id), 0.0)
+
+    def _collate(self, rows: list[Row], pad_id: int) -> Batch:
+        batch = collate(rows, pad_id)
+        return flatten(batch) if self.flat else batch
 
     def _step(self, backend: Backend, optimizer: torch.optim.Optimizer, params: list[torch.nn.Parameter], batches: list[tuple[Batch, float]], lr: float) -> tuple[float, float, int]:
         for group in optimizer.param_groups:
@@ -217,7 +223,7 @@ class Trainer:
         backend.model.eval()
         with torch.no_grad():
             for i in range(0, len(rows), size):
-                batch = collate(rows[i : i + size], backend.tokenizer.pad_id)
+                batch = self._collate(rows[i : i + size], backend.tokenizer.pad_id)
                 total += float(token_loss_sum(backend, batch).item())
                 count += batch.target_tokens
                 tokens += batch.real_tokens
@@ -270,6 +276,12 @@ class NoMetrics:
 
 
 def token_loss_sum(backend: Backend, batch: Batch, model: object = None) -> torch.Tensor:
-    logits = backend.logits(batch, model)
-    targets = batch.targets.to(logits.device)
+    if batch.cu_seqlens is not None and getattr(backend, "selects_logits", False):
+        # a flattened batch: the head and the softmax run only where a token is learned
+        positions = (batch.targets[0] != IGNORE).nonzero().flatten()
+        logits = backend.logits(batch, model, positions)  # type: ignore[call-arg]
+        targets = batch.targets[:, positions].to(logits.device)
+    else:
+        logits = backend.logits(batch, model)
+        targets = batch.targets.to(logits.device)
     return F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=IGNORE, reduction="sum")

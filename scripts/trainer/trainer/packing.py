@@ -3,11 +3,14 @@
 A packed row carries one segment id per token; positions restart at 0 for each record and
 for the padding at the row's end, which is how the model is told where records begin
 (it attends only within a record). `block_causal_mask` is the same rule as an explicit mask.
+`flatten` lays a micro batch's records end to end in one row without padding, with their
+boundaries (`cu_seqlens`), for a backend whose attention runs record by record.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 import torch
 
@@ -43,6 +46,7 @@ class Batch:
     position_ids: torch.Tensor  # [B, L] long, restarting per segment
     segment_ids: torch.Tensor  # [B, L] long, -1 on padding
     attention_mask: torch.Tensor  # [B, L] long, 1 on real tokens
+    cu_seqlens: Optional[torch.Tensor] = None  # flattened only: [records + 1] int32, where each record starts
 
     @property
     def real_tokens(self) -> int:
@@ -73,6 +77,23 @@ def collate(rows: list[Row], pad_id: int) -> Batch:
         position_ids[b, start:] = torch.arange(width - start, dtype=torch.long)
     attention_mask = (segment_ids >= 0).long()
     return Batch(input_ids, targets, position_ids, segment_ids, attention_mask)
+
+
+def flatten(batch: Batch) -> Batch:
+    """The batch's records end to end in one row [1, N] with no padding: the same tokens, targets and loss.
+
+    Positions still restart per record; `cu_seqlens` holds the record boundaries (0, end of the
+    first, ..., N) so attention can run on each record alone instead of on an N x N mask.
+    """
+    real = batch.segment_ids >= 0  # row-major: the records keep their order
+    position_ids = batch.position_ids[real]
+    starts = (position_ids == 0).nonzero().flatten()
+    cu_seqlens = torch.cat([starts, torch.tensor([position_ids.numel()])]).to(torch.int32)
+    segment_ids = torch.cumsum((position_ids == 0).long(), 0) - 1
+    return Batch(
+        batch.input_ids[real][None], batch.targets[real][None], position_ids[None], segment_ids[None],
+        torch.ones((1, position_ids.numel()), dtype=torch.long), cu_seqlens,
+    )
 
 
 def block_causal_mask(segment_ids: torch.Tensor) -> torch.Tensor:

@@ -24,9 +24,10 @@ class Backend(Protocol):
     model: torch.nn.Module
     device: torch.device
     supports_packing: bool
+    flat_packing: bool  # packed micro batches are given flattened (`packing.flatten`)
 
     def logits(self, batch: Batch) -> torch.Tensor:
-        """[B, L, V] next-token logits for a collated batch (already on any device)."""
+        """[B, L, V] next-token logits for a collated (or flattened: B = 1) batch."""
         ...
 
     def trainable_parameters(self) -> list[torch.nn.Parameter]: ...

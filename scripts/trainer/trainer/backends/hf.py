@@ -4,10 +4,16 @@ Rows are fed without an attention mask: position ids restart at 0 for every reco
 the padding at a row's end), from which transformers builds a block-diagonal causal mask
 (sdpa, eager, flex) or cu_seqlens (flash attention). So a packed row computes exactly what
 its records would alone. Attention implementations outside that list get an explicit 4D mask.
+
+A model on sdpa is switched to sdpa record by record (`segments.py`), and packed micro batches
+reach it flattened (`packing.flatten`): one row without padding plus the record boundaries. sdpa
+given a block-diagonal mask takes its masked path over the whole row, padding included; record
+by record it computes each record's causal attention alone, which is what packing saves.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 from typing import Any, Callable, Optional, Sequence
@@ -16,6 +22,7 @@ import torch
 
 from ..config import TrainConfig
 from ..packing import Batch, block_causal_mask
+from . import segments
 from .hf_load import import_hf, load_base
 from .tiny_base import TINY
 
@@ -66,7 +73,11 @@ class HfBackend:
         self.device = device
         self.info = info
         attn = getattr(model.config, "_attn_implementation", None) or "eager"
-        self.explicit_mask = attn not in POSITION_PACKING
+        self.explicit_mask = attn not in POSITION_PACKING and attn != segments.NAME
+        # packed micro batches come flattened (`packing.flatten`) when attention runs record by record
+        self.flat_packing = attn == segments.NAME
+        forward = getattr(model, "get_base_model", lambda: model)().forward
+        self.selects_logits = "logits_to_keep" in inspect.signature(forward).parameters
 
     @classmethod
     def create(cls, cfg: TrainConfig, log: Callable[[str], None], device: Optional[torch.device] = None) -> "HfBackend":
@@ -86,6 +97,8 @@ class HfBackend:
         except ValueError as err:
             raise ValueError(f"lora.target_modules {list(cfg.lora.target_modules)} do not fit {m.base}: {err}") from err
         model.peft_config["default"].base_model_name_or_path = m.base
+        if getattr(model.config, "_attn_implementation", None) == "sdpa" and model._can_set_attn_implementation():
+            model.set_attn_implementation(segments.register())
         device = device or torch.device("cuda" if torch.cuda.is_available() else "cpu")
         model.to(device)
         if device.type == "cpu" and m.base == TINY and not os.environ.get("OMP_NUM_THREADS"):
@@ -102,6 +115,19 @@ class HfBackend:
         return cls(model, HfTokenizer(tokenizer), device, info)
 
     def forward_kwargs(self, batch: Batch) -> dict[str, Any]:
+        if batch.cu_seqlens is not None:
+            if not self.flat_packing:
+                raise ValueError("a flattened batch needs record-by-record attention (sdpa)")
+            cu = batch.cu_seqlens.to(self.device)
+            longest = int((batch.cu_seqlens[1:] - batch.cu_seqlens[:-1]).max())
+            return {
+                "input_ids": batch.input_ids.to(self.device),
+                "position_ids": batch.position_ids.to(self.device),
+                # all ones: no padding, so no mask is built from the restarting positions
+                "attention_mask": batch.attention_mask.to(self.device),
+                "cu_seq_lens_q": cu, "cu_seq_lens_k": cu, "max_length_q": longest, "max_length_k": longest,
+                "use_cache": False,
+            }
         mask = None
         if self.explicit_mask:
             dtype = next(self.model.parameters()).dtype
@@ -114,9 +140,24 @@ class HfBackend:
             "use_cache": False,
         }
 
-    def logits(self, batch: Batch, model: Any = None) -> torch.Tensor:
-        """[B, L, V]; `model` is what to call (the DDP wrapper in training), default the PEFT model."""
-        return (model or self.model)(**self.forward_kwargs(batch)).logits
+    def logits(self, batch: Batch, model: Any = None, positions: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """[B, L, V]; `model` is what to call (the DDP wrapper in training), default the PEFT model.
+
+        `positions` (a flattened batch only; needs `selects_logits`): [1, len(positions), V], the
+        logits at those positions alone, so the head is not run where nothing is learned.
+        """
+        kwargs = self.forward_kwargs(batch)
+        if positions is not None:
+            if batch.cu_seqlens is None or not self.selects_logits:
+                raise ValueError("logits at chosen positions need a flattened batch and a model taking logits_to_keep")
+            kwargs["logits_to_keep"] = positions.to(self.device)
+        if batch.cu_seqlens is None:
+            return (model or self.model)(**kwargs).logits
+        before = segments.Calls.count
+        logits = (model or self.model)(**kwargs).logits
+        if segments.Calls.count == before:  # the boundaries never reached attention: records saw each other
+            raise RuntimeError(f"{self.info['base']}: its attention layers ignore cu_seq_lens_q; a flattened packed batch cannot be trained")
+        return logits
 
     def trainable_parameters(self) -> list[torch.nn.Parameter]:
         return [p for p in self.model.parameters() if p.requires_grad]
