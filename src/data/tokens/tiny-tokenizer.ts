@@ -71,12 +71,15 @@ export function tinyTokenizerFiles(): TokenizerFiles {
       merges: [],
     },
   };
+  // transformers 5's save_pretrained: the template beside the config, not in it
   const config = {
+    backend: "tokenizers",
     bos_token: "<s>",
     eos_token: "</s>",
+    extra_special_tokens: specials.slice(3),
+    model_max_length: 1e30,
     pad_token: "<pad>",
-    additional_special_tokens: specials.slice(3),
-    chat_template: chatml,
+    tokenizer_class: "TokenizersBackend",
   };
-  return { tokenizer, config };
+  return { tokenizer, config, chatTemplate: chatml };
 }

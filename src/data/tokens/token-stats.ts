@@ -46,6 +46,11 @@ export class TokenStatsAccumulator {
     if (cut || dropped) this.affected += 1;
   }
 
+  /** Each record's length, in the order added. */
+  get recordLengths(): readonly number[] {
+    return this.lengths;
+  }
+
   result(): TokenStats {
     const sorted = Float64Array.from(this.lengths).sort();
     const at = (q: number) =>

@@ -43,7 +43,7 @@ export class TrainerTokenizer {
       const text = tokenText(config[name]);
       if (text !== undefined) this.variables[name] = text;
     }
-    const extra = config.additional_special_tokens;
+    const extra = config.additional_special_tokens ?? config.extra_special_tokens;
     if (Array.isArray(extra)) this.variables.additional_special_tokens = extra.map(tokenText);
     const bos = this.idOf(this.variables.bos_token);
     this.bosId =
