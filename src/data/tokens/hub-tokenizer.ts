@@ -62,7 +62,11 @@ export async function hubTokenizer(id: string, revision: string, env: HubEnv): P
   }
   let files: TokenizerFiles;
   try {
-    files = parseFiles(fetched["tokenizer.json"]!, fetched["tokenizer_config.json"] ?? null, fetched["chat_template.jinja"] ?? null);
+    files = parseFiles(
+      fetched["tokenizer.json"]!,
+      fetched["tokenizer_config.json"] ?? null,
+      fetched["chat_template.jinja"] ?? null,
+    );
   } catch (error) {
     return { unavailable: `${id}: ${(error as Error).message}` };
   }
@@ -92,7 +96,9 @@ function describeRefusal(response: Response, name: string, withToken: boolean): 
 async function readCached(dir: string): Promise<TokenizerFiles | undefined> {
   let present: string[];
   try {
-    present = (JSON.parse(await readFile(path.join(dir, "complete.json"), "utf8")) as { files: string[] }).files;
+    present = (
+      JSON.parse(await readFile(path.join(dir, "complete.json"), "utf8")) as { files: string[] }
+    ).files;
   } catch {
     return undefined;
   }

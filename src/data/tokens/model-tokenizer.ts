@@ -27,23 +27,27 @@ export async function loadModelTokenizer(
     try {
       return { kind: "ready", name, tokenizer: new TrainerTokenizer(files) };
     } catch (error) {
-      return { kind: "unavailable", name, reason: `its tokenizer.json cannot be loaded (${(error as Error).message})` };
+      return {
+        kind: "unavailable",
+        name,
+        reason: `its tokenizer.json cannot be loaded (${(error as Error).message})`,
+      };
     }
   };
   if (name === "builtin:tiny") return ready(tinyTokenizerFiles());
   if (/^(\/|\.\/|\.\.\/|~)/.test(name)) {
     const dir = path.resolve(options.cwd, name.replace(/^~(?=$|\/)/, homedir()));
     const files = await readLocal(dir);
-    return typeof files === "string"
-      ? { kind: "unavailable", name, reason: files }
-      : ready(files);
+    return typeof files === "string" ? { kind: "unavailable", name, reason: files } : ready(files);
   }
   if (!hubId.test(name))
     return { kind: "unavailable", name, reason: "neither a local path nor a hub id" };
   const found = await hubTokenizer(name, model.revision ?? "main", options.env).catch(
     (error: Error) => ({ unavailable: `${name}: ${error.message}` }),
   );
-  return "files" in found ? ready(found.files) : { kind: "unavailable", name, reason: found.unavailable };
+  return "files" in found
+    ? ready(found.files)
+    : { kind: "unavailable", name, reason: found.unavailable };
 }
 
 async function readLocal(dir: string): Promise<TokenizerFiles | string> {
@@ -52,7 +56,11 @@ async function readLocal(dir: string): Promise<TokenizerFiles | string> {
   if (tokenizer === null)
     return `${dir}/tokenizer.json is not on this machine (a path on the GPU host is checked there, by the trainer)`;
   try {
-    return parseFiles(tokenizer, await read("tokenizer_config.json"), await read("chat_template.jinja"));
+    return parseFiles(
+      tokenizer,
+      await read("tokenizer_config.json"),
+      await read("chat_template.jinja"),
+    );
   } catch (error) {
     return `${dir}: ${(error as Error).message}`;
   }

@@ -42,13 +42,15 @@ export function tinyTokenizerFiles(): TokenizerFiles {
     padding: null,
     added_tokens: added,
     normalizer: null,
-    pre_tokenizer: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: false },
+    pre_tokenizer: {
+      type: "ByteLevel",
+      add_prefix_space: false,
+      trim_offsets: true,
+      use_regex: false,
+    },
     post_processor: {
       type: "TemplateProcessing",
-      single: [
-        { SpecialToken: { id: "<s>", type_id: 0 } },
-        { Sequence: { id: "A", type_id: 0 } },
-      ],
+      single: [{ SpecialToken: { id: "<s>", type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }],
       pair: [
         { SpecialToken: { id: "<s>", type_id: 0 } },
         { Sequence: { id: "A", type_id: 0 } },

@@ -3,9 +3,7 @@ import type { Problem } from "../../errors/index.js";
 import type { TokenStats } from "./token-stats.js";
 
 export type TruncationVerdict =
-  | { kind: "ok" }
-  | { kind: "allowed"; warning: Problem }
-  | { kind: "refused"; problem: Problem };
+  { kind: "ok" } | { kind: "allowed"; warning: Problem } | { kind: "refused"; problem: Problem };
 
 type Limits = Pick<DataConfig, "max_seq_len" | "allow_truncation" | "max_truncated_fraction">;
 
@@ -41,7 +39,11 @@ export function judgeTruncation(
   if (limits.allow_truncation)
     return {
       kind: "allowed",
-      warning: { ...at, path: "data.max_seq_len", message: `${what}; data.allow_truncation accepts it` },
+      warning: {
+        ...at,
+        path: "data.max_seq_len",
+        message: `${what}; data.allow_truncation accepts it`,
+      },
     };
   return {
     kind: "refused",

@@ -58,11 +58,26 @@ async function render(source: string, format: string, template: string): Promise
 function edgeCases(): string {
   const file = path.join(dir, "edge.jsonl");
   const records = [
-    { segments: [{ text: "word ".repeat(300), train: false }, { text: "answer", train: true }] },
+    {
+      segments: [
+        { text: "word ".repeat(300), train: false },
+        { text: "answer", train: true },
+      ],
+    },
     { segments: [{ text: "only context", train: false }] },
     { segments: [{ text: "<|im_start|> special text </s> in data <s>", train: true }] },
-    { segments: [{ text: "Prompt: ", train: false }, { text: "", train: true }] },
-    { segments: [{ text: "naïve café 東京 🙂\r\n\tx", train: false }, { text: "ok", train: true }] },
+    {
+      segments: [
+        { text: "Prompt: ", train: false },
+        { text: "", train: true },
+      ],
+    },
+    {
+      segments: [
+        { text: "naïve café 東京 🙂\r\n\tx", train: false },
+        { text: "ok", train: true },
+      ],
+    },
   ];
   writeFileSync(file, records.map((r) => JSON.stringify(r)).join("\n") + "\n");
   return file;

@@ -17,7 +17,11 @@ const specialNames = ["bos_token", "eos_token", "unk_token", "pad_token"] as con
 
 function tokenText(value: unknown): string | undefined {
   if (typeof value === "string") return value;
-  if (value && typeof value === "object" && typeof (value as { content?: unknown }).content === "string")
+  if (
+    value &&
+    typeof value === "object" &&
+    typeof (value as { content?: unknown }).content === "string"
+  )
     return (value as { content: string }).content;
   return undefined;
 }
