@@ -26,3 +26,4 @@ export {
 export type { BucketStore, MonitorHost, StoredObject } from "./ports.js";
 export { gpuRows, type GpuRow } from "./gpu-view.js";
 export { monitorReconnected, monitorUnreachable } from "./events.js";
+export { latestDataLines, renderDataLine } from "./data-line.js";
