@@ -14,8 +14,7 @@ import {
 
 /** Tokens counted, or why not (the tokenizer is not readable on this machine). */
 export type TokenCount =
-  | { counted: true; stats: TokenStats }
-  | { counted: false; tokenizer: string; reason: string };
+  { counted: true; stats: TokenStats } | { counted: false; tokenizer: string; reason: string };
 
 export interface ExperimentDataReport {
   /** Empty when the data is usable; at most 20 plus a counting line. */

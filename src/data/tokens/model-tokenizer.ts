@@ -7,7 +7,13 @@ import { TrainerTokenizer, type TokenizerFiles } from "./trainer-tokenizer.js";
 
 export type ModelTokenizer =
   | { kind: "ready"; name: string; tokenizer: TrainerTokenizer }
-  | { kind: "unavailable"; name: string; reason: string };
+  | {
+      kind: "unavailable";
+      name: string;
+      reason: string;
+      /** What could not be read: a local path, the hub, or a name that is neither. */
+      source: "path" | "hub" | "name";
+    };
 
 /** The trainer's own test for a hub id (backends/hf_load.py HUB_ID). */
 const hubId = /^[A-Za-z0-9][\w.-]*(\/[\w.-]+)?$/;
@@ -23,7 +29,7 @@ export async function loadModelTokenizer(
   options: { env: HubEnv; cwd: string },
 ): Promise<ModelTokenizer> {
   const name = model.base;
-  const ready = (files: TokenizerFiles): ModelTokenizer => {
+  const ready = (files: TokenizerFiles, source: "path" | "hub"): ModelTokenizer => {
     try {
       return { kind: "ready", name, tokenizer: new TrainerTokenizer(files) };
     } catch (error) {
@@ -31,23 +37,31 @@ export async function loadModelTokenizer(
         kind: "unavailable",
         name,
         reason: `its tokenizer.json cannot be loaded (${(error as Error).message})`,
+        source,
       };
     }
   };
-  if (name === "builtin:tiny") return ready(tinyTokenizerFiles());
+  if (name === "builtin:tiny") return ready(tinyTokenizerFiles(), "path");
   if (/^(\/|\.\/|\.\.\/|~)/.test(name)) {
     const dir = path.resolve(options.cwd, name.replace(/^~(?=$|\/)/, homedir()));
     const files = await readLocal(dir);
-    return typeof files === "string" ? { kind: "unavailable", name, reason: files } : ready(files);
+    return typeof files === "string"
+      ? { kind: "unavailable", name, reason: files, source: "path" }
+      : ready(files, "path");
   }
   if (!hubId.test(name))
-    return { kind: "unavailable", name, reason: "neither a local path nor a hub id" };
+    return {
+      kind: "unavailable",
+      name,
+      reason: "neither a local path (/, ./, ../, ~) nor a hub id (owner/name)",
+      source: "name",
+    };
   const found = await hubTokenizer(name, model.revision ?? "main", options.env).catch(
     (error: Error) => ({ unavailable: `${name}: ${error.message}` }),
   );
   return "files" in found
-    ? ready(found.files)
-    : { kind: "unavailable", name, reason: found.unavailable };
+    ? ready(found.files, "hub")
+    : { kind: "unavailable", name, reason: found.unavailable, source: "hub" };
 }
 
 async function readLocal(dir: string): Promise<TokenizerFiles | string> {
