@@ -81,3 +81,19 @@ export const checkpointsHostUnavailable = declareEvent<{ host: string }>({
   level: "warn",
   description: "checkpoints: the run's host did not answer in time; its column shows unknown",
 });
+
+export const runData = declareEvent<{
+  run: string;
+  attempt: number;
+  split: string;
+  records?: number;
+  truncated?: number;
+  dropped?: number;
+  tokens?: number;
+  max_seq_len?: number;
+}>({
+  code: "run.data",
+  level: "info",
+  description:
+    "the trainer of a followed run read a split: its own count of records, records truncated at max_seq_len, dropped (no trained token) and tokens",
+});

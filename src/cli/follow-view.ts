@@ -3,7 +3,7 @@ import type { LiveState } from "../monitor/index.js";
 import type { ReportEvent } from "../report/index.js";
 import type { MetricLine, RunRecord } from "../runs/index.js";
 import type { CommandContext } from "./app.js";
-import { runMetric, runSucceeded } from "./events.js";
+import { runData, runMetric, runSucceeded } from "./events.js";
 
 /**
  * Follow a run in the terminal until it ends (shared by `run`, `attach` and `resume`).
@@ -15,7 +15,7 @@ import { runMetric, runSucceeded } from "./events.js";
  */
 export async function followInTerminal(ctx: CommandContext, runId: string): Promise<number> {
   const { followRun, monitorReconnected, monitorUnreachable } = await loadCore();
-  const { applyMetric, readLastLines, renderProgressLine, renderStepLine } =
+  const { applyMetric, readLastLines, renderDataLine, renderProgressLine, renderStepLine } =
     await import("../monitor/index.js");
   const deps = await ctx.launchDeps();
   const json = ctx.globals.json;
@@ -46,7 +46,9 @@ export async function followInTerminal(ctx: CommandContext, runId: string): Prom
       signal: ctx.interrupted,
       onMetric(line: MetricLine) {
         state = applyMetric(state, line);
+        const data = json ? null : renderDataLine(line);
         if (json) ctx.io.out(JSON.stringify({ type: "metric", run: runId, ...line }));
+        else if (data) runData.emit(ctx.io, data, dataPayload(runId, line));
         else if (live) draw();
         else {
           const text = renderStepLine(state, line, Date.now());
@@ -114,6 +116,15 @@ function metricPayload(runId: string, state: LiveState, line: MetricLine) {
     ...(line.kind === "train" && state.emaLoss !== undefined ? { ema_loss: state.emaLoss } : {}),
     ...(typeof line.eval_loss === "number" ? { eval_loss: line.eval_loss } : {}),
   };
+}
+
+function dataPayload(runId: string, line: MetricLine) {
+  const counts: Record<string, number> = {};
+  for (const key of ["records", "truncated", "dropped", "tokens", "max_seq_len"] as const) {
+    const value = line[key];
+    if (typeof value === "number") counts[key] = value;
+  }
+  return { run: runId, attempt: line.attempt, split: String(line.split ?? ""), ...counts };
 }
 
 function liveStateOf(run: RunRecord): LiveState {

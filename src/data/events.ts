@@ -59,3 +59,38 @@ export const renderShared = declareEvent<{ fingerprint: string }>({
   description:
     "the data rendered the same as a cache entry another process finished first; that entry is used",
 });
+
+type CountedTokens = {
+  tokenizer: string;
+  max_seq_len: number;
+  records: number;
+  truncated: number;
+  dropped: number;
+  tokens: number;
+  length: { min: number; p50: number; p90: number; p99: number; max: number };
+};
+
+export const dataTokens = declareEvent<CountedTokens & { split: "train" | "eval" }>({
+  code: "data.tokens",
+  level: "info",
+  description:
+    "a split of the rendered data counted with the model's tokenizer: records truncated at max_seq_len, dropped (no trained token), tokens, length percentiles",
+});
+
+export const dataTokensUnavailable = declareEvent<{ tokenizer: string; reason: string }>({
+  code: "data.tokens_unavailable",
+  level: "warn",
+  description:
+    "the model's tokenizer is not readable here (a path on the GPU host, no hub access): tokens are counted only by the trainer",
+});
+
+export const dataTruncationAllowed = declareEvent<{
+  records: number;
+  truncated: number;
+  dropped: number;
+}>({
+  code: "data.truncation_allowed",
+  level: "warn",
+  description:
+    "more records are cut at max_seq_len (or dropped) than data.max_truncated_fraction allows; data.allow_truncation accepts it",
+});

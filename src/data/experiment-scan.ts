@@ -5,6 +5,7 @@ import { type Reporter } from "../report/index.js";
 import type { DatasetManifest } from "./dataset-manifest.js";
 import { StatsAccumulator, type DatasetStats } from "./dataset-stats.js";
 import { ProblemCollector } from "./problem-collector.js";
+import type { RenderedRecord } from "./record-render.js";
 import type { OpenInput } from "./readers/record-source.js";
 import { scanSource } from "./source-scan.js";
 import { resolveTemplate } from "./templates/template-registry.js";
@@ -22,7 +23,7 @@ export interface ExperimentScan {
 export interface ExperimentScanOptions {
   open?: OpenInput;
   reporter: Reporter;
-  onRecord?: (split: "train" | "eval", line: string) => void;
+  onRecord?: (split: "train" | "eval", line: string, rendered: RenderedRecord) => void;
   /** Return problems instead of throwing (validate); staging always throws. */
   collectOnly?: boolean;
 }
@@ -66,7 +67,7 @@ export async function scanExperiment(
             seen.add(key);
           }
           stats.add(record.example, record.rendered);
-          options.onRecord?.(split, record.line);
+          options.onRecord?.(split, record.line, record.rendered);
         },
       );
       sources.push({ path: source.path, format: source.format, split, ...counts });

@@ -8,6 +8,7 @@ import type { OpenInput } from "./readers/record-source.js";
 import { scanSource } from "./source-scan.js";
 import { resolveTemplate } from "./templates/template-registry.js";
 import type { Problem } from "../errors/index.js";
+import { TokenStatsAccumulator, type TokenStats, type TrainerTokenizer } from "./tokens/index.js";
 
 export type DatasetFormat = (typeof datasetFormats)[number];
 
@@ -22,6 +23,8 @@ export interface DataFileOptions {
   textLabel?: DatasetSource["text_label"];
   seed?: number;
   open?: OpenInput;
+  /** Also count every rendered record in this tokenizer's tokens (data stats --model). */
+  tokens?: { tokenizer: TrainerTokenizer; name: string; maxSeqLen: number; trainOnInputs: boolean };
 }
 
 export interface DataFileReport {
@@ -34,6 +37,7 @@ export interface DataFileReport {
   warnings: Problem[];
   /** Later copies of an earlier record, first few only. */
   duplicates: Array<{ where: string; first: string }>;
+  tokens?: TokenStats;
 }
 
 export function parseFormat(name: string): DatasetFormat {
@@ -66,6 +70,14 @@ export async function inspectDataFile(
   const stats = new StatsAccumulator();
   const seen = new Map<string, string>();
   const duplicates: DataFileReport["duplicates"] = [];
+  const t = options.tokens;
+  const tokens = t
+    ? new TokenStatsAccumulator(t.tokenizer, {
+        tokenizer: t.name,
+        maxSeqLen: t.maxSeqLen,
+        trainOnInputs: t.trainOnInputs,
+      })
+    : undefined;
   await scanSource(
     source,
     {
@@ -84,10 +96,12 @@ export async function inspectDataFile(
       }
       seen.set(key, record.where);
       stats.add(record.example, record.rendered);
+      tokens?.add(record.rendered);
     },
   );
   stats.invalid = problems.invalidRecords;
   return {
+    ...(tokens ? { tokens: tokens.result() } : {}),
     file: path,
     format: source.format,
     valid: problems.invalidRecords === 0,

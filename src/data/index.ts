@@ -18,3 +18,17 @@ export { prepareDataset, type PrepareOptions, type PreparedDataset } from "./pre
 export { stageDataset, type StagedDataset } from "./stage-dataset.js";
 export { inspectExperimentData, type ExperimentDataReport } from "./inspect-experiment.js";
 export type { DatasetManifest, ManifestFile } from "./dataset-manifest.js";
+export type { TokenCount } from "./inspect-experiment.js";
+export {
+  checkRenderedTokens,
+  countFile,
+  countRenderedTokens,
+  describeTokens,
+  judgeTruncation,
+  loadModelTokenizer,
+  TrainerTokenizer,
+  type ModelTokenizer,
+  type SplitTokens,
+  type TokenStats,
+} from "./tokens/index.js";
+export { dataTokens, dataTokensUnavailable, dataTruncationAllowed } from "./events.js";

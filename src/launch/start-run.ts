@@ -1,6 +1,11 @@
 import path from "node:path";
 import { loadExperiment, type Experiment } from "../config/index.js";
-import { prepareDataset } from "../data/index.js";
+import {
+  checkRenderedTokens,
+  loadModelTokenizer,
+  prepareDataset,
+  type SplitTokens,
+} from "../data/index.js";
 import { AttemptSupersededError, type LifecycleEvent, type RunRecord } from "../runs/index.js";
 import { launchAttempt, type StagedDataset } from "./launch-attempt.js";
 import { stageForWorkspace } from "./staged-marker.js";
@@ -26,6 +31,8 @@ export interface RunPlan {
   image: string;
   model: string;
   dataset: { fingerprint: string; train_records: number; eval_records: number };
+  /** The rendered splits in the model's tokens; absent when its tokenizer is not readable here. */
+  tokens?: SplitTokens;
   command: string[];
 }
 
@@ -48,7 +55,7 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
 
   // Reach the hosts while the data renders: when none answers (down, refused host key, wrong
   // key), the run is refused before it is created, so no failed run clutters the registry.
-  const [prepared] = await Promise.all([
+  const [prepared, , tokenizer] = await Promise.all([
     prepareDataset(experiment, {
       cacheDir: path.join(deps.workspace.stateDir, "cache", "datasets"),
       reporter: deps.reporter,
@@ -57,7 +64,17 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
     connectCandidates(deps.hosts, candidates).then(() =>
       refuseMissingGpus(deps.hosts, candidates, experiment.resources.gpus),
     ),
+    loadModelTokenizer(experiment.model, { env: deps.env, cwd: process.cwd() }),
   ]);
+  // Counted on the files the trainer will read; too many records cut is refused here, before
+  // the run exists and anything is staged.
+  const tokens = await checkRenderedTokens(
+    prepared.dir,
+    tokenizer,
+    experiment,
+    deps.reporter,
+    request.file,
+  );
 
   if (request.dryRun) {
     const placed = await placeRun(
@@ -79,6 +96,7 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
           train_records: prepared.records.train,
           eval_records: prepared.records.eval,
         },
+        ...(tokens ? { tokens } : {}),
         command:
           placed.runtime === "process"
             ? [placed.config.python, "-m", "trainer"]

@@ -31,3 +31,4 @@ export {
   type CheckpointDownloadStore,
   type FetchedFrom,
 } from "./checkpoint-fetch.js";
+export { latestDataLines, renderDataLine } from "./data-line.js";

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import time
 
 from conftest import Workspace, alpaca_segments, demo_records, make_config
 from trainer.checkpoint import scan
+from trainer.contract import validate
 from trainer.outcome import describe_error
 
 FIELDS = {"ts", "step", "total_steps", "epoch", "loss", "lr", "grad_norm", "tokens", "tokens_per_s", "kind"}
@@ -39,6 +41,15 @@ def test_success_writes_metrics_checkpoints_and_status(workspace: Workspace) -> 
     assert [m["step"] for m in evals] == [4, 8] and all("eval_loss" in m for m in evals)
     summary = workspace.metrics("summary")
     assert len(summary) == 1 and summary[0]["step"] == 8 and summary[0]["first_loss"] == train[0]["loss"]
+    # the data as the trainer read it, before step 1: the counts its log gives, in the contract's shape
+    data = workspace.metrics("data")
+    assert [(m["split"], m["records"], m["step"], m["attempt"]) for m in data] == [("train", 40, 0, 1), ("eval", 8, 0, 1)]
+    logged = re.search(r"train\.jsonl: 40 records, (\d+) truncated to 256 tokens, (\d+) without trainable tokens dropped, (\d+) tokens", done.stdout)
+    assert logged, done.stdout
+    assert (data[0]["truncated"], data[0]["dropped"], data[0]["tokens"]) == tuple(int(g) for g in logged.groups())
+    assert data[0]["tokens"] > 0 and data[0]["max_seq_len"] == 256
+    for line in data:
+        validate(line, "metric-line")
     steps = [c.step for c in scan(os.path.join(workspace.output, "checkpoints"))[0]]
     assert steps == [4, 8]
     files = {f["path"] for f in scan(os.path.join(workspace.output, "checkpoints"))[0][-1].manifest["files"]}

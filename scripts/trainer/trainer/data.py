@@ -18,6 +18,11 @@ class DatasetReport:
     tokens: int = 0
 
 
+def report_fields(report: DatasetReport) -> dict[str, int]:
+    """A report as a `kind: data` metrics line has it (schemas/metric-line.schema.json)."""
+    return {"records": report.records, "truncated": report.truncated, "dropped": report.dropped_empty, "tokens": report.tokens}
+
+
 def read_jsonl(path: str) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     with open(path, encoding="utf-8") as handle:

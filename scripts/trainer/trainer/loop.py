@@ -17,7 +17,7 @@ from .backends import build_backend
 from .backends.base import Backend
 from .checkpoint import Checkpoint, apply_retention, clean_invalid, read_checkpoint, write_checkpoint
 from .config import TrainConfig
-from .data import find_split, load_examples
+from .data import DatasetReport, find_split, load_examples, report_fields
 from .encode import IGNORE
 from .generations import Generations, pick_prompts
 from .metrics import MetricsWriter, rate
@@ -66,6 +66,7 @@ class Trainer:
         self.progress = Progress()
         self.checkpoints = os.path.join(output, "checkpoints")
         self.flat = False  # packed micro batches go to the model flattened (one row, no padding)
+        self.data_reports: list[tuple[str, DatasetReport]] = []
 
     def run(self, resume_from: Optional[str], attempt: Optional[str] = None) -> Outcome:
         cfg, log = self.cfg, self.log
@@ -99,6 +100,8 @@ class Trainer:
         if self.progress.step == 0:
             generations.write(0)  # the base model's answers
         metrics = TrackedMetrics(MetricsWriter(os.path.join(self.output, "metrics.jsonl")), open_trackers(cfg, self.output, log)) if ranks.main else NoMetrics()
+        for split, report in self.data_reports:  # what tunectl's `run` and `show` print
+            metrics.write("data", step=self.progress.step, split=split, max_seq_len=cfg.data.max_seq_len, **report_fields(report))
         log(
             f"training {total} steps ({plan.steps_per_epoch} per epoch, {len(rows)} rows, micro batch "
             f"{t.micro_batch_size} x {t.gradient_accumulation_steps} accumulation), starting after step {self.progress.step}"
@@ -178,11 +181,13 @@ class Trainer:
             f"{report.dropped_empty} without trainable tokens dropped, {report.tokens} tokens in {len(rows)} rows"
             + (" (packed)" if packing else "")
         )
+        self.data_reports = [("train", report)]
         eval_rows: list[Row] = []
         eval_path = find_split(self.data_dir, "eval")
         if eval_path is not None:
             eval_examples, eval_report = load_examples(eval_path, backend.tokenizer, d.max_seq_len, d.train_on_inputs)
             eval_rows = arrange(eval_examples)
+            self.data_reports.append(("eval", eval_report))
             self.log(f"eval.jsonl: {eval_report.records} records, {eval_report.truncated} truncated")
         return rows, eval_rows
 

@@ -54,7 +54,20 @@ export const registerData: RegisterCommand = (program: Command, app: App) => {
       .description("records, turns, characters, length percentiles, duplicates, empty fields"),
     "template whose rendering is measured",
     "alpaca",
-  ).action(app.action(statsFile));
+  )
+    .option(
+      "--model <base>",
+      "also count tokens with this model's tokenizer (hub id, local dir, builtin:tiny)",
+    )
+    .option("--revision <rev>", "hub revision of --model", "main")
+    .option(
+      "--max-seq-len <n>",
+      "with --model: count records truncated at n tokens",
+      integer(1),
+      2048,
+    )
+    .option("--train-on-inputs", "with --model: prompts are trained too (data.train_on_inputs)")
+    .action(app.action(statsFile));
   fileOptions(
     data
       .command("render")
@@ -152,14 +165,58 @@ async function printWarnings(ctx: CommandContext, report: DataFileReport) {
   if (more > 0) dataDuplicate.emit(ctx.io, `... and ${more} more duplicates`, { more });
 }
 
-async function statsFile(ctx: CommandContext, file: string, flags: FileFlags) {
+interface TokenFlags {
+  model?: string;
+  revision: string;
+  maxSeqLen: number;
+  trainOnInputs?: boolean;
+}
+
+/** --model: the tokenizer, or the reason it is not readable (exit 2 for a path, 3 for the hub). */
+async function tokenOptions(flags: TokenFlags): Promise<DataFileOptions["tokens"]> {
+  if (!flags.model) return undefined;
+  const { loadModelTokenizer } = await import("../../data/index.js");
+  const model = await loadModelTokenizer(
+    { base: flags.model, revision: flags.revision },
+    { env: process.env, cwd: process.cwd() },
+  );
+  if (model.kind === "unavailable") {
+    const { InfraError, UserError } = await import("../../errors/index.js");
+    const local = model.source !== "hub";
+    const Failure = local ? UserError : InfraError;
+    throw new Failure(`--model ${flags.model}: tokenizer not readable: ${model.reason}`, {
+      code: "data.tokenizer_unavailable",
+      hint: local
+        ? "give a directory holding the model's tokenizer.json"
+        : "check the network (or HF_ENDPOINT), and HF_TOKEN for a gated model",
+    });
+  }
+  return {
+    tokenizer: model.tokenizer,
+    name: model.name,
+    maxSeqLen: flags.maxSeqLen,
+    trainOnInputs: Boolean(flags.trainOnInputs),
+  };
+}
+
+async function statsFile(ctx: CommandContext, file: string, flags: FileFlags & TokenFlags) {
   const { inspectDataFile } = await import("../../data/index.js");
-  const report = await inspectDataFile(file, await toOptions(flags));
+  const tokens = await tokenOptions(flags);
+  const report = await inspectDataFile(file, {
+    ...(await toOptions(flags)),
+    ...(tokens ? { tokens } : {}),
+  });
   if (ctx.globals.json) {
-    ctx.io.json({ file: report.file, format: report.format, ...report.stats });
+    ctx.io.json({
+      file: report.file,
+      format: report.format,
+      ...report.stats,
+      ...(report.tokens ? { tokens: report.tokens } : {}),
+    });
     return ExitCode.ok;
   }
   const s = report.stats;
+  const t = report.tokens;
   ctx.io.out(
     [
       `${file} (${report.format})`,
@@ -168,6 +225,12 @@ async function statsFile(ctx: CommandContext, file: string, flags: FileFlags) {
       `  characters:  ${s.characters.total} (prompt ${s.characters.prompt}, output ${s.characters.output})`,
       `  length:      min ${s.length.min}, p50 ${s.length.p50}, p90 ${s.length.p90}, p99 ${s.length.p99}, max ${s.length.max}, mean ${s.length.mean} chars`,
       `  without:     input ${s.empty_fields.input} records, system prompt ${s.empty_fields.system} records`,
+      ...(t
+        ? [
+            `  tokens:      min ${t.length.min}, p50 ${t.length.p50}, p90 ${t.length.p90}, p99 ${t.length.p99}, max ${t.length.max} per record (${t.tokenizer}), ${t.tokens} after truncation`,
+            `  truncated:   ${t.truncated} records longer than ${t.max_seq_len} tokens, ${t.dropped} left without a trained token (dropped)`,
+          ]
+        : []),
       ...(report.problems.length ? ["  run `tunectl data validate` for the invalid records"] : []),
     ].join("\n"),
   );

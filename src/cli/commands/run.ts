@@ -29,6 +29,7 @@ export const registerRun: RegisterCommand = (program, app) => {
           },
         ) => {
           const { runCreated, startRun } = await import("../../launch/index.js");
+          const { describeTokens } = await import("../../data/index.js");
           const deps = await ctx.launchDeps();
           const reporter = withRunLog(ctx.io, (id) => deps.registry.paths(id).logs, runCreated);
           const result = await startRun(
@@ -55,6 +56,9 @@ export const registerRun: RegisterCommand = (program, app) => {
                 `  image    ${plan.image}`,
                 `  model    ${plan.model}`,
                 `  dataset  ${plan.dataset.fingerprint} (${plan.dataset.train_records} train, ${plan.dataset.eval_records} eval records)`,
+                ...Object.entries(plan.tokens ?? {}).map(
+                  ([split, stats]) => `  tokens   ${split}: ${describeTokens(stats)}`,
+                ),
                 `  command  ${plan.command.join(" ")}`,
               ].join("\n"),
             );

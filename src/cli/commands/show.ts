@@ -60,7 +60,7 @@ export const registerShow: RegisterCommand = (program, app) => {
             ]),
           ),
         ];
-        lines.push("", renderSummary(summary));
+        lines.push("", renderSummary(summary), ...(await trainerDataLines(registry, run.id)));
         if (checkpoints.length > 0) {
           lines.push(
             "",
@@ -81,5 +81,16 @@ export const registerShow: RegisterCommand = (program, app) => {
       }),
     );
 };
+
+/** The trainer's own counts of the data its latest attempt read (`kind: data` metric lines). */
+async function trainerDataLines(
+  registry: { paths(id: string): { metrics: string } },
+  runId: string,
+): Promise<string[]> {
+  const { readRunMetrics } = await import("../../runs/index.js");
+  const { latestDataLines, renderDataLine } = await import("../../monitor/index.js");
+  const lines = latestDataLines(await readRunMetrics(registry.paths(runId).metrics));
+  return lines.length ? ["", ...lines.map((line) => renderDataLine(line) ?? "")] : [];
+}
 
 const metricText = (value: unknown) => (typeof value === "number" ? value.toFixed(4) : null);

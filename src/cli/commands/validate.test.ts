@@ -14,7 +14,8 @@ function tunectl(args: string[], cwd: string, env: Record<string, string> = {}) 
   const result = spawnSync(process.execPath, [bin, ...args], {
     cwd,
     encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env },
+    // HF_HUB_OFFLINE: a hub model's tokenizer is never fetched from a unit test
+    env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", HF_HUB_OFFLINE: "1", ...env },
   });
   return {
     code: result.status,
@@ -55,6 +56,35 @@ describe("tunectl validate", () => {
     const json = tunectl(["validate", "exp.yaml", "--json"], dir, { HF_TOKEN: "hf_canary_value" });
     expect(JSON.parse(json.stdout).secrets_set).toEqual({ HF_TOKEN: true, WANDB_API_KEY: false });
     expect(run.stdout + json.stdout).not.toContain("hf_canary_value");
+  });
+
+  it("counts the data in the model's tokens: too many records cut at max_seq_len is exit 2", () => {
+    const dir = workdir({});
+    writeFileSync(
+      path.join(dir, "exp.yaml"),
+      "name: t\ndata:\n  train: [{path: d.jsonl, format: alpaca}]\n  max_seq_len: 16\ntrain: {max_steps: 1}\n",
+    );
+    const run = tunectl(["validate", "exp.yaml"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/exp\.yaml: data\.max_seq_len: 1 of 1 records \(100\.0%\)/);
+    expect(run.stderr).toContain("1 truncated, 1 dropped");
+    expect(run.stderr).toContain("data.allow_truncation: true");
+
+    const allowed = tunectl(
+      ["validate", "exp.yaml", "--set", "data.allow_truncation=true", "--json"],
+      dir,
+    );
+    expect(allowed.code).toBe(0);
+    const tokens = JSON.parse(allowed.stdout).tokens;
+    expect(tokens.counted).toBe(true);
+    expect(tokens.stats).toMatchObject({ records: 1, truncated: 1, dropped: 1, max_seq_len: 16 });
+    expect(tokens.stats.length.max).toBeGreaterThan(16);
+
+    const roomy = tunectl(["validate", "exp.yaml", "--set", "data.max_seq_len=512"], dir);
+    expect(roomy.code).toBe(0);
+    expect(roomy.stdout).toMatch(
+      /tokens: 1 records, .*\(builtin:tiny\); 0 truncated at 512, 0 dropped/,
+    );
   });
 
   it("checks the data too: a missing data file is exit 2 naming it", () => {

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { TokenCount } from "../../data/index.js";
 import type { Problem } from "../../errors/index.js";
 import type { App, CommandContext, RegisterCommand } from "../app.js";
 import { ExitCode } from "../exit-code.js";
@@ -20,6 +21,7 @@ export const registerValidate: RegisterCommand = (program: Command, app: App) =>
 
 async function validate(ctx: CommandContext, file: string, options: ValidateOptions) {
   const { validateExperiment, loadWorkspace } = await import("../../config/index.js");
+  const { dataTruncationAllowed } = await import("../../data/index.js");
   const { isTunectlError, formatProblem } = await import("../../errors/index.js");
   const cwd = process.cwd();
   let workspace;
@@ -37,12 +39,23 @@ async function validate(ctx: CommandContext, file: string, options: ValidateOpti
   });
   // Further checks of a valid config (data files, ...) append their problems here.
   const problems: Problem[] = [...result.problems];
+  let tokens: TokenCount | undefined;
   if (result.loaded && problems.length === 0) {
-    const { inspectExperimentData } = await import("../../data/index.js");
-    const data = await inspectExperimentData(result.loaded.experiment, {
+    const { inspectExperimentData, loadModelTokenizer } = await import("../../data/index.js");
+    const { experiment: loaded } = result.loaded;
+    const data = await inspectExperimentData(loaded, {
       storage: workspace.config.storage,
+      tokenizer: await loadModelTokenizer(loaded.model, { env: process.env, cwd }),
+      file,
     });
     problems.push(...data.problems);
+    tokens = data.tokens;
+    for (const warning of data.warnings.filter((w) => w.path === "data.max_seq_len"))
+      dataTruncationAllowed.emit(ctx.io, formatProblem(warning), {
+        records: tokens?.counted ? tokens.stats.records : 0,
+        truncated: tokens?.counted ? tokens.stats.truncated : 0,
+        dropped: tokens?.counted ? tokens.stats.dropped : 0,
+      });
   }
   if (!result.loaded || problems.length > 0) {
     const count = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
@@ -61,6 +74,7 @@ async function validate(ctx: CommandContext, file: string, options: ValidateOpti
       files: result.loaded.files,
       config: experiment,
       secrets_set: secretsSet,
+      ...(tokens ? { tokens } : {}),
     });
     return ExitCode.ok;
   }
@@ -82,6 +96,7 @@ async function validate(ctx: CommandContext, file: string, options: ValidateOpti
     `  run:   ${length}, batch ${train.micro_batch_size} x ${train.gradient_accumulation_steps}, lr ${train.learning_rate}, template ${data.template}, max_seq_len ${data.max_seq_len}`,
     `  on:    ${experiment.resources.gpus} GPU(s), image ${experiment.resources.image}`,
     ...secretLines(secretsSet),
+    ...(tokens ? [`  tokens: ${tokenLine(tokens)}`] : []),
   ];
   ctx.io.out(lines.join("\n"));
   return ExitCode.ok;
@@ -97,6 +112,16 @@ function secretLines(set: Record<string, boolean>): string[] {
     line,
     `  note:  run refuses until ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} exported`,
   ];
+}
+
+function tokenLine(tokens: TokenCount): string {
+  if (!tokens.counted) return `not counted here: ${tokens.reason}`;
+  const { stats } = tokens;
+  const l = stats.length;
+  return (
+    `${stats.records} records, min ${l.min} p50 ${l.p50} p90 ${l.p90} p99 ${l.p99} max ${l.max} (${stats.tokenizer}); ` +
+    `${stats.truncated} truncated at ${stats.max_seq_len}, ${stats.dropped} dropped`
+  );
 }
 
 /** Problems go to stderr one per line, in the FILE:LINE:COL form editors jump to. */

@@ -132,6 +132,20 @@ export const dataSchema = z
       .min(16)
       .default(2048)
       .describe("Tokens per training sequence; longer records are truncated."),
+    allow_truncation: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Accept more records cut at max_seq_len than max_truncated_fraction allows (a warning, not an error).",
+      ),
+    max_truncated_fraction: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.05)
+      .describe(
+        "Largest share of records the model's tokenizer finds longer than max_seq_len, or without a trained token, before validate and run refuse the data.",
+      ),
     packing: z
       .boolean()
       .default(false)
