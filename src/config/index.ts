@@ -16,3 +16,4 @@ export {
 } from "./workspace.js";
 export { experimentJsonSchema } from "./json-schema.js";
 export { flattenConfig } from "./flatten.js";
+export { evalPromptId } from "./source/eval-prompts-file.js";

@@ -75,6 +75,12 @@ class DataSettings:
 
 
 @dataclass(frozen=True)
+class EvalSettings:
+    # Each {"id", "record"}: the record a rendered prompt's context; None: the first eval records' contexts.
+    prompts: Optional[tuple[dict[str, Any], ...]] = None
+
+
+@dataclass(frozen=True)
 class TrainConfig:
     contract: int
     run_id: str
@@ -83,6 +89,7 @@ class TrainConfig:
     lora: LoraConfig
     train: TrainSettings
     data: DataSettings
+    eval: EvalSettings = EvalSettings()
 
 
 def _take(cls: type, section: dict[str, Any]) -> Any:
@@ -100,7 +107,9 @@ def parse_config(raw: dict[str, Any]) -> TrainConfig:
     train = _take(TrainSettings, raw["train"])
     data = _take(DataSettings, raw["data"])
     check_train(train)
-    return TrainConfig(raw["contract"], raw["run_id"], raw["name"], model, lora, train, data)
+    prompts = (raw.get("eval") or {}).get("prompts")
+    evals = EvalSettings(None if prompts is None else tuple(prompts))
+    return TrainConfig(raw["contract"], raw["run_id"], raw["name"], model, lora, train, data, evals)
 
 
 def check_train(train: TrainSettings) -> None:
