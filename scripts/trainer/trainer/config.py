@@ -76,8 +76,9 @@ class DataSettings:
 
 @dataclass(frozen=True)
 class EvalSettings:
-    # Each {"id", "record"}: the record a rendered prompt's context; None: the first eval records' contexts.
-    prompts: Optional[tuple[dict[str, Any], ...]] = None
+    # Each {"id", "record"}: the record a rendered prompt's context. None: train.json has none
+    # (the experiment set none), and generations.py asks the first eval records' contexts.
+    prompts: Optional[tuple[dict[str, Any], ...]]
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class TrainConfig:
     lora: LoraConfig
     train: TrainSettings
     data: DataSettings
-    eval: EvalSettings = EvalSettings()
+    eval: EvalSettings
 
 
 def _take(cls: type, section: dict[str, Any]) -> Any:
