@@ -23,7 +23,9 @@ export function generationsBlock(prompts: PromptGenerations[]): string[] {
 /** The end of a rendered prompt (where the instruction is), on one line. */
 function tail(prompt: string): string {
   const flat = prompt.replace(/\s+/g, " ").trim();
-  return flat.length > 80 ? `…${flat.slice(-79)}` : flat;
+  if (flat.length <= 80) return flat;
+  const cut = flat.slice(-79);
+  return `…${cut.slice(cut.indexOf(" ") + 1)}`; // from a word's start
 }
 
 /** An answer on one line: JSON-quoted, so newlines and trailing spaces stay visible. */
