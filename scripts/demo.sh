@@ -24,10 +24,24 @@ echo
 tunectl checkpoints "$run" || true
 cat <<INFO
 
-The run's record:      .tunectl/runs/$run/ (run.json, config.yaml, events.jsonl, metrics.jsonl, logs/)
+The run's record:      .tunectl/runs/$run/ (run.json, config.yaml, events.jsonl, metrics.jsonl, generations.jsonl, logs/)
 Its checkpoints:       .tunectl/runs/$run/checkpoints/ (and in the store: .tunectl/store/runs/$run/)
 The host's copy:       .tunectl/hosts/local/runs/$run/output/
 Try:                   node bin/tunectl.js logs $run --tail 20
                        node bin/tunectl.js run configs/tiny-cpu.yaml --set train.learning_rate=1e-3
                        node bin/tunectl.js compare last last~1 --html report.html
 INFO
+
+# One prompt's greedy answer before tuning (step 0, the base model) and after (the last step):
+# the trainer's own generations.jsonl lines, streamed back into the run's record.
+tunectl show "$run" --json | node -e '
+let s = "";
+process.stdin.on("data", (d) => (s += d)).on("end", () => {
+  const g = (JSON.parse(s).generations || []).find((p) => p.base);
+  if (!g) return;
+  const shown = (o) => JSON.stringify(o) + (o === "" ? " (ended at once)" : "");
+  const ask = g.prompt.replace(/\s+/g, " ").trim().slice(-70);
+  console.log(`\nPrompt ${g.prompt_id} (…${ask}), answered greedily:`);
+  console.log(`  before tuning (step 0):       ${shown(g.base.output)}`);
+  console.log(`  after tuning (step ${g.latest.step}):`.padEnd(32) + shown(g.latest.output));
+});'

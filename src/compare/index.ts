@@ -15,3 +15,8 @@ export type {
   RunSummary,
   SeriesPoint,
 } from "./comparison-report.js";
+export {
+  promptGenerations,
+  readRunGenerations,
+  type PromptGenerations,
+} from "./run-generations.js";

@@ -5,6 +5,7 @@ import { experimentSchema, type Experiment } from "./schema/index.js";
 import { toPlain, type ConfigNode } from "./source/config-node.js";
 import { resolveDataPaths } from "./source/data-paths.js";
 import { displayPath } from "./source/display-path.js";
+import { readEvalPrompts } from "./source/eval-prompts-file.js";
 import { loadChain, type ChainContext } from "./source/extends-chain.js";
 import type { Env } from "./source/interpolate.js";
 import { mergeNodes } from "./source/merge.js";
@@ -71,13 +72,19 @@ export async function validateExperiment(
     problems.push(...byPosition(fromSchema.filter((p) => !p.path || !reported.has(p.path))));
   }
   if (problems.length > 0 || !parsed.success) return { problems: clean(problems) };
+  const prompts = await readEvalPrompts(parsed.data.eval.prompts, tree, cwd);
+  if (prompts.problems.length > 0) return { problems: clean(prompts.problems) };
+  const experiment =
+    prompts.prompts === undefined
+      ? parsed.data
+      : { ...parsed.data, eval: { ...parsed.data.eval, prompts: prompts.prompts } };
   return {
     problems: [],
     loaded: {
-      experiment: parsed.data,
+      experiment,
       file: absolute,
       files: ctx.files,
-      yaml: stringify(parsed.data),
+      yaml: stringify(experiment),
     },
   };
 }

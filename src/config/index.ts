@@ -21,3 +21,4 @@ export { parseYamlSource } from "./source/yaml-source.js";
 export { toPlain, type ConfigNode } from "./source/config-node.js";
 export { problemsFromIssues } from "./source/zod-problems.js";
 export { displayPath } from "./source/display-path.js";
+export { evalPromptId } from "./source/eval-prompts-file.js";

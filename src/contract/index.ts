@@ -1,8 +1,11 @@
 export {
   trainDataSchema,
+  trainEvalSchema,
   trainJsonSchema,
+  trainPromptSchema,
   trainJsonVersion,
   type TrainJson,
+  type TrainPrompt,
 } from "./train-json.js";
 export { trainerStatusSchema, trainerStates, type TrainerStatus } from "./trainer-status.js";
 export { metricLineSchema, type MetricLine } from "./metric-line.js";

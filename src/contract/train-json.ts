@@ -31,6 +31,55 @@ export const trainTrackingSchema = z
   })
   .strict()
   .describe("Trackers the trainer logs every metric line to.");
+/** An eval prompt rendered like a training record's context: what comes before the answer. */
+export const trainPromptSchema = z
+  .object({
+    id: z.string().min(1).describe("The prompt's id in generations.jsonl."),
+    record: z
+      .union([
+        z
+          .object({
+            segments: z
+              .array(
+                z
+                  .object({ text: z.string(), train: z.literal(false) })
+                  .strict()
+                  .describe("Context text."),
+              )
+              .min(1),
+          })
+          .strict()
+          .describe("data.template applied: the context segments a record would start with."),
+        z
+          .object({
+            messages: z
+              .array(
+                z
+                  .object({ role: z.enum(["system", "user"]), content: z.string() })
+                  .strict()
+                  .describe("A message before the answer."),
+              )
+              .min(1),
+          })
+          .strict()
+          .describe("template: tokenizer: the messages; the trainer adds the generation prompt."),
+      ])
+      .describe("The rendered prompt."),
+  })
+  .strict();
+
+/** Generations while training (experiment `eval`). */
+export const trainEvalSchema = z
+  .object({
+    prompts: z
+      .array(trainPromptSchema)
+      .optional()
+      .describe(
+        "Prompts answered at step 0 and every eval; absent: the context of the first eval records.",
+      ),
+  })
+  .strict()
+  .describe("What the trainer generates from while training.");
 
 /**
  * `/config/train.json`: the resolved model, lora, train and data settings of one run. Every
@@ -50,8 +99,10 @@ export const trainJsonSchema = z
     train: trainFieldsSchema.describe("Optimisation settings."),
     data: trainDataSchema,
     tracking: trainTrackingSchema,
+    eval: trainEvalSchema.optional(),
   })
   .strict()
   .describe("tunectl train.json: what the trainer is told to do.");
 
 export type TrainJson = z.infer<typeof trainJsonSchema>;
+export type TrainPrompt = z.infer<typeof trainPromptSchema>;

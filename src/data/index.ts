@@ -10,6 +10,7 @@ export {
   type DatasetFormat,
 } from "./file-inspection.js";
 export { renderExample, type RenderedRecord } from "./record-render.js";
+export { renderEvalPrompt, type RenderedPrompt } from "./eval-prompts.js";
 export { readRecords, type OpenInput } from "./readers/record-source.js";
 export { builtinTemplateNames, resolveTemplate } from "./templates/template-registry.js";
 export type { PromptTemplate } from "./templates/prompt-template.js";

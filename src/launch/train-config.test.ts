@@ -71,7 +71,19 @@ const tracked = {
     "tracking.wandb.mode=offline",
   ],
 };
-const cases = [...experiments, ...testRuns, everything, tinySized, tracked];
+/** eval.prompts rendered as chat messages, and none asked at all. */
+const promptCases = [
+  ["data.template=tokenizer"],
+  ["eval.prompts=[]"],
+  [
+    'eval.prompts=["Say hi.", {id: up, instruction: Upper case it., input: door, system: Be brief.}]',
+  ],
+].map((sets) => ({
+  label: `tiny-cpu.yaml ${sets.join(" ")}`,
+  file: "configs/tiny-cpu.yaml",
+  sets,
+}));
+const cases = [...experiments, ...testRuns, everything, tinySized, tracked, ...promptCases];
 
 /**
  * The trainer's own Python: the virtualenv made from scripts/trainer/requirements.lock
@@ -128,6 +140,24 @@ describe("train.json round trip through the trainer's parser", () => {
     const sent = trainJson("exp-20260101-000000-abcd", experiment);
     const taken = trainerSettings(sent);
     expect(Object.fromEntries(leaves(taken))).toEqual(Object.fromEntries(leaves(sent)));
+  });
+
+  it("carries eval.prompts rendered with the run's template", async () => {
+    const load = async (sets: string[]) =>
+      trainJson("r", (await loadExperiment("configs/tiny-cpu.yaml", { env: {}, sets })).experiment);
+    const alpaca = await load([]);
+    expect(alpaca.eval?.prompts?.map((p) => p.id)).toEqual(["upper", "reverse"]);
+    const [upper] = alpaca.eval!.prompts!;
+    expect(upper!.record).toEqual({
+      segments: [
+        { text: expect.stringMatching(/### Input:\ngarden\n\n### Response:\n$/), train: false },
+      ],
+    });
+    const chat = await load(["data.template=tokenizer"]);
+    expect(chat.eval!.prompts![0]!.record).toEqual({
+      messages: [{ role: "user", content: "Convert the text to upper case.\n\ngarden" }],
+    });
+    expect((await load(["eval.prompts=[]"])).eval).toEqual({ prompts: [] });
   });
 
   it("is refused by the trainer, naming the field, when it carries one the trainer lacks", async () => {

@@ -1,5 +1,11 @@
-import { tinyModelSchema, type Experiment } from "../config/index.js";
-import { trainJsonSchema, trainJsonVersion, type TrainJson } from "../contract/index.js";
+import { evalPromptId, tinyModelSchema, type Experiment } from "../config/index.js";
+import {
+  trainJsonSchema,
+  trainJsonVersion,
+  type TrainJson,
+  type TrainPrompt,
+} from "../contract/index.js";
+import { renderEvalPrompt, resolveTemplate } from "../data/index.js";
 
 /**
  * `/config/train.json` (docs/contract.md): the resolved model, lora, train and data settings.
@@ -24,6 +30,7 @@ export function trainJson(runId: string, experiment: Experiment): TrainJson {
       train_on_inputs: data.train_on_inputs,
     },
     tracking: trainTracking(runId, experiment),
+    eval: { prompts: evalPrompts(experiment) },
   });
 }
 
@@ -38,4 +45,19 @@ function trainTracking(runId: string, experiment: Experiment): TrainJson["tracki
   if (!on) return { tensorboard };
   const { enabled: _enabled, name, tags, ...rest } = wandb ?? { tags: [] };
   return { tensorboard, wandb: { ...rest, name: name ?? runId, tags } };
+}
+
+/** `eval.prompts` rendered with the run's template; undefined leaves the choice to the trainer. */
+function evalPrompts(experiment: Experiment): TrainPrompt[] | undefined {
+  const { prompts } = experiment.eval;
+  if (prompts === undefined) return undefined;
+  if (typeof prompts === "string") {
+    throw new Error(`eval.prompts is still a file (${prompts}): loadExperiment reads it`);
+  }
+  if (prompts.length === 0) return [];
+  const template = resolveTemplate(experiment.data.template, experiment.data.templates);
+  return prompts.map((prompt, index) => ({
+    id: evalPromptId(prompt, index),
+    record: renderEvalPrompt(prompt, template),
+  }));
 }

@@ -13,7 +13,7 @@ export interface FrameHandler {
 
 export class ProtocolError extends Error {}
 
-const headerPattern = /^(?:F ([ml]) (\d+) (\d+)|H|E|T ([ml]) (\d+))$/;
+const headerPattern = /^(?:F ([mlg]) (\d+) (\d+)|H|E|T ([mlg]) (\d+))$/;
 const maxHeader = 128;
 
 export class FrameDecoder {

@@ -30,7 +30,14 @@ export async function mirrorRun(
     .filter((name) => /^[\w.-]+$/.test(name) && !name.startsWith("."))
     .sort()
     .map((name) => `logs/${name}`);
-  const files = ["config.yaml", "events.jsonl", "metrics.jsonl", ...logs, "run.json"];
+  const files = [
+    "config.yaml",
+    "events.jsonl",
+    "metrics.jsonl",
+    "generations.jsonl",
+    ...logs,
+    "run.json",
+  ];
   const next: Uploaded = { ...previous };
   const uploaded: string[] = [];
   try {

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LocalHost } from "../hosts/index.js";
+import { parseGenerationLines } from "../contract/index.js";
 import { RecordingReporter } from "../report/index.js";
 import { RunRegistry, walkToRunning, type MetricLine } from "../runs/index.js";
 import type { MonitorHost } from "./ports.js";
@@ -12,6 +13,9 @@ let root: string;
 let registry: RunRegistry;
 let runId: string;
 let host: LocalHost;
+
+const generationLine = (step: number, prompt: string) =>
+  `${JSON.stringify({ ts: 1700000000 + step, step, attempt: 1, prompt_id: prompt, prompt: "### Instruction:\nSay hi.\n\n### Response:\n", output: `answer ${step} ✓` })}\n`;
 
 const metricLine = (step: number) =>
   `${JSON.stringify({ ts: 1700000000 + step, step, total_steps: 500, loss: 2 - step / 1000, kind: "train" })}\n`;
@@ -61,6 +65,7 @@ describe("RunStreamer", () => {
     const dir = await hostDir("a");
     const metrics = path.join(dir, "output", "metrics.jsonl");
     const log = path.join(dir, "output", "logs", "attempt-1.log");
+    const generations = path.join(dir, "output", "generations.jsonl");
     const seen: MetricLine[] = [];
     const s = streamer(dir, { onMetric: (line) => seen.push(line) });
     expect(await s.start()).toBe(true);
@@ -69,6 +74,7 @@ describe("RunStreamer", () => {
       const line = metricLine(step);
       await appendFile(metrics, line.slice(0, 7));
       await appendFile(log, `step ${step} ünïcode\n`);
+      if (step % 10 === 0) await appendFile(generations, generationLine(step, "p1"));
       if (step % 10 === 0) await new Promise((r) => setTimeout(r, 15));
       await appendFile(metrics, line.slice(7));
     }
@@ -76,9 +82,14 @@ describe("RunStreamer", () => {
     const paths = registry.paths(runId);
     expect(await readFile(paths.metrics)).toEqual(await readFile(metrics));
     expect(await readFile(paths.attemptLog(1))).toEqual(await readFile(log));
+    expect(await readFile(paths.generations)).toEqual(await readFile(generations));
     expect(seen.map((line) => line.step)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
     const attempt = (await registry.get(runId)).attempts[0]!;
-    const copied = { metrics: (await readFile(metrics)).length, log: (await readFile(log)).length };
+    const copied = {
+      metrics: (await readFile(metrics)).length,
+      log: (await readFile(log)).length,
+      generations: (await readFile(generations)).length,
+    };
     expect(attempt.offsets).toEqual(copied);
     expect(s.offsets).toEqual(copied);
   });
@@ -220,7 +231,10 @@ describe("RunStreamer", () => {
       runtime: "process",
       host_dir: dirA,
     });
+    const generationsA = path.join(dirA, "output", "generations.jsonl");
+    const generationsB = path.join(dirB, "output", "generations.jsonl");
     await writeFile(metricsA, metricLine(1) + metricLine(2));
+    await writeFile(generationsA, generationLine(0, "p1"));
     await streamer(dirA).catchUp();
     // attempt 2 on the same directory: the trainer appends to the same file
     await registry.apply(runId, { type: "exited", attempt: 1, exit_code: 1 });
@@ -237,6 +251,7 @@ describe("RunStreamer", () => {
       host_dir: dirA,
     });
     await appendFile(metricsA, metricLine(2) + metricLine(3));
+    await appendFile(generationsA, generationLine(3, "p1"));
     await streamer(dirA, { attempt: 2 }).catchUp();
     // attempt 3 elsewhere
     await registry.apply(runId, { type: "exited", attempt: 2, exit_code: 1 });
@@ -253,12 +268,67 @@ describe("RunStreamer", () => {
       host_dir: dirB,
     });
     await writeFile(metricsB, metricLine(3) + metricLine(4));
+    await writeFile(generationsB, generationLine(4, "p1"));
     const third = streamer(dirB, { attempt: 3, host: new LocalHost("h2", root) });
     await third.catchUp();
     // and again after a restart: nothing doubled
     await streamer(dirB, { attempt: 3, host: new LocalHost("h2", root) }).catchUp();
     const local = await readFile(registry.paths(runId).metrics, "utf8");
     expect(local).toBe((await readFile(metricsA, "utf8")) + (await readFile(metricsB, "utf8")));
+    expect(await readFile(registry.paths(runId).generations, "utf8")).toBe(
+      (await readFile(generationsA, "utf8")) + (await readFile(generationsB, "utf8")),
+    );
+  });
+
+  it("copies generations.jsonl exactly once through cut channels and a restarted tunectl", async () => {
+    const dir = await hostDir("a");
+    const generations = path.join(dir, "output", "generations.jsonl");
+    let passes = 0;
+    // every following channel is cut after 50 ms, mid-frame or not: the next pass continues at
+    // the local length (the final drain is left alone: a slow machine may need longer for it)
+    const cutting: MonitorHost = {
+      name: "h1",
+      exec: (argv, o) => host.exec(argv, o),
+      script: (sc, a, o) => host.script(sc, a, o),
+      readFile: (p, o) => host.readFile(p, o),
+      stat: (p) => host.stat(p),
+      getFile: (r, l, o) => host.getFile(r, l, o),
+      stream: (argv, options) => {
+        if (!argv.includes("follow")) return host.stream(argv, options);
+        passes++;
+        const cut = new AbortController();
+        options.signal?.addEventListener("abort", () => cut.abort(), { once: true });
+        setTimeout(() => cut.abort(), 50);
+        return host.stream(argv, { ...options, signal: cut.signal });
+      },
+    };
+    const write = async (from: number, to: number) => {
+      for (let step = from; step <= to; step++) {
+        for (const prompt of ["p1", "p2"]) {
+          const line = generationLine(step, prompt);
+          await appendFile(generations, line.slice(0, 9)); // a line written in two pieces
+          await new Promise((r) => setTimeout(r, 3));
+          await appendFile(generations, line.slice(9));
+        }
+      }
+    };
+    const first = streamer(dir, { host: cutting });
+    await first.start();
+    await write(0, 15);
+    await first.stop({ drain: false }); // tunectl killed: the host keeps writing
+    await write(16, 25);
+    const second = streamer(dir, { host: cutting });
+    await second.start();
+    await write(26, 40);
+    await second.stop({ drain: true });
+    expect(passes).toBeGreaterThan(2);
+    const local = await readFile(registry.paths(runId).generations);
+    expect(local).toEqual(await readFile(generations));
+    const { lines, rejected } = parseGenerationLines(local.toString("utf8"));
+    expect(rejected).toEqual([]);
+    const keys = lines.map((line) => `${line.step}/${line.prompt_id}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toHaveLength(41 * 2);
   });
 
   it("stops at once while waiting to reconnect", async () => {

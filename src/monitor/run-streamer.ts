@@ -7,7 +7,7 @@ import { ProtocolError } from "./frame-decoder.js";
 import { MetricLineSplitter } from "./metric-line-splitter.js";
 import type { MonitorHost } from "./ports.js";
 import { acquireStreamLock } from "./stream-lock.js";
-import { monitorDir, streamClientId, streamOrigin } from "./stream-origin.js";
+import { monitorDir, remoteOffset, streamClientId, streamOrigin } from "./stream-origin.js";
 import { streamPass } from "./stream-pass.js";
 import { StreamReachability } from "./stream-reachability.js";
 import { Backoff } from "./backoff.js";
@@ -44,7 +44,7 @@ export interface RunStreamerOptions {
   drainTimeoutMs?: number;
 }
 
-type FileKey = "m" | "l";
+type FileKey = "m" | "l" | "g";
 
 /** How a catch-up pass ended: everything copied, another process streams it, or gave up. */
 export type CatchUpOutcome = "caught-up" | "busy" | "incomplete";
@@ -57,7 +57,7 @@ interface LocalSink {
 }
 
 /**
- * Copies one attempt's metrics.jsonl and log from the host by byte offset over one SSH
+ * Copies one attempt's metrics.jsonl, log and generations.jsonl from the host by byte offset over one SSH
  * channel (a polling sh loop, stream-script.ts). Offsets come from the local files' lengths,
  * so a restart after any crash continues exactly; a channel that fails, ends or falls silent
  * (no heartbeat) is replaced after a capped backoff, and its loop on the host ends.
@@ -76,7 +76,7 @@ export class RunStreamer {
   private persisting?: Promise<void>;
   private readonly reachability: StreamReachability;
   private truncationReported = new Set<string>();
-  private closedOffsets = { metrics: 0, log: 0 };
+  private closedOffsets = { metrics: 0, log: 0, generations: 0 };
   private busyReported = false;
 
   constructor(private readonly options: RunStreamerOptions) {
@@ -128,9 +128,13 @@ export class RunStreamer {
   }
 
   /** Remote offsets copied so far (kept after stop, for reports). */
-  get offsets(): { metrics: number; log: number } {
+  get offsets(): { metrics: number; log: number; generations: number } {
     if (this.sinks.size === 0) return this.closedOffsets;
-    return { metrics: this.sinks.get("m")!.remote, log: this.sinks.get("l")!.remote };
+    return {
+      metrics: this.sinks.get("m")!.remote,
+      log: this.sinks.get("l")!.remote,
+      generations: this.sinks.get("g")!.remote,
+    };
   }
 
   private async open(): Promise<boolean> {
@@ -155,17 +159,28 @@ export class RunStreamer {
     const client = await streamClientId(paths.dir);
     this.lease = path.posix.join(hostDir, "stream-leases", `${client}.attempt-${attempt}`);
     const metricsLength = await fileLength(paths.metrics);
+    const generationsLength = await fileLength(paths.generations);
     const run = await registry.get(runId);
-    const origin = await streamOrigin(run, paths.dir, attempt, host.name, hostDir, metricsLength);
-    const metricsRemote = Math.max(
-      0,
-      metricsLength - origin.metrics_local_start + origin.metrics_remote_start,
+    const origin = await streamOrigin(
+      run,
+      paths.dir,
+      attempt,
+      host.name,
+      hostDir,
+      metricsLength,
+      generationsLength,
     );
+    const metricsRemote = remoteOffset(origin, "metrics", metricsLength);
     this.splitter = new MetricLineSplitter(await unfinishedTail(paths.metrics, metricsLength));
     this.sinks.set("m", {
       fd: openSync(paths.metrics, "a"),
       remote: metricsRemote,
       local: paths.metrics,
+    });
+    this.sinks.set("g", {
+      fd: openSync(paths.generations, "a"),
+      remote: remoteOffset(origin, "generations", generationsLength),
+      local: paths.generations,
     });
     const logFile = paths.attemptLog(attempt);
     this.sinks.set("l", {
@@ -232,6 +247,10 @@ export class RunStreamer {
         path: path.posix.join(hostDir, "output", "logs", `attempt-${attempt}.log`),
         offset: this.sinks.get("l")!.remote,
       },
+      generations: {
+        path: path.posix.join(hostDir, "output", "generations.jsonl"),
+        offset: this.sinks.get("g")!.remote,
+      },
       lease: this.lease,
       pollIntervalMs,
       maxFrameBytes: this.options.maxFrameBytes ?? 4 * 1024 * 1024,
@@ -274,7 +293,7 @@ export class RunStreamer {
     const sink = this.sinks.get(file as FileKey);
     monitorRemoteTruncated.emit(
       this.options.reporter,
-      `${this.options.host.name}: ${file === "m" ? "metrics.jsonl" : "the log"} is ${size} bytes, shorter than the ${sink?.remote ?? 0} already copied; waiting for it to grow`,
+      `${this.options.host.name}: ${truncatedName[file as FileKey] ?? file} is ${size} bytes, shorter than the ${sink?.remote ?? 0} already copied; waiting for it to grow`,
       { host: this.options.host.name, file, size },
     );
   }
@@ -302,6 +321,12 @@ export class RunStreamer {
     return this.persisting;
   }
 }
+
+const truncatedName: Record<FileKey, string> = {
+  m: "metrics.jsonl",
+  l: "the log",
+  g: "generations.jsonl",
+};
 
 async function fileLength(file: string): Promise<number> {
   return (await stat(file).catch(() => null))?.size ?? 0;

@@ -5,7 +5,7 @@ import { systemClock, type Clock, type Reporter } from "../report/index.js";
 import { settleDeferred } from "./events.js";
 import type { MonitorHost } from "./ports.js";
 import { RunStreamer } from "./run-streamer.js";
-import { readStreamOrigin } from "./stream-origin.js";
+import { readStreamOrigin, remoteOffset } from "./stream-origin.js";
 
 export interface SettleCatchUpOptions {
   reporter: Reporter;
@@ -16,12 +16,12 @@ export interface SettleCatchUpOptions {
   waitMs?: number;
 }
 
-type Copied = { metrics: number; log: number };
+type Copied = { metrics: number; log: number; generations: number };
 
 /**
  * A run is never settled while its streams are behind: called once its trainer has exited
  * (the host's files are final), this copies the current attempt's metrics and log up to the
- * host files' sizes, or, when another process streams the attempt, waits for it to get there.
+ * host files' sizes (generations.jsonl too), or, when another process streams the attempt, waits for it to get there.
  * False (with `monitor.settle_deferred`) when they are still behind: the caller leaves the
  * run as it is and checks again later.
  */
@@ -56,6 +56,7 @@ export async function streamsCaughtUp(
     target = {
       metrics: await size("metrics.jsonl"),
       log: await size(`logs/attempt-${attempt.n}.log`),
+      generations: await size("generations.jsonl"),
     };
   } catch (error) {
     const local = await copied(registry, run.id, attempt.n);
@@ -65,7 +66,10 @@ export async function streamsCaughtUp(
       {},
     );
   }
-  const reached = (local: Copied) => local.metrics >= target.metrics && local.log >= target.log;
+  const reached = (local: Copied) =>
+    local.metrics >= target.metrics &&
+    local.log >= target.log &&
+    local.generations >= target.generations;
   if (reached(await copied(registry, run.id, attempt.n))) return true;
   const streamer = new RunStreamer({
     registry,
@@ -106,11 +110,9 @@ async function copied(
   const paths = registry.paths(runId);
   const length = async (file: string) => (await stat(file).catch(() => null))?.size ?? 0;
   const origin = await readStreamOrigin(paths.dir, attempt);
-  const metricsLocal = await length(paths.metrics);
   return {
-    metrics: origin
-      ? Math.max(0, metricsLocal - origin.metrics_local_start + origin.metrics_remote_start)
-      : 0,
+    metrics: remoteOffset(origin, "metrics", await length(paths.metrics)),
     log: await length(paths.attemptLog(attempt)),
+    generations: remoteOffset(origin, "generations", await length(paths.generations)),
   };
 }

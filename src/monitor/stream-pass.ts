@@ -8,6 +8,7 @@ export interface StreamPassRequest {
   mode: "follow" | "once";
   metrics: { path: string; offset: number };
   log: { path: string; offset: number };
+  generations: { path: string; offset: number };
   /** Host file naming the pass that owns this workstation's loop (see stream-script.ts). */
   lease: string;
   pollIntervalMs: number;
@@ -123,5 +124,7 @@ function argv(request: StreamPassRequest): string[] {
     // idle polls between heartbeats: about one a second
     String(Math.max(1, Math.round(1000 / request.pollIntervalMs))),
     request.lease,
+    request.generations.path,
+    String(request.generations.offset),
   ];
 }

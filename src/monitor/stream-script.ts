@@ -1,6 +1,6 @@
 /**
- * The one shell loop run on the host per streamed attempt: it polls the metrics file and the
- * attempt's log and writes every new byte range as a frame (see frame-decoder.ts). A fixed
+ * The one shell loop run on the host per streamed attempt: it polls the metrics file, the
+ * attempt's log and the generations file and writes every new byte range as a frame (see frame-decoder.ts). A fixed
  * script; paths and offsets arrive as positional parameters, never spliced into the text.
  * `head -c` is not POSIX but is in GNU coreutils, BusyBox and the BSDs.
  *
@@ -13,9 +13,10 @@
  *
  * $1 poll interval (s)  $2 follow|once  $3 metrics path  $4 its offset  $5 log path
  * $6 its offset  $7 max bytes per frame  $8 idle polls between heartbeats  $9 lease file
+ * $10 generations path  $11 its offset
  */
 export const streamScript = `
-iv=$1 mode=$2 mp=$3 mo=$4 lp=$5 lo=$6 max=$7 beats=$8 lease=$9
+iv=$1 mode=$2 mp=$3 mo=$4 lp=$5 lo=$6 max=$7 beats=$8 lease=$9 gp=\${10} go=\${11}
 mkdir -p "\${lease%/*}" 2>/dev/null
 { echo $$ > "$lease"; } 2>/dev/null || lease=
 owned() {
@@ -41,6 +42,7 @@ idle=0
 while owned; do
   send m "$mp" "$mo"; mo=$((mo + got)); g=$got
   send l "$lp" "$lo"; lo=$((lo + got)); g=$((g + got))
+  send g "$gp" "$go"; go=$((go + got)); g=$((g + got))
   if [ "$g" -eq 0 ]; then
     if [ "$mode" = once ]; then printf 'E\\n'; exit 0; fi
     idle=$((idle + 1))

@@ -7,6 +7,8 @@ export interface RunPaths {
   config: string;
   events: string;
   metrics: string;
+  /** The trainer's answers to the eval prompts (streamed like metrics). */
+  generations: string;
   logs: string;
   checkpoints: string;
   lock: string;
@@ -21,6 +23,7 @@ export function runPaths(runsDir: string, id: string): RunPaths {
     config: path.join(dir, "config.yaml"),
     events: path.join(dir, "events.jsonl"),
     metrics: path.join(dir, "metrics.jsonl"),
+    generations: path.join(dir, "generations.jsonl"),
     logs: path.join(dir, "logs"),
     checkpoints: path.join(dir, "checkpoints"),
     lock: path.join(dir, ".run.lock"),

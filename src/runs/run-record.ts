@@ -24,6 +24,8 @@ export interface Launcher {
 export interface StreamOffsets {
   metrics: number;
   log: number;
+  /** generations.jsonl; absent in records written before it was streamed. */
+  generations?: number;
 }
 
 /** Where an attempt was placed: fixed by the `placed` event and kept from then on. */

@@ -6,6 +6,7 @@ import { mkdtemp, readFile, readdir, symlink } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { parseGenerationLines } from "../../src/contract/index.js";
 import { repoRoot, runCommand, type CommandResult } from "../setup/testbed.js";
 import type { RunJson } from "./launch-workspace.js";
 
@@ -62,5 +63,25 @@ describe("npm run demo in a fresh copy of the repository", () => {
     ) as { step: number };
     expect(manifest.step).toBe(6);
     expect(demo.stdout).toContain(`.tunectl/runs/${id}/checkpoints/`);
+  });
+
+  it("ends with one prompt's answer before and after tuning, as the trainer wrote them", async () => {
+    const id = runs[0]!.id;
+    const local = await readFile(path.join(clone, ".tunectl/runs", id, "generations.jsonl"));
+    const host = await readFile(
+      path.join(clone, ".tunectl/hosts/local/runs", id, "output/generations.jsonl"),
+    );
+    expect(local.equals(host)).toBe(true); // streamed back byte for byte
+    const { lines, rejected } = parseGenerationLines(local.toString("utf8"));
+    expect(rejected).toEqual([]);
+    const first = lines[0]!.prompt_id;
+    const own = lines.filter((line) => line.prompt_id === first);
+    expect(own.map((line) => line.step)).toEqual([0, 3, 6]);
+    const [title, before, after] = demo.stdout.trimEnd().split("\n").slice(-3);
+    expect(title).toMatch(new RegExp(`^Prompt ${first} \\(….*\\), answered greedily:$`));
+    expect(before).toMatch(/^ {2}before tuning \(step 0\): +/);
+    expect(before).toContain(JSON.stringify(own[0]!.output));
+    expect(after).toMatch(/^ {2}after tuning \(step 6\): +/);
+    expect(after).toContain(JSON.stringify(own[2]!.output));
   });
 });

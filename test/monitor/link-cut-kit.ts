@@ -11,6 +11,8 @@ export interface Copies {
   localMetrics: Buffer;
   hostLog: Buffer;
   localLog: Buffer;
+  hostGenerations: Buffer;
+  localGenerations: Buffer;
 }
 
 /** The run's metrics and attempt-1 log on its host and in the workspace's registry. */
@@ -23,6 +25,8 @@ export async function copies(ws: string, runId: string): Promise<Copies> {
     localMetrics: await read(path.join(local, "metrics.jsonl")),
     hostLog: await read(path.join(hostDir, "output", "logs", "attempt-1.log")),
     localLog: await read(path.join(local, "logs", "attempt-1.log")),
+    hostGenerations: await read(path.join(hostDir, "output", "generations.jsonl")),
+    localGenerations: await read(path.join(local, "generations.jsonl")),
   };
 }
 
@@ -39,10 +43,15 @@ export async function healed(ws: string, runId: string, timeoutMs = 90_000): Pro
     const now = await copies(ws, runId);
     const reached =
       now.localMetrics.length >= target.hostMetrics.length &&
-      now.localLog.length >= target.hostLog.length;
+      now.localLog.length >= target.hostLog.length &&
+      now.localGenerations.length >= target.hostGenerations.length;
     if (reached) {
       const same = (local: Buffer, host: Buffer) => local.equals(host.subarray(0, local.length));
-      if (!same(now.localMetrics, now.hostMetrics) || !same(now.localLog, now.hostLog)) {
+      if (
+        !same(now.localMetrics, now.hostMetrics) ||
+        !same(now.localLog, now.hostLog) ||
+        !same(now.localGenerations, now.hostGenerations)
+      ) {
         throw new Error(`${runId}: the local copies differ from the host's files`);
       }
       return Date.now() - started;

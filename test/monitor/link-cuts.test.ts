@@ -202,6 +202,11 @@ describe("streams that heal (h1)", () => {
       expect(files.hostMetrics.length).toBeGreaterThan(0);
       expect(files.localMetrics.equals(files.hostMetrics), `${mode} metrics.jsonl`).toBe(true);
       expect(files.localLog.equals(files.hostLog), `${mode} attempt-1.log`).toBe(true);
+      expect(files.hostGenerations.length).toBeGreaterThan(0); // step 0 at least
+      expect(
+        files.localGenerations.equals(files.hostGenerations),
+        `${mode} generations.jsonl`,
+      ).toBe(true);
       expect(await streamLoopsOf(ws, id)).toEqual([]);
     }
   }, 600_000);

@@ -41,7 +41,10 @@ export async function runOnHost(tb: Testbed, hostName: string) {
   return { stateDir, registry, runId: run.id, hostDir };
 }
 
-/** Lines `{"ts":..,"step":i,...}` to metrics.jsonl and `log line i` to the log, every `everyMs`. */
+/**
+ * Lines `{"ts":..,"step":i,...}` to metrics.jsonl, `log line i` to the log and every tenth step
+ * a generations line, every `everyMs`.
+ */
 export function writerScript(hostDir: string, lines: number, everyMs: number): string {
   const out = `${hostDir}/output`;
   const sleep = (everyMs / 1000).toFixed(3);
@@ -49,6 +52,7 @@ export function writerScript(hostDir: string, lines: number, everyMs: number): s
     `nohup sh -c 'i=0; while [ $i -lt ${lines} ]; do ` +
     `printf "{\\"ts\\": %s, \\"step\\": %d, \\"total_steps\\": ${lines}, \\"loss\\": 1.5, \\"kind\\": \\"train\\"}\\n" "$(date +%s)" $i >> ${out}/metrics.jsonl; ` +
     `printf "log line %d of the trainer\\n" $i >> ${out}/logs/attempt-1.log; ` +
+    `[ $((i % 10)) -eq 0 ] && printf "{\\"ts\\": %s, \\"step\\": %d, \\"attempt\\": 1, \\"prompt_id\\": \\"p\\", \\"prompt\\": \\"Say hi.\\", \\"output\\": \\"hi %d\\"}\\n" "$(date +%s)" $i $i >> ${out}/generations.jsonl; ` +
     `i=$((i+1)); sleep ${sleep}; done; touch ${out}/writer.done' >/dev/null 2>&1 &`
   );
 }

@@ -32,6 +32,15 @@ async function expectIdentical(registryDir: string, runId: string, hostDir: stri
   expect(
     localLog.equals(await readFile(path.join(hostDir, "output", "logs", "attempt-1.log"))),
   ).toBe(true);
+  const localGenerations = await readFile(
+    path.join(registryDir, "runs", runId, "generations.jsonl"),
+  );
+  expect(
+    localGenerations.equals(await readFile(path.join(hostDir, "output", "generations.jsonl"))),
+  ).toBe(true);
+  expect(steps(localGenerations.toString())).toEqual(
+    Array.from({ length: Math.ceil(lines / 10) }, (_, i) => i * 10),
+  );
   // no line lost or doubled
   expect(steps(localMetrics.toString())).toEqual(Array.from({ length: lines }, (_, i) => i));
 }

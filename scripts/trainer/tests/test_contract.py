@@ -78,6 +78,7 @@ def test_every_train_json_field_has_a_setting_in_the_trainer() -> None:
         "lora": config_module.LoraConfig,
         "train": config_module.TrainSettings,
         "data": config_module.DataSettings,
+        "eval": config_module.EvalSettings,
     }
     assert set(schema["properties"]) == fields_of(config_module.TrainConfig)
     for name, cls in sections.items():
@@ -85,7 +86,7 @@ def test_every_train_json_field_has_a_setting_in_the_trainer() -> None:
 
 
 def test_the_trainer_keeps_no_defaults_of_its_own() -> None:
-    for cls in (config_module.ModelConfig, config_module.LoraConfig, config_module.TrainSettings, config_module.DataSettings):
+    for cls in (config_module.ModelConfig, config_module.LoraConfig, config_module.TrainSettings, config_module.DataSettings, config_module.EvalSettings, config_module.TrainConfig):
         assert all(f.default is dataclasses.MISSING for f in dataclasses.fields(cls)), cls.__name__
 
 

@@ -201,4 +201,4 @@ def test_generations_at_step_zero_and_every_eval(workspace: Workspace) -> None:
     assert sorted({line["step"] for line in lines}) == [0, 2, 4]
     assert all(set(line) == {"ts", "step", "attempt", "prompt_id", "prompt", "output"} for line in lines)
     assert {line["prompt_id"] for line in lines} == {"eval-0", "eval-1", "eval-2"}
-    assert all(line["prompt"].endswith("### Response:\n") and line["attempt"] == "1" for line in lines)
+    assert all(line["prompt"].endswith("### Response:\n") and line["attempt"] == 1 for line in lines)

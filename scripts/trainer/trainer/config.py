@@ -90,6 +90,13 @@ class TrackingSettings:
 
 
 @dataclass(frozen=True)
+class EvalSettings:
+    # Each {"id", "record"}: the record a rendered prompt's context. None: train.json has none
+    # (the experiment set none), and generations.py asks the first eval records' contexts.
+    prompts: Optional[tuple[dict[str, Any], ...]]
+
+
+@dataclass(frozen=True)
 class TrainConfig:
     contract: int
     run_id: str
@@ -99,6 +106,7 @@ class TrainConfig:
     train: TrainSettings
     data: DataSettings
     tracking: TrackingSettings
+    eval: EvalSettings
 
 
 def _take(cls: type, section: dict[str, Any]) -> Any:
@@ -121,7 +129,9 @@ def parse_config(raw: dict[str, Any]) -> TrainConfig:
         wandb=_take(WandbSettings, {**wandb, "tags": tuple(wandb["tags"])}) if wandb is not None else None,
     )
     check_train(train)
-    return TrainConfig(raw["contract"], raw["run_id"], raw["name"], model, lora, train, data, tracking)
+    prompts = (raw.get("eval") or {}).get("prompts")
+    evals = EvalSettings(None if prompts is None else tuple(prompts))
+    return TrainConfig(raw["contract"], raw["run_id"], raw["name"], model, lora, train, data, tracking, evals)
 
 
 def check_train(train: TrainSettings) -> None:

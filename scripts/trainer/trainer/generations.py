@@ -1,8 +1,10 @@
 """/output/generations.jsonl: a few eval prompts answered greedily at step 0 and at every eval.
 
 One JSON line per prompt and step: {ts, step, attempt, prompt_id, prompt, output}. The prompts
-are the context (everything before the first learned token) of the first eval records, or of
-the first train records when there is no eval split.
+are train.json's eval.prompts (the experiment's, rendered by the orchestrator with the run's
+template and encoded here exactly as a record's context is), or by default the context
+(everything before the first learned token) of the first eval records, or of the first train
+records when there is no eval split.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Sequence
 
 import torch
 
-from .encode import IGNORE, Example
+from .contract import attempt_from_env
+from .encode import IGNORE, Example, Tokenizer, closed_renderer
 
 PROMPTS = 3
 MAX_NEW_TOKENS = 32
@@ -38,12 +41,27 @@ def pick_prompts(examples: list[Example], split: str, count: int = PROMPTS) -> l
     return prompts
 
 
+def configured_prompts(tok: Tokenizer, prompts: Sequence[dict[str, Any]]) -> list[Prompt]:
+    """train.json's prompts as token ids: what encode_segments / encode_messages put before an answer."""
+    out = []
+    for prompt in prompts:
+        record = prompt["record"]
+        if "messages" in record:
+            ids = closed_renderer(tok)(record["messages"], True)
+        else:
+            ids = [tok.bos_id] if tok.bos_id is not None else []
+            for segment in record["segments"]:
+                ids.extend(tok.encode(str(segment["text"])))
+        out.append(Prompt(str(prompt["id"]), ids))
+    return out
+
+
 class Generations:
-    def __init__(self, output: str, backend: Any, prompts: list[Prompt], attempt: Optional[str]) -> None:
+    def __init__(self, output: str, backend: Any, prompts: list[Prompt]) -> None:
         self.path = os.path.join(output, "generations.jsonl")
         self.backend = backend
         self.prompts = prompts
-        self.attempt = attempt
+        self.attempt = attempt_from_env() if prompts else None  # a number, as generation-line.schema.json has it
 
     def write(self, step: int) -> None:
         if not self.prompts:
@@ -65,7 +83,12 @@ class Generations:
                 })
         model.train()
         torch.set_rng_state(rng)
-        with open(self.path, "a", encoding="utf-8") as handle:
-            handle.write("".join(json.dumps(line) + "\n" for line in lines))
+        with open(self.path, "a+b") as handle:
+            handle.seek(0, os.SEEK_END)
+            if handle.tell() > 0:
+                handle.seek(-1, os.SEEK_END)
+                if handle.read(1) != b"\n":
+                    handle.write(b"\n")  # a previous attempt died mid-line; never glue onto it
+            handle.write("".join(json.dumps(line) + "\n" for line in lines).encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())

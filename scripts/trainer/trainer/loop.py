@@ -19,7 +19,7 @@ from .checkpoint import Checkpoint, apply_retention, clean_invalid, read_checkpo
 from .config import TrainConfig
 from .data import DatasetReport, find_split, load_examples, report_fields
 from .encode import IGNORE
-from .generations import Generations, pick_prompts
+from .generations import Generations, configured_prompts, pick_prompts
 from .metrics import MetricsWriter, rate
 from .order import Plan
 from .packing import Batch, Row, collate, flatten, pack, unpacked
@@ -94,9 +94,12 @@ class Trainer:
         if resume_from:
             self.progress = self._resume(resume_from, backend, optimizer)
         eval_every = t.eval_steps or t.save_steps
-        source = eval_rows or rows
-        prompts = pick_prompts([e for row in source for e in row], "eval" if eval_rows else "train")
-        generations = Generations(self.output, backend, prompts if ranks.main else [], attempt)
+        if cfg.eval.prompts is not None:
+            prompts = configured_prompts(backend.tokenizer, cfg.eval.prompts)
+        else:
+            source = eval_rows or rows
+            prompts = pick_prompts([e for row in source for e in row], "eval" if eval_rows else "train")
+        generations = Generations(self.output, backend, prompts if ranks.main else [])
         if self.progress.step == 0:
             generations.write(0)  # the base model's answers
         metrics = TrackedMetrics(MetricsWriter(os.path.join(self.output, "metrics.jsonl")), open_trackers(cfg, self.output, log)) if ranks.main else NoMetrics()
@@ -136,9 +139,11 @@ class Trainer:
                     window_start, window_tokens = now, 0
                 evaluated = None
                 stopping = bool(ranks.sum(1.0 if self.stop else 0.0)[0])  # every rank stops at the same step
-                if eval_rows and ranks.main and (step % eval_every == 0 or step == total):
-                    evaluated = self._evaluate(backend, eval_rows, metrics, common)
-                    generations.write(step)
+                if ranks.main and (step % eval_every == 0 or step == total):
+                    if eval_rows:
+                        evaluated = self._evaluate(backend, eval_rows, metrics, common)
+                    if eval_rows or cfg.eval.prompts:
+                        generations.write(step)  # at every eval; configured prompts also without eval data
                 if step % t.save_steps == 0 or step == total or stopping:
                     rngs = ranks.gather(rng_state())
                     if ranks.main:

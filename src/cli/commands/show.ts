@@ -1,5 +1,6 @@
 import type { RegisterCommand } from "../app.js";
 import { renderTable } from "../table.js";
+import { generationsBlock } from "./show-generations.js";
 
 export const registerShow: RegisterCommand = (program, app) => {
   program
@@ -14,12 +15,15 @@ export const registerShow: RegisterCommand = (program, app) => {
         const run = await registry.resolve(ref);
         const configYaml = await registry.configYaml(run.id);
         const events = await registry.events(run.id);
-        const { summarizeRun, renderSummary } = await import("../../compare/index.js");
+        const { summarizeRun, renderSummary, readRunGenerations } =
+          await import("../../compare/index.js");
         const { listCheckpoints } = await import("../../monitor/index.js");
         const summary = await summarizeRun(registry, run);
         const checkpoints = await listCheckpoints(registry, run);
+        const generations = await readRunGenerations(registry.paths(run.id).generations);
         if (ctx.globals.json) {
-          ctx.io.json({ run, summary, checkpoints, config: parse(configYaml) as unknown, events });
+          const config = parse(configYaml) as unknown;
+          ctx.io.json({ run, summary, checkpoints, generations, config, events });
           return;
         }
         const lines = [
@@ -76,6 +80,7 @@ export const registerShow: RegisterCommand = (program, app) => {
             ),
           );
         }
+        lines.push(...generationsBlock(generations));
         ctx.io.out(lines.join("\n"));
         if (options.config) ctx.io.out(`\n${configYaml}`);
       }),

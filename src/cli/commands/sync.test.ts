@@ -47,6 +47,10 @@ beforeAll(async () => {
     path.join(hostDir, "output", "metrics.jsonl"),
     '{"ts": 1, "step": 1, "loss": 2.5, "kind": "train"}\n',
   );
+  writeFileSync(
+    path.join(hostDir, "output", "generations.jsonl"),
+    '{"ts": 1, "step": 0, "attempt": 1, "prompt_id": "p", "prompt": "Hi.", "output": "hello"}\n',
+  );
   const ckpt = path.join(hostDir, "output", "checkpoints", "step-1");
   mkdirSync(ckpt, { recursive: true });
   writeFileSync(path.join(ckpt, "adapter.bin"), "weights");
@@ -68,13 +72,14 @@ describe("tunectl sync, logs, checkpoints", () => {
     const sync = tunectl(["--json", "sync", "last"]);
     expect(sync.code, sync.stderr).toBe(0);
     const result = JSON.parse(sync.stdout) as {
-      streams: { metrics: number; log: number };
+      streams: { metrics: number; log: number; generations: number };
       checkpoints: { pulled: number[]; uploaded: number[] };
       mirrored: string[];
     };
-    expect(result.streams).toEqual({ metrics: 51, log: 22 });
+    expect(result.streams).toEqual({ metrics: 51, log: 22, generations: 89 });
     expect(result.checkpoints).toMatchObject({ pulled: [1], uploaded: [1] });
     expect(result.mirrored).toContain("logs/attempt-1.log");
+    expect(result.mirrored).toContain("generations.jsonl");
     const bucketRun = path.join(dir, ".tunectl", "store", "runs", runId);
     expect(readFileSync(path.join(bucketRun, "checkpoints", "step-1", "adapter.bin"), "utf8")).toBe(
       "weights",

@@ -104,6 +104,16 @@ describe("tunectl validate", () => {
     expect(run.stderr).toMatch(/d\.jsonl:2/);
   });
 
+  it("checks the eval prompts file: a bad line is exit 2 with FILE:LINE", () => {
+    const dir = workdir({
+      "exp.yaml": `${good}eval: {prompts: prompts.jsonl}\n`,
+      "prompts.jsonl": '{"instruction": "Say hi."}\n{"instruction": ""}\n',
+    });
+    const run = tunectl(["validate", "exp.yaml"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/prompts\.jsonl:2:1/);
+  });
+
   it("prints the resolved config with --json", () => {
     const dir = workdir({ "exp.yaml": good });
     const run = tunectl(["validate", "exp.yaml", "--json", "--set", "train.seed=9"], dir);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { dataSchema } from "./data.js";
+import { evalSchema } from "./eval.js";
 import { loraSchema } from "./lora.js";
 import { modelSchema } from "./model.js";
 import { envVarName, safeName } from "./names.js";
@@ -41,6 +42,9 @@ export const experimentShape = z
       seed: 42,
       gradient_checkpointing: false,
     }),
+    eval: evalSchema
+      .default({})
+      .describe("Generations while training: which prompts the trainer answers."),
     resources: resourcesSchema.default({
       gpus: 1,
       image: "tunectl-trainer:cuda",

@@ -6,6 +6,13 @@ export {
   type DataConfig,
   type DatasetSource,
 } from "./data.js";
+export {
+  evalPromptObjectSchema,
+  evalPromptSchema,
+  evalSchema,
+  type EvalConfig,
+  type EvalPrompt,
+} from "./eval.js";
 export { loraSchema, type LoraConfig } from "./lora.js";
 export { modelSchema, tinyModelSchema, type ModelConfig } from "./model.js";
 export { resourcesSchema, type ResourcesConfig } from "./resources.js";
