@@ -65,3 +65,10 @@ export const generateRejections = declareEvent<{ rejections: Record<string, numb
   description:
     "data generate: how many generated tasks each filter dropped (the histogram at the end)",
 });
+
+export const generateWaiting = declareEvent<{ output: string; pid: number; host: string }>({
+  code: "generate.waiting",
+  level: "info",
+  description:
+    "data generate: another tunectl process is generating the same output; this one waits, then finds it up to date",
+});

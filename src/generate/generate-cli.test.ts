@@ -155,6 +155,18 @@ describe("data generate against an OpenAI-compatible endpoint", () => {
     expect(server.requests.length).toBe(sent);
   });
 
+  it("two processes on one spec: one generates, the other waits and sends nothing", async () => {
+    spec();
+    const [a, b] = await Promise.all([generate(), generate()]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const ids = server.requests.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([a.stdout, b.stdout].filter((out) => out.includes("up to date"))).toHaveLength(1);
+    expect(records()).toHaveLength(20);
+    expect(manifest().records).toBe(20);
+  });
+
   it("--dry-run estimates requests, tokens and cost and sends nothing", async () => {
     spec();
     const dry = await tunectl(["data", "generate", "gen.yaml", "--dry-run"]);

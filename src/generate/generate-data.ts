@@ -2,7 +2,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors/index.js";
 import type { Clock, Reporter } from "../report/index.js";
-import { writeFileAtomic } from "../runs/index.js";
+import { withFileLock, writeFileAtomic } from "../runs/index.js";
 import { openAiEndpoint, type ChatEndpoint } from "./chat-endpoint.js";
 import { contentKeys, journalFileFor, manifestFileFor, sha256 } from "./content-key.js";
 import {
@@ -11,6 +11,7 @@ import {
   generateResumed,
   generateStage,
   generateUpToDate,
+  generateWaiting,
 } from "./events.js";
 import type { LoadedSpec } from "./load-spec.js";
 import { recipeFor } from "./recipe-stages.js";
@@ -51,6 +52,26 @@ export interface GenerateResult {
 }
 
 export async function generateData(
+  loaded: LoadedSpec,
+  seeds: SeedTask[],
+  deps: GenerateDeps,
+): Promise<GenerateResult> {
+  // Two processes on one spec (two terminals, a sweep's runs sharing data) would append to one
+  // journal and race on the output: one works while the other waits, then finds the output up
+  // to date and sends nothing.
+  await mkdir(path.dirname(loaded.outputFile), { recursive: true });
+  return withFileLock(`${loaded.outputFile}.lock`, () => generateLocked(loaded, seeds, deps), {
+    timeoutMs: Infinity,
+    onWait: (holder) =>
+      generateWaiting.emit(
+        deps.reporter,
+        `another tunectl (pid ${holder.pid} on ${holder.host}) is generating ${loaded.spec.output}: waiting for it`,
+        { output: loaded.outputFile, pid: holder.pid, host: holder.host },
+      ),
+  });
+}
+
+async function generateLocked(
   loaded: LoadedSpec,
   seeds: SeedTask[],
   deps: GenerateDeps,

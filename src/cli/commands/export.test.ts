@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TrainJson } from "../../contract/index.js";
 import { RunRegistry, walkToRunning } from "../../runs/index.js";
 
 // `tunectl export` over a real checkpoint: the trainer (tiny Llama, 4 steps) writes it into the
@@ -69,7 +70,8 @@ const trainJson = {
     gradient_checkpointing: false,
   },
   data: { template: "alpaca", max_seq_len: 128, packing: false, train_on_inputs: false },
-};
+  tracking: { tensorboard: false },
+} satisfies TrainJson;
 
 async function tunectl(...args: string[]) {
   try {
