@@ -1,4 +1,5 @@
 import type { Example } from "./example.js";
+import { lengthDistribution } from "./length-distribution.js";
 import { renderedLengths, type RenderedRecord } from "./record-render.js";
 
 export interface DatasetStats {
@@ -43,9 +44,6 @@ export class StatsAccumulator {
   }
 
   result(): DatasetStats {
-    const sorted = Float64Array.from(this.lengths).sort();
-    const at = (q: number) =>
-      sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) : 0;
     const total = this.prompt + this.output;
     return {
       records: this.records,
@@ -54,11 +52,7 @@ export class StatsAccumulator {
       turns: { total: this.turns, max: this.maxTurns, multi_turn_records: this.multiTurn },
       characters: { prompt: this.prompt, output: this.output, total },
       length: {
-        min: sorted[0] ?? 0,
-        p50: at(0.5),
-        p90: at(0.9),
-        p99: at(0.99),
-        max: sorted[sorted.length - 1] ?? 0,
+        ...lengthDistribution(this.lengths),
         mean: this.records ? Math.round(total / this.records) : 0,
       },
       empty_fields: { input: this.emptyInput, system: this.noSystem },

@@ -82,11 +82,13 @@ describe("streamsCaughtUp (before an exited attempt is settled)", () => {
       host,
       hostDir,
       reporter: new RecordingReporter(),
-      pollIntervalMs: 1_000,
+      // long enough that the check below always finds it behind on a loaded machine, well
+      // inside the 30 s the check waits for it
+      pollIntervalMs: 8_000,
     });
     expect(await follower.start()).toBe(true);
     try {
-      // the follower has its first bytes and polls again in a second: the new ones are behind
+      // the follower has its first bytes and polls again in 8 s: the new ones are behind
       while ((await readFile(registry.paths(run.id).metrics, "utf8")) !== lines(1, 10)) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }

@@ -376,9 +376,14 @@ describe("tunectl export", () => {
       env,
     });
     let err = "";
+    let sent = false;
     child.stderr.on("data", (chunk: Buffer) => {
       err += chunk.toString();
-      if (err.includes("trainer export here")) child.kill("SIGINT");
+      // once: a second SIGINT from a later chunk would be a second Ctrl-C
+      if (!sent && err.includes("trainer export here")) {
+        sent = true;
+        child.kill("SIGINT");
+      }
     });
     const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
     expect(code, err).toBe(130);

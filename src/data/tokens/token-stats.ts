@@ -1,3 +1,4 @@
+import { lengthDistribution } from "../length-distribution.js";
 import type { RenderedRecord } from "../record-render.js";
 import { encodeRecord, trainableTokens } from "./record-tokens.js";
 import type { TrainerTokenizer } from "./trainer-tokenizer.js";
@@ -52,24 +53,15 @@ export class TokenStatsAccumulator {
   }
 
   result(): TokenStats {
-    const sorted = Float64Array.from(this.lengths).sort();
-    const at = (q: number) =>
-      sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) : 0;
     return {
       tokenizer: this.options.tokenizer,
       max_seq_len: this.options.maxSeqLen,
-      records: sorted.length,
+      records: this.lengths.length,
       truncated: this.truncated,
       dropped: this.dropped,
       affected: this.affected,
       tokens: this.tokens,
-      length: {
-        min: sorted[0] ?? 0,
-        p50: at(0.5),
-        p90: at(0.9),
-        p99: at(0.99),
-        max: sorted[sorted.length - 1] ?? 0,
-      },
+      length: lengthDistribution(this.lengths),
     };
   }
 }
