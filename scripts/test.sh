@@ -35,4 +35,6 @@ echo "== concurrency suite (eight tunectl processes on one workspace)"
 npx vitest run --project concurrency
 
 echo "== integration tests (testbed)"
-npx vitest run --project integration --no-file-parallelism
+# One testbed per machine (its namespaces, bridge and addresses are fixed): a second checkout's
+# npm test waits here for the first to take its testbed down, rather than colliding with it.
+flock /tmp/tunectl-testbed.lock npx vitest run --project integration --no-file-parallelism
