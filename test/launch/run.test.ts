@@ -1,5 +1,7 @@
 // `tunectl run` on the testbed as a user runs it: in the foreground on h1 (followed to the end)
 // and, at the same time, detached on h2 and watched with `ps` until it is no longer active.
+import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -135,6 +137,51 @@ describe("run in the foreground on h1", () => {
       expect(manifest.step).toBe(step);
     }
   });
+});
+
+describe("export --merge --on-host of the h1 run", () => {
+  it("runs the trainer's export in h1's docker image and copies home a model from_pretrained loads", async () => {
+    const out = path.join(ws.dir, "merged");
+    const exported = await ws.tunectl(
+      ["export", fgRun.id, "--merge", "--on-host", "--out", out, "--json"],
+      { timeoutMs: 240_000 },
+    );
+    expect(exported.code, exported.stderr).toBe(0);
+    const result = JSON.parse(exported.stdout) as { step: number };
+    expect(result).toMatchObject({ run: fgRun.id, merged: true, where: "host" });
+    expect([3, 6]).toContain(result.step);
+    expect(readdirSync(out)).toEqual(
+      expect.arrayContaining(["config.json", "model.safetensors", "tokenizer.json"]),
+    );
+    // nothing of the export is left in the run's directory on h1
+    const left = await ws.testbed.ssh(
+      "h1",
+      `ls ${ws.testbed.host("h1").workdir}/runs/${fgRun.id}/output/exports 2>/dev/null | wc -l`,
+    );
+    expect(left.stdout.trim()).toBe("0");
+    const python =
+      process.env.TUNECTL_TRAINER_PYTHON ??
+      execFileSync("sh", ["scripts/trainer/venv.sh"], { encoding: "utf8" })
+        .trim()
+        .split("\n")
+        .pop()!;
+    const loaded = execFileSync(
+      python,
+      [
+        "-c",
+        "import sys, json; from transformers import AutoModelForCausalLM, AutoTokenizer; " +
+          "m = AutoModelForCausalLM.from_pretrained(sys.argv[1]); t = AutoTokenizer.from_pretrained(sys.argv[1]); " +
+          "print(json.dumps({'type': m.config.model_type, 'lora': any('lora' in n for n, _ in m.named_parameters()), 'ids': len(t('hi')['input_ids'])}))",
+        out,
+      ],
+      { encoding: "utf8", env: { ...process.env, HF_HUB_OFFLINE: "1" } },
+    );
+    expect(JSON.parse(loaded.trim().split("\n").pop()!)).toEqual({
+      type: "llama",
+      lora: false,
+      ids: expect.any(Number),
+    });
+  }, 300_000);
 });
 
 describe("run --detach on h2, then ps until it ends", () => {
