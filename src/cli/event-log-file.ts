@@ -1,8 +1,19 @@
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import winston from "winston";
+import type winstonModule from "winston";
 import type { ReportEvent } from "../report/index.js";
 import { renderEventJson } from "./event-line.js";
+
+/**
+ * winston (and its dozens of modules) is loaded when a command first names a log file: the
+ * commands that never do (`data generate`, `ps`, `--help`) do not pay for it at start-up.
+ */
+let loaded: typeof winstonModule | undefined;
+function winston(): typeof winstonModule {
+  loaded ??= createRequire(import.meta.url)("winston") as typeof winstonModule;
+  return loaded;
+}
 
 /** Events kept before the run's log file is known (`run` learns its id after validating). */
 const maxEarly = 2_000;
@@ -14,7 +25,7 @@ const maxEarly = 2_000;
  */
 export class EventLogFile {
   private early: Array<{ event: ReportEvent; ts: Date }> = [];
-  private logger: winston.Logger | undefined;
+  private logger: winstonModule.Logger | undefined;
   private readonly files = new Set<string>();
   private closed = false;
 
@@ -30,11 +41,12 @@ export class EventLogFile {
     if (this.closed || this.files.has(path)) return;
     this.files.add(path);
     mkdirSync(dirname(path), { recursive: true });
-    const transport = new winston.transports.File({ filename: path });
+    const { transports, createLogger, format } = winston();
+    const transport = new transports.File({ filename: path });
     if (this.logger) return void this.logger.add(transport);
-    this.logger = winston.createLogger({
+    this.logger = createLogger({
       level: "debug",
-      format: winston.format.printf((info) => String(info.message)),
+      format: format.printf((info) => String(info.message)),
       transports: [transport],
     });
     for (const { event, ts } of this.early) this.write(this.logger, event, ts);
@@ -52,7 +64,7 @@ export class EventLogFile {
     });
   }
 
-  private write(logger: winston.Logger, event: ReportEvent, ts: Date): void {
+  private write(logger: winstonModule.Logger, event: ReportEvent, ts: Date): void {
     logger.log({ level: event.level, message: renderEventJson(event, ts) });
   }
 }

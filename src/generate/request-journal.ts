@@ -25,7 +25,10 @@ export interface JournalEntry {
  * one. A line torn by a kill mid-write is cut off when the journal is reopened.
  */
 export class RequestJournal {
-  private chain: Promise<void> = Promise.resolve();
+  /** Lines waiting for the next write; every append that comes in while one is on its way shares the next. */
+  private queued: string[] = [];
+  private next?: Promise<void>;
+  private flushing: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly handle: FileHandle,
@@ -54,19 +57,27 @@ export class RequestJournal {
     return new RequestJournal(await open(file, "a", 0o644), entries);
   }
 
-  /** Resolves once the entry is on disk. */
+  /**
+   * Resolves once the entry is on disk. Group commit: the entries that arrive while a write is
+   * being synced go out together in the next write and share its sync.
+   */
   append(entry: JournalEntry): Promise<void> {
     this.entries.set(entry.id, entry);
-    const write = this.chain.then(async () => {
-      await this.handle.write(`${JSON.stringify(entry)}\n`);
+    this.queued.push(`${JSON.stringify(entry)}\n`);
+    this.next ??= this.flushing.then(async () => {
+      const lines = this.queued.join("");
+      this.queued = [];
+      this.next = undefined;
+      await this.handle.write(lines);
       await this.handle.datasync();
     });
-    this.chain = write.catch(() => undefined);
+    const write = this.next;
+    this.flushing = write.catch(() => undefined);
     return write;
   }
 
   async close(): Promise<void> {
-    await this.chain;
+    await this.flushing;
     await this.handle.close();
   }
 }

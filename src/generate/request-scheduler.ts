@@ -52,7 +52,11 @@ export class RequestScheduler {
   async run(stage: Stage): Promise<void> {
     const { journal, spec, signal } = this.deps;
     const done = new Map<number, JournalEntry>();
-    const inFlight = new Set<Promise<void>>();
+    // A request holds its slot until its answer is in; the journal write (group-committed,
+    // request-journal.ts) happens after, so the next request does not wait for a disk sync.
+    const inFlight = new Set<Promise<unknown>>();
+    const writing = new Set<Promise<void>>();
+    // (requests not yet applied: sent or being written, or written and waiting for an earlier one)
     let next = 0;
     let applied = 0;
     let failure: unknown;
@@ -64,9 +68,9 @@ export class RequestScheduler {
         this.deps.onApplied();
       }
     };
-    for (;;) {
+    const fill = () => {
       while (!failure && !signal.aborted && inFlight.size < spec.concurrency) {
-        if (!stage.wants(inFlight.size, next)) break;
+        if (!stage.wants(writing.size + done.size, next)) break;
         const index = next;
         const id = `${stage.name}-${index}`;
         const journaled = journal.entries.get(id);
@@ -84,7 +88,12 @@ export class RequestScheduler {
         next += 1;
         this.sentThisRun += 1;
         const planned = stage.plan(index);
-        const task: Promise<void> = this.send(id, stage.name, index, planned)
+        const answered = this.send(id, stage.name, index, planned);
+        const slot: Promise<unknown> = answered
+          .catch(() => undefined)
+          .finally(() => inFlight.delete(slot));
+        inFlight.add(slot);
+        const written: Promise<void> = answered
           .then(async (entry) => {
             await journal.append(entry);
             done.set(index, entry);
@@ -92,11 +101,17 @@ export class RequestScheduler {
           .catch((error: unknown) => {
             failure ??= error;
           })
-          .finally(() => inFlight.delete(task));
-        inFlight.add(task);
+          .finally(() => writing.delete(written));
+        writing.add(written);
       }
-      if (inFlight.size === 0) break;
-      await Promise.race(inFlight);
+    };
+    for (;;) {
+      fill();
+      if (inFlight.size === 0 && writing.size === 0) break;
+      await Promise.race([...inFlight, ...writing]);
+      // Freed slots are refilled before the answers are applied (parsing, filters, dedup):
+      // the endpoint is never kept waiting on this process's own work.
+      fill();
       drain();
     }
     drain();
