@@ -1,8 +1,8 @@
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { InfraError } from "../errors/index.js";
-import type { RunRecord, RunRegistry } from "../runs/index.js";
-import { writeFileAtomic } from "../runs/index.js";
+import type { RunPaths, RunRecord, RunRegistry } from "../runs/index.js";
+import { withFileLock, writeFileAtomic } from "../runs/index.js";
 import { manifestName, parseManifest, safePathComponents } from "./checkpoint-manifest.js";
 import { pullCheckpoint } from "./checkpoint-pull.js";
 import { recordCheckpointOrigin } from "./checkpoint-retention.js";
@@ -32,6 +32,19 @@ export async function fetchCheckpoint(
   { host, store }: { host?: MonitorHost; store?: CheckpointDownloadStore },
 ): Promise<{ dir: string; from: FetchedFrom } | null> {
   const paths = registry.paths(run.id);
+  await mkdir(paths.dir, { recursive: true });
+  // (a sync round of `attach` or `sync` may be pulling the same checkpoint: one at a time)
+  return withFileLock(paths.checkpointsLock, () => fetchLocked(paths, run, step, { host, store }), {
+    timeoutMs: 600_000,
+  });
+}
+
+async function fetchLocked(
+  paths: RunPaths,
+  run: RunRecord,
+  step: number,
+  { host, store }: { host?: MonitorHost; store?: CheckpointDownloadStore },
+): Promise<{ dir: string; from: FetchedFrom } | null> {
   const dir = path.join(paths.checkpoints, `step-${step}`);
   const local = await scanLocalCheckpoints(paths.checkpoints);
   if (local.some((c) => c.step === step)) return { dir, from: "local" };

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LocalHost } from "../hosts/index.js";
 import { RecordingReporter } from "../report/index.js";
-import { RunRegistry, walkToRunning } from "../runs/index.js";
+import { RunRegistry, tryFileLock, walkToRunning } from "../runs/index.js";
 import { LocalObjectStore } from "../storage/index.js";
 import { listCheckpoints } from "./checkpoint-list.js";
 import { CheckpointSync } from "./checkpoint-sync.js";
@@ -78,6 +78,31 @@ afterEach(async () => {
 });
 
 describe("CheckpointSync", () => {
+  it("two syncs of one run at once (attach and sync): each checkpoint pulled and uploaded once, whole", async () => {
+    const big = Buffer.alloc(2_000_000, 3);
+    await writeCheckpoint(10, { "adapter.bin": big, "rng.json": "{}" });
+    await writeCheckpoint(20, { "adapter.bin": Buffer.alloc(2_000_000, 4), "rng.json": "{}" });
+    const [a, b] = await Promise.all([sync().syncOnce(), sync().syncOnce()]);
+    expect([...a.pulled, ...b.pulled].sort((x, y) => x - y)).toEqual([10, 20]);
+    expect([...a.uploaded, ...b.uploaded].sort((x, y) => x - y)).toEqual([10, 20]);
+    expect([...a.errors, ...b.errors]).toEqual([]);
+    const local = path.join(registry.paths(runId).checkpoints, "step-10", "adapter.bin");
+    expect(await readFile(local)).toEqual(big);
+  });
+
+  it("a periodic round skips while another process's round holds the run's checkpoints", async () => {
+    await writeCheckpoint(10, { "adapter.bin": "a" });
+    const other = await tryFileLock(registry.paths(runId).checkpointsLock);
+    if (!("held" in other)) throw new Error("lock not taken");
+    const first = sync();
+    first.start();
+    await first.stop({ final: false });
+    const pulled = path.join(registry.paths(runId).checkpoints, "step-10");
+    expect(await stat(pulled).catch(() => null)).toBeNull();
+    await other.held.release();
+    expect((await first.syncOnce()).pulled).toEqual([10]);
+  });
+
   it("pulls complete checkpoints, checks them, uploads them with the manifest last", async () => {
     const big = Buffer.alloc(300_000, 7);
     await writeCheckpoint(10, {

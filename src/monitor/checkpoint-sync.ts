@@ -1,5 +1,6 @@
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import type { RunRegistry } from "../runs/index.js";
+import { tryFileLock, withFileLock, type RunRegistry } from "../runs/index.js";
 import { systemClock, type Clock, type EventKind, type Reporter } from "../report/index.js";
 import { manifestName } from "./checkpoint-manifest.js";
 import { pullCheckpoint } from "./checkpoint-pull.js";
@@ -68,7 +69,7 @@ export class CheckpointSync {
   start(): void {
     this.loop ??= (async () => {
       while (!this.stopped.signal.aborted) {
-        await this.syncOnce().catch((error: Error) =>
+        await this.syncOnce({ wait: false }).catch((error: Error) =>
           checkpointSyncFailed.emit(this.options.reporter, error.message),
         );
         await this.clock.sleep(this.options.intervalMs ?? 5_000, this.stopped.signal);
@@ -83,10 +84,29 @@ export class CheckpointSync {
     return final ? this.syncOnce() : null;
   }
 
-  /** One round; rounds never overlap. */
-  syncOnce(): Promise<CheckpointSyncReport> {
-    this.running ??= this.round().finally(() => (this.running = undefined));
+  /**
+   * One round; rounds never overlap, in this process or across processes (`attach` and `sync`
+   * of one run, two terminals): they take turns through the run's checkpoints lock. A
+   * periodic round that finds another process's round under way skips (that round does what
+   * this one would); an explicit or final round waits for it, then does what is left.
+   */
+  syncOnce({ wait = true }: { wait?: boolean } = {}): Promise<CheckpointSyncReport> {
+    this.running ??= this.locked(wait).finally(() => (this.running = undefined));
     return this.running;
+  }
+
+  private async locked(wait: boolean): Promise<CheckpointSyncReport> {
+    const lockPath = this.options.registry.paths(this.options.runId).checkpointsLock;
+    await mkdir(path.dirname(lockPath), { recursive: true });
+    if (wait) return withFileLock(lockPath, () => this.round(), { timeoutMs: 600_000 });
+    const taken = await tryFileLock(lockPath);
+    if (!("held" in taken))
+      return { pulled: [], uploaded: [], removed: [], refused: [], errors: [] };
+    try {
+      return await this.round();
+    } finally {
+      await taken.held.release();
+    }
   }
 
   private async round(): Promise<CheckpointSyncReport> {

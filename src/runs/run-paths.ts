@@ -12,6 +12,8 @@ export interface RunPaths {
   logs: string;
   checkpoints: string;
   lock: string;
+  /** Taken by whoever brings checkpoints home (a sync round, an export's fetch), one at a time. */
+  checkpointsLock: string;
   attemptLog(n: number): string;
 }
 
@@ -27,6 +29,7 @@ export function runPaths(runsDir: string, id: string): RunPaths {
     logs: path.join(dir, "logs"),
     checkpoints: path.join(dir, "checkpoints"),
     lock: path.join(dir, ".run.lock"),
+    checkpointsLock: path.join(dir, ".checkpoints.lock"),
     attemptLog: (n) => path.join(dir, "logs", `attempt-${n}.log`),
   };
 }
