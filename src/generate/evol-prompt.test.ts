@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { encodeAnswerPrompt } from "./answer-recipe.js";
 import { encodeEqualityPrompt, encodeEvolPrompt, evolvableText } from "./evol-prompt.js";
 import { operationFor } from "./evol-recipe.js";
-import { evolOperations, evolSpecSchema } from "./spec-schema.js";
+import { evolOperations, evolSpecSchema } from "./answer-evol-spec-schema.js";
 
 const instruction = "Summarise the causes of the 1929 crash for a student.";
 

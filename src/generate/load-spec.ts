@@ -8,10 +8,9 @@ import {
   type ConfigNode,
 } from "../config/index.js";
 import { UserError, type Problem } from "../errors/index.js";
+import { answerSpecSchema, evolSpecSchema } from "./answer-evol-spec-schema.js";
 import {
   alpacaSpecSchema,
-  answerSpecSchema,
-  evolSpecSchema,
   modeSchema,
   selfInstructSpecSchema,
   type GenerateMode,
