@@ -3,7 +3,10 @@
 // 127.0.0.1 speaking the OpenAI chat-completions wire format (POST /v1/chat/completions,
 // GET /v1/models). Answers are fixed text in the published recipes' formats: the numbered
 // `N. Instruction / N. Input / N. Output` tasks separated by `###` that the Alpaca prompt asks
-// for, Self-Instruct's numbered instruction list and its `Example N ... Output:` instances.
+// for, Self-Instruct's numbered instruction list and its `Example N ... Output:` instances,
+// Evol-Instruct's rewrites (the text after `#Rewritten Prompt#:` / `#Created Prompt#:`), its
+// equality check (`Equal` / `Not Equal`), and a plain answer to any other prompt (an
+// instruction sent to be answered).
 // Stop sequences and max_tokens are honoured the way a real server does (cut at the first
 // stop, `finish_reason: length` when cut by the limit).
 //
@@ -133,11 +136,47 @@ function finish(text, body) {
   return { content: text.slice(0, cut), finish_reason: "stop" };
 }
 
+const constraints = [
+  "Answer in no more than 120 words.",
+  "Include one worked example with numbers.",
+  "Compare two alternatives and justify the choice.",
+  "Explain each step of the reasoning in order.",
+  "Give the answer as a table with three columns.",
+  "Name one risk and how to reduce it.",
+];
+
+/** Evol-Instruct: the given prompt, made more complex (in depth) or a new one (in breadth). */
+function evolAnswer(prompt, seed) {
+  const given = /#(?:The )?Given Prompt#:\n([\s\S]*?)\n#(?:Rewritten|Created) Prompt#:\s*$/.exec(
+    prompt,
+  )?.[1];
+  if (prompt.trimEnd().endsWith("#Created Prompt#:")) return instructionFor(`${seed}/new`, 1);
+  let h = 2166136261;
+  for (const ch of `${seed}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return `${(given ?? "Describe a topic.").trim()} ${constraints[h % constraints.length]}`;
+}
+
+/** The equality check: Equal only when the two prompts are the same text. */
+function equalityAnswer(prompt) {
+  const first = /The First Prompt: ([\s\S]*?)\nThe Second Prompt:/.exec(prompt)?.[1];
+  const second = /The Second Prompt: ([\s\S]*?)\nYour Judgement/.exec(prompt)?.[1];
+  return first?.trim() === second?.trim() ? "Equal" : "Not Equal";
+}
+
+/** An answer to an instruction: deterministic, a few sentences that quote it. */
+function plainAnswer(prompt) {
+  const words = prompt.split(/\s+/).filter(Boolean);
+  return `Here is a careful answer to "${words.slice(0, 8).join(" ")}". First, the main point is stated plainly. Second, an example shows how it works in practice. Finally, a short summary closes the answer.`;
+}
+
 export function answerFor(body, seed) {
   const prompt = body.messages?.at(-1)?.content ?? "";
   if (prompt.startsWith("Come up with examples")) return instanceAnswer();
   if (prompt.startsWith("Come up with a series of tasks")) return selfInstructAnswer(prompt, seed);
-  return alpacaAnswer(prompt, seed);
+  if (/#(Rewritten|Created) Prompt#:\s*$/.test(prompt)) return evolAnswer(prompt, seed);
+  if (prompt.startsWith("Here are two instructions.")) return equalityAnswer(prompt);
+  if (/\d+\. Instruction:\s*$/.test(prompt)) return alpacaAnswer(prompt, seed);
+  return plainAnswer(prompt);
 }
 
 export async function startFakeLlmServer(options = {}) {

@@ -10,7 +10,12 @@ export type RejectReason =
   | "punctuation"
   | "non_ascii"
   | "duplicate"
-  | "no_instance";
+  | "no_instance"
+  /** evol: the elimination rules of Evol-Instruct (docs/generate.md). */
+  | "no_information_gain"
+  | "hard_to_answer"
+  | "stopwords_only"
+  | "copies_prompt";
 
 /** One task parsed out of an answer, or why it could not be. */
 export type Candidate =

@@ -9,6 +9,18 @@ export interface Sampling {
   stop: string[];
 }
 
+/** Just the sampling settings of a recipe section (which may hold other keys too). */
+export function pick(s: Sampling): Sampling {
+  return {
+    temperature: s.temperature,
+    top_p: s.top_p,
+    max_tokens: s.max_tokens,
+    presence_penalty: s.presence_penalty,
+    frequency_penalty: s.frequency_penalty,
+    stop: s.stop,
+  };
+}
+
 export interface ChatRequest {
   id: string;
   prompt: string;

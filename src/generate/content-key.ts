@@ -24,9 +24,13 @@ export async function contentKeys(loaded: LoadedSpec): Promise<ContentKeys> {
       base_url: spec.endpoint.base_url,
       model: spec.endpoint.model,
       recipe: spec.recipe,
-      filters: spec.filters,
-      dedup: spec.dedup,
-      seed: spec.seed,
+      // undefined keys drop out of the JSON: alpaca and self-instruct keys stay as they were
+      filters: "filters" in spec ? spec.filters : undefined,
+      dedup: "dedup" in spec ? spec.dedup : undefined,
+      seed: "seed" in spec ? spec.seed : undefined,
+      overwrite_existing: spec.mode === "answer" ? spec.overwrite_existing : undefined,
+      rounds: spec.mode === "evol" ? spec.rounds : undefined,
+      equality_check: spec.mode === "evol" ? spec.equality_check : undefined,
       prompt: loaded.promptText ?? null,
       seeds,
     }),
@@ -34,7 +38,8 @@ export async function contentKeys(loaded: LoadedSpec): Promise<ContentKeys> {
   const output = sha256(
     JSON.stringify({
       journal,
-      num_instructions: spec.num_instructions,
+      num_instructions: "num_instructions" in spec ? spec.num_instructions : undefined,
+      max_records: "max_records" in spec ? spec.max_records : undefined,
       max_requests: spec.max_requests ?? null,
     }),
   );

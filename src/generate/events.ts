@@ -56,7 +56,7 @@ export const generateStage = declareEvent<{ stage: string; records: number }>({
   code: "generate.stage",
   level: "info",
   description:
-    "data generate (self-instruct): the instance stage starts, one request per kept instruction",
+    "data generate: a later stage starts (self-instruct's instances; evol's rewrites, equality checks and answers of a round), with how many requests it makes",
 });
 
 export const generateRejections = declareEvent<{ rejections: Record<string, number> }>({

@@ -140,32 +140,25 @@ async function generateLocked(
     });
     const progress = () => {
       const spent = scheduler.spent();
-      const done = Math.min(
-        spec.num_instructions,
-        recipe.records().length || recipe.pool.kept.length,
-      );
+      const done = recipe.done();
       const seconds = (deps.clock.now().getTime() - started) / 1000;
       generateProgress.emit(deps.reporter, "generate", {
         task: "generate",
         done,
-        total: spec.num_instructions,
+        total: recipe.target,
         unit: "items",
         ...(seconds > 0 ? { rate: done / seconds } : {}),
-        detail: `rejected ${recipe.pool.rejected()}${histogramText(recipe.pool.rejections, 3)}  ${spent.tokens} tokens  $${spent.cost_usd.toFixed(4)}`,
+        detail: `rejected ${recipe.counts.rejected()}${histogramText(recipe.counts.rejections, 3)}  ${spent.tokens} tokens  $${spent.cost_usd.toFixed(4)}`,
       });
     };
     let first = true;
     for (const stage of recipe.stages()) {
-      if (!first) {
-        const records = Math.min(spec.num_instructions, recipe.pool.kept.length);
-        generateStage.emit(
-          deps.reporter,
-          `stage ${stage.name}: ${records} instructions to answer`,
-          {
-            stage: stage.name,
-            records,
-          },
-        );
+      if (!first && stage.announce) {
+        const { records, what } = stage.announce;
+        generateStage.emit(deps.reporter, `stage ${stage.name}: ${records} ${what}`, {
+          stage: stage.name,
+          records,
+        });
       }
       first = false;
       if (scheduler.stopped) break;
@@ -174,7 +167,7 @@ async function generateLocked(
     const records = recipe.records();
     const lines = records.map((record) => JSON.stringify(record)).join("\n");
     const content = records.length ? `${lines}\n` : "";
-    const rejections = Object.fromEntries(recipe.pool.rejections);
+    const rejections = Object.fromEntries(recipe.counts.rejections);
     const spent = scheduler.spent();
     let input = 0;
     let output = 0;
@@ -185,7 +178,7 @@ async function generateLocked(
     const manifest: OutputManifest = {
       key: keys.output,
       sha256: sha256(content),
-      complete: !scheduler.stopped && records.length >= spec.num_instructions,
+      complete: !scheduler.stopped && recipe.complete(),
       ...(scheduler.stopped ? { stopped: scheduler.stopped } : {}),
       records: records.length,
       requests: spent.requests,
@@ -193,9 +186,13 @@ async function generateLocked(
       cost_usd: spent.cost_usd,
       rejections,
     };
-    generateRejections.emit(deps.reporter, rejectionTable(recipe.pool.rejections, records.length), {
-      rejections,
-    });
+    generateRejections.emit(
+      deps.reporter,
+      rejectionTable(recipe.counts.rejections, records.length),
+      {
+        rejections,
+      },
+    );
     await writeFileAtomic(outputFile, content);
     await writeFileAtomic(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
     return {

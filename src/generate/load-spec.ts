@@ -8,24 +8,34 @@ import {
   type ConfigNode,
 } from "../config/index.js";
 import { UserError, type Problem } from "../errors/index.js";
+import { answerSpecSchema, evolSpecSchema } from "./answer-evol-spec-schema.js";
 import {
   alpacaSpecSchema,
   modeSchema,
   selfInstructSpecSchema,
+  type GenerateMode,
   type GenerateSpec,
 } from "./spec-schema.js";
+
+const schemas = {
+  alpaca: alpacaSpecSchema,
+  "self-instruct": selfInstructSpecSchema,
+  answer: answerSpecSchema,
+  evol: evolSpecSchema,
+} satisfies Record<GenerateMode, unknown>;
 
 export interface LoadedSpec {
   spec: GenerateSpec;
   /** Absolute paths, resolved against the spec's directory. */
   specFile: string;
+  /** The seeds, or in `answer` mode the instructions to answer. */
   seedsFile: string;
   outputFile: string;
   /** The text of recipe.prompt_file, when given. */
   promptText?: string;
   /** How the spec file is named in messages. */
   shown: string;
-  /** Where `seeds:` is written, for problems with the seeds file itself. */
+  /** Where `seeds:` (`instructions:`) is written, for problems with that file itself. */
   seedsAt: { file: string; line?: number; col?: number };
 }
 
@@ -55,18 +65,19 @@ export async function loadGenerateSpec(file: string, cwd: string): Promise<Loade
   const mode = modeSchema.safeParse(plain);
   if (!mode.success)
     throw invalidSpec(shown, problemsFromIssues(mode.error.issues, root, modeSchema));
-  const schema = mode.data.mode === "alpaca" ? alpacaSpecSchema : selfInstructSpecSchema;
+  const schema = schemas[mode.data.mode];
   const result = schema.safeParse(plain);
   if (!result.success)
     throw invalidSpec(shown, clean(problemsFromIssues(result.error.issues, root, schema)));
-  const spec = result.data;
+  const spec: GenerateSpec = result.data;
+  const seedsKey = spec.mode === "answer" ? "instructions" : "seeds";
   const loaded: LoadedSpec = {
     spec,
     specFile,
     shown,
-    seedsFile: path.resolve(dir, spec.seeds),
+    seedsFile: path.resolve(dir, spec.mode === "answer" ? spec.instructions : spec.seeds),
     outputFile: path.resolve(dir, spec.output),
-    seedsAt: positionOf(root, ["seeds"], shown),
+    seedsAt: positionOf(root, [seedsKey], shown),
   };
   if (spec.mode === "alpaca" && spec.recipe.prompt_file) {
     const promptFile = path.resolve(dir, spec.recipe.prompt_file);

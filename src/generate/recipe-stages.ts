@@ -4,7 +4,10 @@ import {
   encodeAlpacaPrompt,
   parseAlpacaAnswer,
 } from "./alpaca-prompt.js";
-import type { Sampling } from "./chat-endpoint.js";
+import { answerRecipe, type AnswerProvenance } from "./answer-recipe.js";
+import { pick, type Sampling } from "./chat-endpoint.js";
+import { evolRecipe, type EvolProvenance } from "./evol-recipe.js";
+import type { RejectionCounts } from "./rejection-counts.js";
 import type { JournalEntry } from "./request-journal.js";
 import type { SeedTask } from "./seed-tasks.js";
 import {
@@ -14,7 +17,13 @@ import {
   parseSelfInstructAnswer,
 } from "./self-instruct-prompt.js";
 import type { AlpacaSpec, GenerateSpec, SelfInstructSpec } from "./spec-schema.js";
-import { sampleIndices, seededRandom, TaskPool, type GeneratedTask } from "./task-pool.js";
+import {
+  sampleIndices,
+  seededRandom,
+  TaskPool,
+  type GeneratedTask,
+  type Provenance,
+} from "./task-pool.js";
 
 export interface PlannedRequest {
   prompt: string;
@@ -30,17 +39,34 @@ export interface PlannedRequest {
  */
 export interface Stage {
   name: string;
+  /** Announced when the stage starts: how many requests, and what for. */
+  announce?: { records: number; what: string };
   wants(inFlight: number, next: number): boolean;
   plan(index: number): PlannedRequest;
   apply(entry: JournalEntry): void;
 }
 
+/** A line of the output: an Alpaca record with where it came from. */
+export interface OutputRecord {
+  instruction: string;
+  input: string;
+  output: string;
+  provenance: Provenance | AnswerProvenance | EvolProvenance;
+}
+
 export interface Recipe {
-  pool: TaskPool;
+  /** Why candidates were dropped, by reason (the progress line and the histogram). */
+  counts: RejectionCounts;
+  /** Records asked for, or at most possible: the progress line's total. */
+  target: number;
+  /** Records kept so far, for the progress line. */
+  done(): number;
   /** Stages in order; a later one is built from what the earlier ones kept. */
   stages(): Iterable<Stage>;
   /** The records to write (at most num_instructions). */
-  records(): GeneratedTask[];
+  records(): OutputRecord[];
+  /** Everything asked for is there (unless a limit stopped the run). */
+  complete(): boolean;
 }
 
 export interface RecipeInput {
@@ -50,9 +76,16 @@ export interface RecipeInput {
 }
 
 export function recipeFor(input: RecipeInput): Recipe {
-  return input.spec.mode === "alpaca"
-    ? alpacaRecipe(input.spec, input.seeds, input.promptText)
-    : selfInstructRecipe(input.spec, input.seeds);
+  switch (input.spec.mode) {
+    case "alpaca":
+      return alpacaRecipe(input.spec, input.seeds, input.promptText);
+    case "self-instruct":
+      return selfInstructRecipe(input.spec, input.seeds);
+    case "answer":
+      return answerRecipe(input.spec, input.seeds);
+    case "evol":
+      return evolRecipe(input.spec, input.seeds);
+  }
 }
 
 /** Requests still useful: none once enough is kept, fewer as in-flight ones are expected to yield. */
@@ -106,9 +139,12 @@ function alpacaRecipe(spec: AlpacaSpec, seeds: SeedTask[], promptText?: string):
     },
   };
   return {
-    pool,
+    counts: pool,
+    target: spec.num_instructions,
+    done: () => Math.min(spec.num_instructions, pool.kept.length),
     stages: () => [stage],
     records: () => pool.kept.slice(0, spec.num_instructions),
+    complete: () => pool.kept.length >= spec.num_instructions,
   };
 }
 
@@ -151,6 +187,7 @@ function selfInstructRecipe(spec: SelfInstructSpec, seeds: SeedTask[]): Recipe {
   };
   const instances = (count: number): Stage => ({
     name: "instances",
+    announce: { records: count, what: "instructions to answer" },
     wants: (_inFlight, next) => next < count,
     plan(index) {
       const task = pool.kept[index]!;
@@ -174,27 +211,19 @@ function selfInstructRecipe(spec: SelfInstructSpec, seeds: SeedTask[]): Recipe {
     },
   });
   return {
-    pool,
+    counts: pool,
+    target: spec.num_instructions,
+    done: () => Math.min(spec.num_instructions, withOutputs.length || pool.kept.length),
     *stages() {
       yield instructions;
       yield instances(Math.min(pool.kept.length, spec.num_instructions));
     },
     records: () => withOutputs,
+    complete: () => withOutputs.length >= spec.num_instructions,
   };
 }
 
-function pick(s: Sampling): Sampling {
-  return {
-    temperature: s.temperature,
-    top_p: s.top_p,
-    max_tokens: s.max_tokens,
-    presence_penalty: s.presence_penalty,
-    frequency_penalty: s.frequency_penalty,
-    stop: s.stop,
-  };
-}
-
-function provenanceOf(spec: GenerateSpec, entry: JournalEntry) {
+function provenanceOf(spec: AlpacaSpec | SelfInstructSpec, entry: JournalEntry) {
   return {
     mode: spec.mode,
     request: entry.id,

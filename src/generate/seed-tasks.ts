@@ -12,9 +12,10 @@ export interface SeedTask {
 }
 
 /**
- * Seeds as JSONL, one task a line, in either form: Self-Instruct's
+ * Seeds as JSONL, one task a line, or an Alpaca JSON array, in either form: Self-Instruct's
  * `{id, name, instruction, instances: [{input, output}], is_classification}` or
- * `{instruction, input?, output}` (its id is then `line-N`). Every bad line is reported.
+ * `{instruction, input?, output}` (its id is then `line-N`). `answer` and `evol` need no
+ * output (it is then ""). Every bad line is reported.
  */
 export async function readSeedTasks(loaded: LoadedSpec, cwd: string): Promise<SeedTask[]> {
   const shown = displayPath(loaded.seedsFile, cwd);
@@ -35,32 +36,33 @@ export async function readSeedTasks(loaded: LoadedSpec, cwd: string): Promise<Se
   const tasks: SeedTask[] = [];
   const problems: Problem[] = [];
   const ids = new Map<string, number>();
-  text.split("\n").forEach((raw, index) => {
-    const line = index + 1;
-    if (raw.trim() === "") return;
+  const outputNeeded = loaded.spec.mode === "alpaca" || loaded.spec.mode === "self-instruct";
+  for (const item of jsonItems(text)) {
+    const { line } = item;
     const at = { file: shown, line };
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (error) {
-      problems.push({ position: at, message: `invalid JSON: ${(error as Error).message}` });
-      return;
+    // a JSON array is often one line: the record's index says which
+    const where = item.name.startsWith("record-") ? `${item.name}: ` : "";
+    if ("error" in item) {
+      problems.push({ position: at, message: `invalid JSON: ${item.error}` });
+      continue;
     }
-    const task = seedTask(value, line);
+    const task = seedTask(item.value, item.name, outputNeeded);
     if (typeof task === "string") {
-      problems.push({ position: at, message: task });
-      return;
+      problems.push({ position: at, message: `${where}${task}` });
+      continue;
     }
     const first = ids.get(task.id);
     if (first !== undefined) {
       problems.push({ position: at, path: "id", message: `${task.id} is also line ${first}` });
-      return;
+      continue;
     }
     ids.set(task.id, line);
     tasks.push(task);
-  });
+  }
   if (problems.length) throw badSeeds(shown, problems);
-  const needed = loaded.spec.recipe.prompt_seed_tasks;
+  const { spec } = loaded;
+  const needed =
+    spec.mode === "alpaca" || spec.mode === "self-instruct" ? spec.recipe.prompt_seed_tasks : 1;
   if (tasks.length < needed) {
     throw badSeeds(shown, [
       {
@@ -74,7 +76,65 @@ export async function readSeedTasks(loaded: LoadedSpec, cwd: string): Promise<Se
   return tasks;
 }
 
-function seedTask(value: unknown, line: number): SeedTask | string {
+/** One record: the line it starts on, and the id it gets without one (`line-N`, `record-I`). */
+type JsonItem = { line: number; name: string } & ({ value: unknown } | { error: string });
+
+/** The records of a JSON array (each with the line it starts on) or of JSONL lines. */
+export function jsonItems(text: string): JsonItem[] {
+  if (!text.trimStart().startsWith("[")) {
+    return text.split("\n").flatMap((raw, index): JsonItem[] => {
+      if (raw.trim() === "") return [];
+      try {
+        return [{ line: index + 1, name: `line-${index + 1}`, value: JSON.parse(raw) as unknown }];
+      } catch (error) {
+        return [{ line: index + 1, name: `line-${index + 1}`, error: (error as Error).message }];
+      }
+    });
+  }
+  let values: unknown[];
+  try {
+    values = JSON.parse(text) as unknown[];
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /position (\d+)/.exec(message);
+    const line = at ? text.slice(0, Number(at[1])).split("\n").length : 1;
+    return [{ line, name: "record-0", error: message }];
+  }
+  const lines = elementLines(text);
+  return values.map((value, i) => ({ line: lines[i] ?? 1, name: `record-${i}`, value }));
+}
+
+/** The line each element of a top-level JSON array starts on (the text is known to parse). */
+function elementLines(text: string): number[] {
+  const starts: number[] = [];
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  let expectValue = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === "\n") line++;
+    if (inString) {
+      if (ch === "\\") i++;
+      else if (ch === '"') inString = false;
+      continue;
+    }
+    if (/\s/.test(ch)) continue;
+    if (depth === 1 && expectValue && ch !== "]") {
+      starts.push(line);
+      expectValue = false;
+    }
+    if (ch === '"') inString = true;
+    else if (ch === "[" || ch === "{") {
+      depth++;
+      if (depth === 1) expectValue = true;
+    } else if (ch === "]" || ch === "}") depth--;
+    else if (ch === "," && depth === 1) expectValue = true;
+  }
+  return starts;
+}
+
+function seedTask(value: unknown, name: string, outputNeeded: boolean): SeedTask | string {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return "a seed task must be a JSON object";
   }
@@ -96,21 +156,22 @@ function seedTask(value: unknown, line: number): SeedTask | string {
     }
     if (record.id !== undefined && typeof record.id !== "string") return "id: expected a string";
     return {
-      id: typeof record.id === "string" ? record.id : `line-${line}`,
+      id: typeof record.id === "string" ? record.id : name,
       instruction,
       input: typeof first.input === "string" ? first.input : "",
       output: first.output,
     };
   }
-  if (typeof record.output !== "string") return "output: missing (expected a string, or instances)";
+  const output = record.output ?? (outputNeeded ? undefined : "");
+  if (typeof output !== "string") return "output: missing (expected a string, or instances)";
   if (record.input !== undefined && record.input !== null && typeof record.input !== "string") {
     return "input: expected a string";
   }
   return {
-    id: typeof record.id === "string" ? record.id : `line-${line}`,
+    id: typeof record.id === "string" ? record.id : name,
     instruction,
     input: typeof record.input === "string" ? record.input : "",
-    output: record.output,
+    output,
   };
 }
 

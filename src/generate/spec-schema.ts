@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { AnswerSpec, EvolSpec } from "./answer-evol-spec-schema.js";
 
 /**
  * The `tunectl data generate` spec. Recipe defaults are the published ones (Stanford Alpaca's
@@ -10,7 +11,7 @@ const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
   message: "must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)",
 });
 
-export const modes = ["alpaca", "self-instruct"] as const;
+export const modes = ["alpaca", "self-instruct", "answer", "evol"] as const;
 export type GenerateMode = (typeof modes)[number];
 
 const endpointSchema = z
@@ -28,7 +29,7 @@ const endpointSchema = z
   })
   .strict();
 
-const sampling = {
+export const sampling = {
   temperature: z.number().min(0).max(2).describe("Sampling temperature."),
   top_p: z.number().min(0).max(1).describe("Nucleus sampling mass."),
   max_tokens: z.number().int().min(1).describe("Most tokens one answer may have."),
@@ -185,15 +186,9 @@ const dedupSchema = z
   .strict()
   .default({ threshold: 0.7 });
 
-const common = {
+/** What every mode has: the endpoint, output, limits, pricing and retries. */
+export const requestSettings = {
   endpoint: endpointSchema,
-  seeds: z
-    .string()
-    .min(1)
-    .describe(
-      "Seed tasks: Self-Instruct JSONL ({id, instruction, instances, ...}) or {instruction, input, output} JSONL; relative to the spec.",
-    ),
-  num_instructions: z.number().int().min(1).describe("Records to produce."),
   output: z.string().min(1).describe("Alpaca JSONL to write; relative to the spec."),
   seed: z.number().int().min(0).default(42).describe("Seeds the choice of in-context tasks."),
   concurrency: z.number().int().min(1).max(256).default(4).describe("Requests in flight at once."),
@@ -232,6 +227,17 @@ const common = {
     })
     .strict()
     .default({ max_attempts: 6, initial_delay_s: 1, max_delay_s: 60, timeout_s: 600 }),
+};
+
+const common = {
+  ...requestSettings,
+  seeds: z
+    .string()
+    .min(1)
+    .describe(
+      "Seed tasks: Self-Instruct JSONL ({id, instruction, instances, ...}) or {instruction, input, output} JSONL; relative to the spec.",
+    ),
+  num_instructions: z.number().int().min(1).describe("Records to produce."),
   dedup: dedupSchema,
 };
 
@@ -256,10 +262,11 @@ export const selfInstructSpecSchema = z
   .strict();
 
 export const modeSchema = z
-  .object({ mode: z.enum(modes).describe("The recipe: alpaca | self-instruct.") })
+  .object({ mode: z.enum(modes).describe("The recipe: alpaca | self-instruct | answer | evol.") })
   .loose();
 
 export type AlpacaSpec = z.infer<typeof alpacaSpecSchema>;
 export type SelfInstructSpec = z.infer<typeof selfInstructSpecSchema>;
-export type GenerateSpec = AlpacaSpec | SelfInstructSpec;
+export type GenerateSpec = AlpacaSpec | SelfInstructSpec | AnswerSpec | EvolSpec;
 export type FilterSettings = AlpacaSpec["filters"];
+export type { AnswerSpec, EvolOperation, EvolSpec } from "./answer-evol-spec-schema.js";

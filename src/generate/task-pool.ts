@@ -1,5 +1,6 @@
 import { createDeduper, type Deduper } from "./dedup/index.js";
-import type { Candidate, RejectReason } from "./candidate.js";
+import type { Candidate } from "./candidate.js";
+import { RejectionCounts } from "./rejection-counts.js";
 import type { SeedTask } from "./seed-tasks.js";
 import type { FilterSettings } from "./spec-schema.js";
 import { instructionFilter, type InstructionFilter } from "./task-filters.js";
@@ -26,20 +27,16 @@ export interface GeneratedTask {
  * The tasks kept so far and why others were not: every candidate goes through the filters,
  * then ROUGE-L dedup against the seeds and every kept task, in request order.
  */
-export class TaskPool {
+export class TaskPool extends RejectionCounts {
   readonly kept: GeneratedTask[] = [];
-  readonly rejections = new Map<RejectReason, number>();
   private readonly filter: InstructionFilter;
   private readonly deduper: Deduper;
 
   constructor(seeds: SeedTask[], filters: FilterSettings, threshold: number) {
+    super();
     this.filter = instructionFilter(filters);
     this.deduper = createDeduper({ threshold });
     for (const seed of seeds) this.deduper.add(seed.instruction);
-  }
-
-  reject(reason: RejectReason): void {
-    this.rejections.set(reason, (this.rejections.get(reason) ?? 0) + 1);
   }
 
   offer(candidate: Candidate, provenance: Provenance): void {
@@ -53,12 +50,6 @@ export class TaskPool {
       output: candidate.output,
       provenance,
     });
-  }
-
-  rejected(): number {
-    let total = 0;
-    for (const n of this.rejections.values()) total += n;
-    return total;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { GenerateSpec } from "../../generate/index.js";
 import type { App, CommandContext } from "../app.js";
 import { ExitCode } from "../exit-code.js";
 
@@ -9,7 +10,7 @@ Examples:
   tunectl data validate data/generated.jsonl --format alpaca
 
 A spec (docs/generate.md):
-  mode: alpaca                  # or self-instruct
+  mode: alpaca                  # or self-instruct; answer and evol: docs/generate.md
   endpoint: {base_url: https://api.openai.com/v1, model: gpt-4o-mini, api_key_secret: OPENAI_API_KEY}
   seeds: seed_tasks.jsonl
   num_instructions: 1000
@@ -22,7 +23,9 @@ A budget reached stops cleanly: requests in flight finish, the records so far ar
 export function registerGenerate(data: Command, app: App): void {
   data
     .command("generate")
-    .description("instruction data from seed tasks with an LLM (Alpaca, Self-Instruct recipes)")
+    .description(
+      "instruction data with an LLM (Alpaca, Self-Instruct, Evol-Instruct recipes; answers for instructions)",
+    )
     .argument("<spec>", "generate spec YAML file")
     .option("--dry-run", "print the estimated requests, tokens and cost; send nothing")
     .addHelpText("after", examples)
@@ -43,7 +46,7 @@ async function generate(ctx: CommandContext, file: string, flags: { dryRun?: boo
     }
     ctx.io.out(
       [
-        `${loaded.shown}: ${loaded.spec.mode}, ${loaded.spec.num_instructions} records from ${seeds.length} seed tasks (dry run: nothing sent)`,
+        `${loaded.shown}: ${loaded.spec.mode}, ${asked(loaded.spec, seeds.length)} (dry run: nothing sent)`,
         `  requests:       ~${estimate.requests}${estimate.journaled ? ` (${estimate.journaled} already in the journal)` : ""}`,
         `  input tokens:   ~${estimate.input_tokens}`,
         `  output tokens:  at most ${estimate.max_output_tokens}`,
@@ -66,9 +69,8 @@ async function generate(ctx: CommandContext, file: string, flags: { dryRun?: boo
     ctx.io.json({ output: result.output, up_to_date: result.upToDate, sent: result.sent, ...m });
     return ExitCode.ok;
   }
-  const stopped = m.stopped
-    ? ` (stopped at ${m.stopped}: ${m.records} of ${loaded.spec.num_instructions})`
-    : "";
+  const of = "num_instructions" in loaded.spec ? ` of ${loaded.spec.num_instructions}` : " records";
+  const stopped = m.stopped ? ` (stopped at ${m.stopped}: ${m.records}${of})` : "";
   ctx.io.out(
     [
       `${result.upToDate ? "up to date" : "wrote"}: ${m.records} records in ${loaded.spec.output}${stopped}`,
@@ -77,4 +79,16 @@ async function generate(ctx: CommandContext, file: string, flags: { dryRun?: boo
     ].join("\n"),
   );
   return ExitCode.ok;
+}
+
+function asked(spec: GenerateSpec, sources: number): string {
+  const taken = Math.min(sources, "max_records" in spec ? (spec.max_records ?? sources) : sources);
+  switch (spec.mode) {
+    case "answer":
+      return `answers for ${taken} instructions`;
+    case "evol":
+      return `${spec.rounds} rounds of evolution from ${taken} seed instructions`;
+    default:
+      return `${spec.num_instructions} records from ${sources} seed tasks`;
+  }
 }
