@@ -6,12 +6,16 @@ import { renderRecord, type RenderedRecord } from "./record-render.js";
 import { readRecordBatches, type OpenInput } from "./readers/record-source.js";
 import type { PromptTemplate } from "./templates/prompt-template.js";
 import type { tokenizerTemplate } from "./templates/template-registry.js";
+import { scanTextLabel } from "./text-label-scan.js";
+import type { TrainerTokenizer } from "./tokens/index.js";
 
 export interface ScanOptions {
   seed: number;
   template: PromptTemplate | typeof tokenizerTemplate;
   open?: OpenInput;
   problems: ProblemCollector;
+  /** The model's tokens, for pruning few-shot exemplars to max_seq_len (text-label few_shot). */
+  tokens?: { tokenizer: TrainerTokenizer; name: string; maxSeqLen: number; trainOnInputs: boolean };
 }
 
 export interface ScannedRecord {
@@ -23,7 +27,7 @@ export interface ScannedRecord {
 }
 
 /** A scanned record; `where` is built only when asked for (rendering never asks). */
-class ScannedLine implements ScannedRecord {
+export class ScannedLine implements ScannedRecord {
   constructor(
     readonly example: Example,
     readonly rendered: RenderedRecord,
@@ -45,7 +49,8 @@ export async function scanSource(
   options: ScanOptions,
   visit: (record: ScannedRecord) => void | Promise<void>,
 ): Promise<{ records: number; invalid: number }> {
-  const read = exampleReader(source, options.seed);
+  if (source.format === "text-label") return scanTextLabel(source, options, visit);
+  const read = exampleReader(source);
   const limit = source.max_records ?? Infinity;
   let records = 0;
   let invalid = 0;
