@@ -1,44 +1,11 @@
 import type { DatasetSource } from "../config/index.js";
-import type { Example, RawRecord } from "./example.js";
 import { exampleReader } from "./formats/read-example.js";
-import type { ProblemCollector } from "./problem-collector.js";
-import { renderRecord, type RenderedRecord } from "./record-render.js";
-import { readRecordBatches, type OpenInput } from "./readers/record-source.js";
-import type { PromptTemplate } from "./templates/prompt-template.js";
-import type { tokenizerTemplate } from "./templates/template-registry.js";
+import { renderRecord } from "./record-render.js";
+import { readRecordBatches } from "./readers/record-source.js";
+import { ScannedLine, type ScanOptions, type ScannedRecord } from "./scanned-record.js";
 import { scanTextLabel } from "./text-label-scan.js";
-import type { TrainerTokenizer } from "./tokens/index.js";
 
-export interface ScanOptions {
-  seed: number;
-  template: PromptTemplate | typeof tokenizerTemplate;
-  open?: OpenInput;
-  problems: ProblemCollector;
-  /** The model's tokens, for pruning few-shot exemplars to max_seq_len (text-label few_shot). */
-  tokens?: { tokenizer: TrainerTokenizer; name: string; maxSeqLen: number; trainOnInputs: boolean };
-}
-
-export interface ScannedRecord {
-  example: Example;
-  rendered: RenderedRecord;
-  /** The rendered record as one JSONL line, without the newline. */
-  line: string;
-  where: string;
-}
-
-/** A scanned record; `where` is built only when asked for (rendering never asks). */
-export class ScannedLine implements ScannedRecord {
-  constructor(
-    readonly example: Example,
-    readonly rendered: RenderedRecord,
-    readonly line: string,
-    private readonly raw: RawRecord,
-  ) {}
-
-  get where(): string {
-    return this.raw.where;
-  }
-}
+export type { ScanOptions, ScannedRecord } from "./scanned-record.js";
 
 /**
  * Reads, checks and renders every record of one source, streaming; invalid records go to the

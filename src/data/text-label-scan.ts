@@ -7,7 +7,7 @@ import { RecordFields } from "./formats/record-fields.js";
 import { readLabelledRow, textLabelTask, type LabelledRow } from "./formats/text-label-format.js";
 import { renderRecord } from "./record-render.js";
 import { readRecordBatches } from "./readers/record-source.js";
-import { ScannedLine, type ScanOptions, type ScannedRecord } from "./source-scan.js";
+import { ScannedLine, type ScanOptions, type ScannedRecord } from "./scanned-record.js";
 import { encodeRecord } from "./tokens/index.js";
 
 /**
@@ -82,7 +82,10 @@ function fitsCheck(source: DatasetSource, options: ScanOptions): FitsCheck {
       {
         code: "data.few_shot_tokens",
         problems: [
-          { path: "text_label.few_shot", message: "the model's tokenizer could not be read here" },
+          {
+            path: "text_label.few_shot",
+            message: `the model's tokenizer cannot be read here: ${options.tokensUnavailable ?? "none was given"}`,
+          },
         ],
         hint: "use a model.base whose tokenizer is readable here (builtin:tiny, a local directory, a reachable hub id), or remove few_shot",
       },
