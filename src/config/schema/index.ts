@@ -10,6 +10,7 @@ export {
 export {
   optionStyles,
   textLabelSchema,
+  textLabelTasks,
   type TaskPhrasing,
   type TextLabelConfig,
 } from "./text-label.js";

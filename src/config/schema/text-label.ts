@@ -70,10 +70,13 @@ export const mixSchema = z
   })
   .strict();
 
+/** The built-in template sets (src/data/formats/task-phrasings.ts). */
+export const textLabelTasks = ["classify", "sentiment", "topic"] as const;
+
 export const textLabelSchema = z
   .object({
     task: z
-      .string()
+      .enum(textLabelTasks)
       .default("classify")
       .describe(
         "Built-in template set (classify, sentiment, topic) used when `phrasings` is absent.",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { textLabelSchema } from "../../config/index.js";
+import { textLabelSchema, textLabelTasks } from "../../config/index.js";
 import type { Conversation } from "../example.js";
 import { exemplarIndices, TextLabelBuilder, type FitsCheck } from "./flan-builder.js";
 import { builtinTasks } from "./task-phrasings.js";
@@ -31,6 +31,7 @@ const answer = (c: Conversation) => c.turns[1]!.content;
 
 describe("built-in template sets", () => {
   it("has 8 or more templates per task, inverted ones among them, ids unique and <task>/<n>", () => {
+    expect(Object.keys(builtinTasks)).toEqual([...textLabelTasks]);
     const ids = Object.values(builtinTasks).flatMap((set) => set.map((t) => t.id));
     expect(new Set(ids).size).toBe(ids.length);
     for (const [task, set] of Object.entries(builtinTasks)) {
