@@ -76,6 +76,7 @@ export async function scanExperiment(
           problems,
           ...(options.open ? { open: options.open } : {}),
           ...(tokens ? { tokens } : {}),
+          configPath: `data.${split}.${index}`,
           ...(model?.kind === "unavailable" ? { tokensUnavailable: model.reason } : {}),
         },
         (record) => {

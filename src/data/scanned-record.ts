@@ -14,6 +14,8 @@ export interface ScanOptions {
   problems: ProblemCollector;
   /** The model's tokens, for pruning few-shot exemplars to max_seq_len (text-label few_shot). */
   tokens?: { tokenizer: TrainerTokenizer; name: string; maxSeqLen: number; trainOnInputs: boolean };
+  /** The source's config path (`data.train.0`), for problems with its settings. */
+  configPath?: string;
   /** Why the model's tokens cannot be counted here, when they cannot. */
   tokensUnavailable?: string;
 }

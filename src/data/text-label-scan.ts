@@ -83,7 +83,7 @@ function fitsCheck(source: DatasetSource, options: ScanOptions): FitsCheck {
         code: "data.few_shot_tokens",
         problems: [
           {
-            path: "text_label.few_shot",
+            path: `${options.configPath ?? source.path}.text_label.few_shot`,
             message: `the model's tokenizer cannot be read here: ${options.tokensUnavailable ?? "none was given"}`,
           },
         ],
