@@ -19,6 +19,35 @@ async function problemsOf(
 }
 
 describe("validateExperiment: bad input points at file:line:col", () => {
+  it("points at bad text-label and mixture settings by their config path", async () => {
+    const source = (extra: string) =>
+      `name: t\ndata:\n  train:\n    - path: d.csv\n      format: text-label\n${extra}`;
+    const lines = await problemsOf({
+      "exp.yaml": source(
+        "      weight: 0\n      text_label:\n        options: {style: fancy}\n        mix: {few_shot: 0.5, zero_shot: 0.2}\n        phrasings:\n          - {id: a, instruction: x}\n          - {id: a, instruction: y}\n",
+      ),
+    });
+    const text = lines.join("\n");
+    expect(text).toMatch(/exp\.yaml:6:\d+: data\.train\.0\.weight: /);
+    expect(text).toMatch(/exp\.yaml:8:\d+: data\.train\.0\.text_label\.options\.style: /);
+    // the cross-field rules run once the types are right
+    const rules = await problemsOf({
+      "exp.yaml": source(
+        "      text_label:\n        mix: {few_shot: 0.5, zero_shot: 0.2}\n        phrasings:\n          - {id: a, instruction: x}\n          - {id: a, instruction: y}\n",
+      ),
+    });
+    expect(rules.join("\n")).toContain(
+      'data.train.0.text_label.phrasings.1.id: template id "a" is used twice',
+    );
+    expect(rules.join("\n")).toContain(
+      "data.train.0.text_label.mix.few_shot: mix.zero_shot (0.2) and mix.few_shot (0.5) must sum to 1",
+    );
+    const noK = await problemsOf({
+      "exp.yaml": source("      text_label: {mix: {few_shot: 0.3}}\n"),
+    });
+    expect(noK.join("\n")).toContain("few-shot records need text_label.few_shot.k");
+  });
+
   it("reports a YAML syntax error with its position", async () => {
     const lines = await problemsOf({ "exp.yaml": "name: t\ndata: [1\ntrain: {}\n" });
     expect(lines[0]).toMatch(/^exp\.yaml:3:1: YAML syntax error: /);

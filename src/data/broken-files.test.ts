@@ -139,7 +139,11 @@ describe("bad records are named by file:line or file[index], field and problem",
       {
         format: "text-label",
         template: "alpaca",
-        textLabel: { task: "sentiment", labels: { "0": "negative", "1": "positive" } },
+        textLabel: {
+          task: "sentiment",
+          inverted: false,
+          labels: { "0": "negative", "1": "positive" },
+        },
       },
       (l) => void (out += l),
     );
@@ -148,8 +152,13 @@ describe("bad records are named by file:line or file[index], field and problem",
       .split("\n")
       .map((l) => JSON.parse(l));
     expect(first.segments[0].text).toMatch(
-      /Answer with one of: negative, positive\.\n\n### Input:\ngreat film\n\n### Response:\n$/,
+      /\n\n### Input:\ngreat film\n\nOPTIONS:\n- negative\n- positive\n\n### Response:\n$/,
     );
+    expect(first.meta).toEqual({
+      template: expect.stringMatching(/^sentiment\/[0-7]$/),
+      shots: 0,
+      options: true,
+    });
     expect(first.segments[1]).toEqual({ text: "positive", train: true });
 
     const bad = await inspectDataFile(path, {

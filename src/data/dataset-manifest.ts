@@ -21,6 +21,11 @@ export interface DatasetManifest {
     records: number;
     invalid: number;
   }>;
+  /** Present when data.train sources have weights: what each gave the training set. */
+  mixture?: {
+    total: number;
+    sources: Array<{ path: string; available: number; taken: number }>;
+  };
   duplicates_dropped: number;
   invalid_skipped: number;
   created_at: string;

@@ -16,6 +16,18 @@ export interface Conversation {
   kind: "conversation";
   system?: string;
   turns: Turn[];
+  /** How a builder made the record; written as the rendered record's `meta`. */
+  meta?: RecordMeta;
+}
+
+/** Provenance of a record built from labelled data (text-label): what rendered it. */
+export interface RecordMeta {
+  /** The template's id, e.g. `sentiment/3` or a config's own id. */
+  template: string;
+  /** Exemplars before the record (0: zero-shot). */
+  shots: number;
+  /** Whether the options block was shown. */
+  options: boolean;
 }
 
 export interface Segment {

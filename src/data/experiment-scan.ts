@@ -9,6 +9,7 @@ import type { RenderedRecord } from "./record-render.js";
 import type { OpenInput } from "./readers/record-source.js";
 import { scanSource } from "./source-scan.js";
 import { resolveTemplate } from "./templates/template-registry.js";
+import type { ModelTokenizer } from "./tokens/index.js";
 import { dataSkipped, dataSource, dataWarnings } from "./events.js";
 
 export interface ExperimentScan {
@@ -23,7 +24,15 @@ export interface ExperimentScan {
 export interface ExperimentScanOptions {
   open?: OpenInput;
   reporter: Reporter;
-  onRecord?: (split: "train" | "eval", line: string, rendered: RenderedRecord) => void;
+  /** `source` is the record's index in data.train (or data.eval). */
+  onRecord?: (
+    split: "train" | "eval",
+    line: string,
+    rendered: RenderedRecord,
+    source: number,
+  ) => void;
+  /** The model's tokenizer: text-label few_shot prunes exemplars in its tokens. */
+  tokenizer?: ModelTokenizer;
   /** Return problems instead of throwing (validate); staging always throws. */
   collectOnly?: boolean;
 }
@@ -47,8 +56,18 @@ export async function scanExperiment(
     ["train", data.train],
     ["eval", data.eval ?? []],
   ];
+  const model = options.tokenizer;
+  const tokens =
+    model?.kind === "ready"
+      ? {
+          tokenizer: model.tokenizer,
+          name: model.name,
+          maxSeqLen: data.max_seq_len,
+          trainOnInputs: data.train_on_inputs,
+        }
+      : undefined;
   for (const [split, list] of splits) {
-    for (const source of list) {
+    for (const [index, source] of list.entries()) {
       const counts = await scanSource(
         source,
         {
@@ -56,6 +75,9 @@ export async function scanExperiment(
           template,
           problems,
           ...(options.open ? { open: options.open } : {}),
+          ...(tokens ? { tokens } : {}),
+          configPath: `data.${split}.${index}`,
+          ...(model?.kind === "unavailable" ? { tokensUnavailable: model.reason } : {}),
         },
         (record) => {
           if (data.dedup) {
@@ -67,7 +89,7 @@ export async function scanExperiment(
             seen.add(key);
           }
           stats.add(record.example, record.rendered);
-          options.onRecord?.(split, record.line, record.rendered);
+          options.onRecord?.(split, record.line, record.rendered, index);
         },
       );
       sources.push({ path: source.path, format: source.format, split, ...counts });

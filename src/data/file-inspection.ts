@@ -1,5 +1,11 @@
 import { createHash } from "node:crypto";
-import { datasetFormats, type DatasetSource, type DataConfig } from "../config/index.js";
+import type { z } from "zod";
+import {
+  datasetFormats,
+  textLabelSchema,
+  type DatasetSource,
+  type DataConfig,
+} from "../config/index.js";
 import { UserError } from "../errors/index.js";
 import { didYouMean } from "./closest-name.js";
 import { StatsAccumulator, type DatasetStats } from "./dataset-stats.js";
@@ -20,7 +26,8 @@ export interface DataFileOptions {
   type?: DatasetSource["type"];
   fields?: Record<string, string>;
   roles?: Record<string, string>;
-  textLabel?: DatasetSource["text_label"];
+  /** As written in a config: defaults are applied here. */
+  textLabel?: z.input<typeof textLabelSchema>;
   seed?: number;
   open?: OpenInput;
   /** Also count every rendered record in this tokenizer's tokens (data stats --model). */
@@ -55,7 +62,7 @@ function sourceOf(path: string, options: DataFileOptions): DatasetSource {
     type: options.type ?? "auto",
     ...(options.fields ? { fields: options.fields } : {}),
     ...(options.roles ? { roles: options.roles } : {}),
-    ...(options.textLabel ? { text_label: options.textLabel } : {}),
+    ...(options.textLabel ? { text_label: textLabelSchema.parse(options.textLabel) } : {}),
   };
 }
 
@@ -84,6 +91,7 @@ export async function inspectDataFile(
       seed: options.seed ?? 42,
       template,
       problems,
+      ...(t ? { tokens: t } : {}),
       ...(options.open ? { open: options.open } : {}),
     },
     (record) => {
@@ -136,6 +144,7 @@ export async function renderDataFile(
       seed: options.seed ?? 42,
       template,
       problems,
+      ...(options.tokens ? { tokens: options.tokens } : {}),
       ...(options.open ? { open: options.open } : {}),
     },
     (record) => {

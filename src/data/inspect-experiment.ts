@@ -46,6 +46,7 @@ export async function inspectExperimentData(
       open: access.open,
       reporter: silentReporter,
       collectOnly: true,
+      ...(model ? { tokenizer: model } : {}),
       ...(counter
         ? {
             onRecord: (_split, _line, rendered) => {

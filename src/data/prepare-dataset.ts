@@ -16,7 +16,9 @@ import type { DatasetStats } from "./dataset-stats.js";
 import { inputAccess } from "./input-identity.js";
 import { LineSpool } from "./line-spool.js";
 import { scanExperiment } from "./experiment-scan.js";
+import { mixtureIndices, planMixture, type MixturePlan } from "./mixture.js";
 import { seededOrder } from "./seeded-order.js";
+import type { ModelTokenizer } from "./tokens/index.js";
 import { dataCacheHit, dataRendered, renderShared } from "./events.js";
 
 export interface PrepareOptions {
@@ -25,6 +27,8 @@ export interface PrepareOptions {
   reporter: Reporter;
   /** The workspace storage settings, used to read `s3://` inputs. */
   storage?: StorageConfig;
+  /** The model's tokenizer; awaited only when a text-label source has few_shot. */
+  tokenizer?: ModelTokenizer | Promise<ModelTokenizer>;
 }
 
 export interface PreparedDataset {
@@ -56,7 +60,19 @@ export async function prepareDataset(
     const seed = experiment.train.seed;
     const sources = [...data.train, ...(data.eval ?? [])];
     const identities = await Promise.all(sources.map((s) => access.identify(s.path)));
-    const cacheKey = sha256(JSON.stringify({ v: settingsVersion, identities, data, seed }));
+    const fewShot = sources.some((s) => s.text_label?.few_shot !== undefined);
+    const tokenizer = fewShot ? await options.tokenizer : undefined;
+    // Few-shot records are pruned in the tokenizer's tokens: another tokenizer, another render.
+    const counter = tokenizer?.kind === "ready" ? tokenizer.name : undefined;
+    const cacheKey = sha256(
+      JSON.stringify({
+        v: settingsVersion,
+        identities,
+        data,
+        seed,
+        ...(counter ? { counter } : {}),
+      }),
+    );
     const indexFile = join(options.cacheDir, "index", `${cacheKey}.json`);
     const hit = await cachedDataset(options.cacheDir, indexFile);
     if (hit) {
@@ -72,6 +88,7 @@ export async function prepareDataset(
     const work = join(options.cacheDir, workDirName());
     await mkdir(work, { recursive: true });
     const trainSpool = new LineSpool(join(work, "train.spool"));
+    const trainSizes: number[] = [];
     const evalSpool = new LineSpool(join(work, "eval.spool"));
     let open = true;
     const closeSpools = () => {
@@ -82,16 +99,26 @@ export async function prepareDataset(
       const scan = await scanExperiment(experiment, {
         open: access.open,
         reporter: options.reporter,
-        onRecord: (split, line) => (split === "train" ? trainSpool : evalSpool).push(line),
+        ...(tokenizer ? { tokenizer } : {}),
+        onRecord: (split, line, _rendered, source) => {
+          if (split === "train") trainSizes[source] = (trainSizes[source] ?? 0) + 1;
+          (split === "train" ? trainSpool : evalSpool).push(line);
+        },
       });
-      const { trainOrder, evalOrder } = splitOrder(trainSpool.length, evalSpool.length, experiment);
+      const plan = planMixture(data.train, trainSizes, data.mixture);
+      const { trainOrder, evalOrder } = splitOrder(
+        trainSpool.length,
+        evalSpool.length,
+        experiment,
+        plan && { plan, starts: startsOf(data.train.map((_, i) => trainSizes[i] ?? 0)) },
+      );
       const train = writeOrdered(join(work, "train.jsonl"), [[trainSpool, trainOrder.train]]);
       const evalFile = writeOrdered(join(work, "eval.jsonl"), [
         [trainSpool, trainOrder.eval],
         [evalSpool, evalOrder ?? new Uint32Array(0)],
       ]);
       const fingerprint = sha256(
-        `tunectl-dataset/${settingsVersion}\n${data.template}\n${train.sha256} ${train.size}\n${evalFile.sha256} ${evalFile.size}\n`,
+        `tunectl-dataset/${settingsVersion}\n${data.template}\n${train.sha256} ${train.size}\n${evalFile.sha256} ${evalFile.size}\n${builderLine(experiment)}`,
       );
       const records = {
         train: trainOrder.train.length,
@@ -104,6 +131,7 @@ export async function prepareDataset(
         records,
         template: data.template,
         sources: scan.sources,
+        ...(plan ? { mixture: plan } : {}),
         duplicates_dropped: scan.duplicates,
         invalid_skipped: scan.invalid,
         created_at: new Date().toISOString(),
@@ -169,10 +197,44 @@ async function cachedDataset(
   }
 }
 
-/** Shuffled (or not) order, cut to max_records, split into train and held-out eval. */
-function splitOrder(trainCount: number, evalCount: number, experiment: Experiment) {
+/**
+ * The settings that shape a text-label or mixed dataset, in the fingerprint: they are in the
+ * bytes too, but a change that happens to leave them equal (a weight that samples nothing
+ * away) still names another dataset. Absent for other data, so its fingerprints stay as they were.
+ */
+function builderLine(experiment: Experiment): string {
+  const { data } = experiment;
+  const mixed = data.train.some((s) => s.weight !== undefined);
+  if (!mixed && !data.train.some((s) => s.format === "text-label")) return "";
+  const settings = data.train.map((s) => ({
+    text_label: s.text_label ?? null,
+    weight: s.weight ?? null,
+    max_records: s.max_records ?? null,
+  }));
+  return `builder ${sha256(JSON.stringify({ settings, mixture: mixed ? data.mixture : null, seed: experiment.train.seed }))}\n`;
+}
+
+function startsOf(sizes: number[]): number[] {
+  let at = 0;
+  return sizes.map((size) => ((at += size), at - size));
+}
+
+/**
+ * Shuffled (or not) order, cut to max_records, split into train and held-out eval. A mixture
+ * picks the records first; a record repeated by it is never both trained on and held out.
+ */
+function splitOrder(
+  trainCount: number,
+  evalCount: number,
+  experiment: Experiment,
+  mixture?: { plan: MixturePlan; starts: number[] },
+) {
   const { data, train } = experiment;
-  let order = seededOrder(trainCount, train.seed, data.shuffle);
+  let order: Uint32Array;
+  if (mixture) {
+    const picked = mixtureIndices(mixture.plan, mixture.starts, train.seed);
+    order = seededOrder(picked.length, train.seed, data.shuffle).map((i) => picked[i] as number);
+  } else order = seededOrder(trainCount, train.seed, data.shuffle);
   if (data.max_records !== undefined && order.length > data.max_records)
     order = order.subarray(0, data.max_records);
   const evalOrder =
@@ -197,7 +259,13 @@ function splitOrder(trainCount: number, evalCount: number, experiment: Experimen
       );
     }
   }
-  return { trainOrder: { eval: order.subarray(0, held), train: order.subarray(held) }, evalOrder };
+  const heldOut = order.subarray(0, held);
+  let trained = order.subarray(held);
+  if (mixture && data.mixture.allow_repeat && held > 0) {
+    const inEval = new Set(heldOut);
+    trained = trained.filter((index) => !inEval.has(index));
+  }
+  return { trainOrder: { eval: heldOut, train: trained }, evalOrder };
 }
 
 /** Writes lines from spools in order, hashing as it goes; returns the manifest entry. */

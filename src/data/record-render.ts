@@ -1,11 +1,13 @@
-import type { Conversation, Example, Segment } from "./example.js";
+import type { Conversation, Example, RecordMeta, Segment } from "./example.js";
 import { jsonBody } from "./templates/json-text.js";
 import { userText, type PromptTemplate } from "./templates/prompt-template.js";
 import { SegmentBuilder } from "./templates/segment-builder.js";
 import type { tokenizerTemplate } from "./templates/template-registry.js";
 
-export type RenderedRecord =
-  { segments: Segment[] } | { messages: Array<{ role: string; content: string }> };
+/** `meta` (text-label records only) says how the record was built; the trainer ignores it. */
+export type RenderedRecord = (
+  { segments: Segment[] } | { messages: Array<{ role: string; content: string }> }
+) & { meta?: RecordMeta };
 
 /** DESIGN.md's trainer contract: segments, or messages for `template: tokenizer`. */
 export function renderExample(
@@ -20,15 +22,20 @@ export function renderRecord(
   example: Example,
   template: PromptTemplate | typeof tokenizerTemplate,
 ): { rendered: RenderedRecord; line: string } {
+  const meta = example.kind === "conversation" ? example.meta : undefined;
   if (example.kind === "segments" || template === "tokenizer") {
-    const rendered =
-      example.kind === "segments" ? { segments: example.segments } : asMessages(example);
+    const body = example.kind === "segments" ? { segments: example.segments } : asMessages(example);
+    const rendered = meta ? { ...body, meta } : body;
     return { rendered, line: renderedLine(rendered) };
   }
   // The builder keeps the JSON form of the template's fixed text for the line.
   const out = new SegmentBuilder();
   template.write(example, out);
-  return { rendered: { segments: out.segments }, line: out.line() };
+  if (!meta) return { rendered: { segments: out.segments }, line: out.line() };
+  return {
+    rendered: { segments: out.segments, meta },
+    line: `${out.line().slice(0, -1)},"meta":${JSON.stringify(meta)}}`,
+  };
 }
 
 function asMessages(example: Conversation): RenderedRecord {
@@ -48,7 +55,7 @@ function asMessages(example: Conversation): RenderedRecord {
  * common segments case because rendering is dominated by serialisation.
  */
 export function renderedLine(record: RenderedRecord): string {
-  if (!("segments" in record)) return JSON.stringify(record);
+  if (!("segments" in record) || record.meta) return JSON.stringify(record);
   let out = '{"segments":[';
   for (let i = 0; i < record.segments.length; i++) {
     const segment = record.segments[i] as Segment;

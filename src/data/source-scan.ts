@@ -1,40 +1,11 @@
 import type { DatasetSource } from "../config/index.js";
-import type { Example, RawRecord } from "./example.js";
 import { exampleReader } from "./formats/read-example.js";
-import type { ProblemCollector } from "./problem-collector.js";
-import { renderRecord, type RenderedRecord } from "./record-render.js";
-import { readRecordBatches, type OpenInput } from "./readers/record-source.js";
-import type { PromptTemplate } from "./templates/prompt-template.js";
-import type { tokenizerTemplate } from "./templates/template-registry.js";
+import { renderRecord } from "./record-render.js";
+import { readRecordBatches } from "./readers/record-source.js";
+import { ScannedLine, type ScanOptions, type ScannedRecord } from "./scanned-record.js";
+import { scanTextLabel } from "./text-label-scan.js";
 
-export interface ScanOptions {
-  seed: number;
-  template: PromptTemplate | typeof tokenizerTemplate;
-  open?: OpenInput;
-  problems: ProblemCollector;
-}
-
-export interface ScannedRecord {
-  example: Example;
-  rendered: RenderedRecord;
-  /** The rendered record as one JSONL line, without the newline. */
-  line: string;
-  where: string;
-}
-
-/** A scanned record; `where` is built only when asked for (rendering never asks). */
-class ScannedLine implements ScannedRecord {
-  constructor(
-    readonly example: Example,
-    readonly rendered: RenderedRecord,
-    readonly line: string,
-    private readonly raw: RawRecord,
-  ) {}
-
-  get where(): string {
-    return this.raw.where;
-  }
-}
+export type { ScanOptions, ScannedRecord } from "./scanned-record.js";
 
 /**
  * Reads, checks and renders every record of one source, streaming; invalid records go to the
@@ -45,7 +16,8 @@ export async function scanSource(
   options: ScanOptions,
   visit: (record: ScannedRecord) => void | Promise<void>,
 ): Promise<{ records: number; invalid: number }> {
-  const read = exampleReader(source, options.seed);
+  if (source.format === "text-label") return scanTextLabel(source, options, visit);
+  const read = exampleReader(source);
   const limit = source.max_records ?? Infinity;
   let records = 0;
   let invalid = 0;

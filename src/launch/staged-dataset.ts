@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Experiment } from "../config/index.js";
-import { prepareDataset } from "../data/index.js";
+import { loadModelTokenizer, prepareDataset } from "../data/index.js";
 import { UserError, isTunectlError } from "../errors/index.js";
 import { withManifest } from "./dataset-transfer.js";
 import type { RunRecord } from "../runs/index.js";
@@ -37,6 +37,10 @@ export async function stagedDatasetOf(
     cacheDir: path.join(deps.workspace.stateDir, "cache", "datasets"),
     reporter: deps.reporter,
     storage: deps.workspace.config.storage,
+    // Lazily: only a text-label few_shot source needs it, to render the same records again.
+    get tokenizer() {
+      return loadModelTokenizer(experiment.model, { env: deps.env, cwd: process.cwd() });
+    },
   });
   if (fingerprint && prepared.fingerprint !== fingerprint) {
     throw new UserError(

@@ -55,16 +55,21 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
 
   // Reach the hosts while the data renders: when none answers (down, refused host key, wrong
   // key), the run is refused before it is created, so no failed run clutters the registry.
+  const loadingTokenizer = loadModelTokenizer(experiment.model, {
+    env: deps.env,
+    cwd: process.cwd(),
+  });
   const [prepared, , tokenizer] = await Promise.all([
     prepareDataset(experiment, {
       cacheDir: path.join(deps.workspace.stateDir, "cache", "datasets"),
       reporter: deps.reporter,
       storage: deps.workspace.config.storage,
+      tokenizer: loadingTokenizer,
     }),
     connectCandidates(deps.hosts, candidates).then(() =>
       refuseMissingGpus(deps.hosts, candidates, experiment.resources.gpus),
     ),
-    loadModelTokenizer(experiment.model, { env: deps.env, cwd: process.cwd() }),
+    loadingTokenizer,
   ]);
   // Counted on the files the trainer will read; too many records cut is refused here, before
   // the run exists and anything is staged.

@@ -281,7 +281,7 @@ function writeStdout(text: string | Uint8Array): Promise<void> | void {
 
 async function stage(ctx: CommandContext, file: string, options: { set: string[] }) {
   const { loadExperiment, loadWorkspace } = await import("../../config/index.js");
-  const { prepareDataset } = await import("../../data/index.js");
+  const { loadModelTokenizer, prepareDataset } = await import("../../data/index.js");
   const { stageForWorkspace } = await import("../../launch/index.js");
   const { createObjectStore } = await import("../../storage/index.js");
   const { join } = await import("node:path");
@@ -303,6 +303,10 @@ async function stage(ctx: CommandContext, file: string, options: { set: string[]
     cacheDir: join(workspace.stateDir, "cache", "datasets"),
     reporter,
     storage: workspace.config.storage,
+    // Read only when a text-label few_shot source prunes exemplars in the model's tokens.
+    get tokenizer() {
+      return loadModelTokenizer(experiment.model, { env: process.env, cwd });
+    },
   });
   const store = await createObjectStore(workspace.config.storage, {
     root: workspace.root,

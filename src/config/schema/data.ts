@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { textLabelSchema } from "./text-label.js";
 
 export const datasetFormats = [
   "alpaca",
@@ -10,40 +11,6 @@ export const datasetFormats = [
 ] as const;
 
 export const fileTypes = ["auto", "json", "jsonl", "csv", "tsv", "parquet"] as const;
-
-/** One phrasing of a text-label task; placeholders are `{text}`, `{label}`, `{options}` or any record field. */
-export const taskPhrasingSchema = z
-  .object({
-    instruction: z
-      .string()
-      .min(1)
-      .describe("The instruction; e.g. 'Is this review positive or negative?'"),
-    input: z.string().default("{text}").describe("The input shown with the instruction."),
-    output: z.string().default("{label}").describe("The expected answer."),
-  })
-  .strict();
-
-export const textLabelSchema = z
-  .object({
-    task: z
-      .string()
-      .default("classify")
-      .describe(
-        "Built-in phrasing set (classify, sentiment, topic) used when `phrasings` is absent.",
-      ),
-    phrasings: z
-      .array(taskPhrasingSchema)
-      .min(1)
-      .optional()
-      .describe("Own phrasings; one is chosen per record, seeded by train.seed and the record."),
-    labels: z
-      .record(z.string(), z.string())
-      .optional()
-      .describe(
-        "Label value -> words the model should answer, e.g. {'0': negative, '1': positive}.",
-      ),
-  })
-  .strict();
 
 export const datasetSourceSchema = z
   .object({
@@ -67,7 +34,19 @@ export const datasetSourceSchema = z
       .optional()
       .describe("Role mapping onto system/user/assistant, e.g. {human: user, gpt: assistant}."),
     system: z.string().optional().describe("System prompt applied to every record of this file."),
-    max_records: z.number().int().positive().optional().describe("Read at most this many records."),
+    max_records: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Read at most this many records (the first ones), before any mixture."),
+    weight: z
+      .number()
+      .positive()
+      .optional()
+      .describe(
+        "Relative share of this source in the training set (a mixture; see data.mixture). Sources without one weigh 1 when any source has one.",
+      ),
     text_label: textLabelSchema
       .optional()
       .describe("For format text-label: how labelled rows become instructions."),
@@ -96,6 +75,23 @@ export const userTemplateSchema = z
       .default("{content}")
       .describe("An assistant turn (trained), with its stop text; contains {content}."),
     separator: z.string().default("").describe("Context text after each assistant turn."),
+  })
+  .strict();
+
+export const mixtureSchema = z
+  .object({
+    total: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Training records the mixture aims at; default as large as the weights allow."),
+    allow_repeat: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Let a source too small for its share repeat records (upsampling); otherwise every source is only sampled down.",
+      ),
   })
   .strict();
 
@@ -161,6 +157,9 @@ export const dataSchema = z
       .positive()
       .optional()
       .describe("Keep at most this many records after filtering."),
+    mixture: mixtureSchema
+      .default({ allow_repeat: false })
+      .describe("How weighted data.train sources are mixed; applies when a source sets weight."),
     on_error: z.enum(["fail", "skip"]).default("fail").describe("What to do with invalid records."),
   })
   .strict()
@@ -169,5 +168,4 @@ export const dataSchema = z
 export type DataConfig = z.infer<typeof dataSchema>;
 export type DatasetSource = z.infer<typeof datasetSourceSchema>;
 export type UserTemplate = z.infer<typeof userTemplateSchema>;
-export type TextLabelConfig = z.infer<typeof textLabelSchema>;
-export type TaskPhrasing = z.infer<typeof taskPhrasingSchema>;
+export type MixtureConfig = z.infer<typeof mixtureSchema>;

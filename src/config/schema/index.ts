@@ -5,7 +5,15 @@ export {
   datasetSourceSchema,
   type DataConfig,
   type DatasetSource,
+  type MixtureConfig,
 } from "./data.js";
+export {
+  optionStyles,
+  textLabelSchema,
+  textLabelTasks,
+  type TaskPhrasing,
+  type TextLabelConfig,
+} from "./text-label.js";
 export {
   evalPromptObjectSchema,
   evalPromptSchema,

@@ -4,7 +4,7 @@ import type { z } from "zod";
 interface RuleInput {
   model: { base: string; revision?: string; tiny?: { n_head: number; n_embd: number } };
   lora: { target_modules: string[] };
-  data: { eval?: unknown[]; eval_split: number };
+  data: { eval?: unknown[]; eval_split: number; train: Array<{ text_label?: TextLabelRuleInput }> };
   train: {
     epochs?: number;
     max_steps?: number;
@@ -14,6 +14,12 @@ interface RuleInput {
   };
   env: Record<string, string>;
   secrets: string[];
+}
+
+interface TextLabelRuleInput {
+  phrasings?: Array<{ id?: string }>;
+  few_shot?: unknown;
+  mix: { zero_shot?: number; few_shot?: number };
 }
 
 type Rule = (value: RuleInput, ctx: z.RefinementCtx) => void;
@@ -135,7 +141,48 @@ const secretsNotInEnv: Rule = ({ env, secrets }, ctx) => {
   });
 };
 
+/** Template ids name what a record was rendered with, so two templates never share one. */
+const templateIdsUnique: Rule = ({ data }, ctx) => {
+  data.train.forEach((source, index) => {
+    const seen = new Set<string>();
+    source.text_label?.phrasings?.forEach((phrasing, at) => {
+      const id = phrasing.id ?? `own/${at}`;
+      if (seen.has(id))
+        ctx.addIssue({
+          code: "custom",
+          path: ["data", "train", index, "text_label", "phrasings", at, "id"],
+          message: `template id "${id}" is used twice; give every template its own id`,
+        });
+      seen.add(id);
+    });
+  });
+};
+
+const fewShotShares: Rule = ({ data }, ctx) => {
+  data.train.forEach((source, index) => {
+    const label = source.text_label;
+    if (!label) return;
+    const path = ["data", "train", index, "text_label", "mix"];
+    const { zero_shot: zero, few_shot: few } = label.mix;
+    if (zero !== undefined && few !== undefined && Math.abs(zero + few - 1) > 1e-9)
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "few_shot"],
+        message: `mix.zero_shot (${zero}) and mix.few_shot (${few}) must sum to 1`,
+      });
+    const fewShare = few ?? (zero === undefined ? undefined : 1 - zero);
+    if (label.few_shot === undefined && fewShare !== undefined && fewShare > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, few === undefined ? "zero_shot" : "few_shot"],
+        message: "few-shot records need text_label.few_shot.k (how many exemplars)",
+      });
+  });
+};
+
 const rules: Rule[] = [
+  templateIdsUnique,
+  fewShotShares,
   epochsXorMaxSteps,
   revisionNeedsHubModel,
   tinySettingsNeedTinyModel,

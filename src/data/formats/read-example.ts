@@ -4,7 +4,6 @@ import { readAlpaca } from "./alpaca-format.js";
 import { messagesLayout, readConversation, sharegptLayout } from "./conversation-format.js";
 import { RecordFields } from "./record-fields.js";
 import { readCompletion, readSegments } from "./segment-formats.js";
-import { readTextLabel, textLabelTask } from "./text-label-format.js";
 
 export type ExampleOrProblems =
   | { example: Example; problems?: undefined; warnings: RecordProblem[] }
@@ -12,9 +11,13 @@ export type ExampleOrProblems =
 
 export type ExampleReader = (record: RawRecord) => ExampleOrProblems;
 
-/** A function reading raw records of one source into examples, under its format and mappings. */
-export function exampleReader(source: DatasetSource, seed: number): ExampleReader {
-  const task = source.format === "text-label" ? textLabelTask(source.text_label, seed) : undefined;
+/**
+ * A function reading raw records of one source into examples, under its format and mappings.
+ * Text-label sources are built from all their rows at once (text-label-scan.ts), not here.
+ */
+export function exampleReader(source: DatasetSource): ExampleReader {
+  if (source.format === "text-label")
+    throw new Error("text-label sources are read by scanTextLabel, not record by record");
   return (record) => {
     if (record.error !== undefined)
       return { problems: [{ where: record.where, message: record.error }] };
@@ -36,9 +39,6 @@ export function exampleReader(source: DatasetSource, seed: number): ExampleReade
       case "segments":
         example = readSegments(fields);
         break;
-      case "text-label":
-        example = readTextLabel(fields, task!);
-        break;
     }
     if (!example || fields.problems.length) {
       return {
@@ -47,13 +47,17 @@ export function exampleReader(source: DatasetSource, seed: number): ExampleReade
           : [{ where: record.where, message: "unreadable record" }],
       };
     }
-    if (
-      source.system !== undefined &&
-      example.kind === "conversation" &&
-      example.system === undefined
-    ) {
-      example.system = source.system;
-    }
+    withSourceSystem(example, source);
     return { example, warnings: fields.warnings };
   };
+}
+
+/** The source's `system` prompt on a conversation that has none of its own. */
+export function withSourceSystem(example: Example, source: DatasetSource): void {
+  if (
+    source.system !== undefined &&
+    example.kind === "conversation" &&
+    example.system === undefined
+  )
+    example.system = source.system;
 }

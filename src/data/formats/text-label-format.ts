@@ -1,27 +1,54 @@
 import type { DatasetSource } from "../../config/index.js";
-import type { Conversation } from "../example.js";
 import type { RecordFields } from "./record-fields.js";
-import { builtinTasks, withOptions, type Phrasing } from "./task-phrasings.js";
+import { builtinTasks, type Phrasing } from "./task-phrasings.js";
 
+/** A text-label source's settings with every default decided. */
 export interface TextLabelTask {
-  phrasings: Phrasing[];
+  templates: Phrasing[];
   labels?: Record<string, string>;
+  options: { style: "flan" | "inline" | "none"; prefix: string; marker: string };
+  fewShot?: { k: number; separator: string };
+  /** Shares of records with exemplars and with the options block. */
+  shares: { fewShot: number; options: number };
   seed: number;
 }
 
 export function textLabelTask(config: DatasetSource["text_label"], seed: number): TextLabelTask {
   const labels = config?.labels;
-  const own = config?.phrasings;
   const builtin = builtinTasks[config?.task ?? "classify"] ?? [];
-  const phrasings = own ?? (labels ? withOptions(builtin) : builtin);
-  return { phrasings, ...(labels ? { labels } : {}), seed };
+  const templates =
+    config?.phrasings?.map((p, index) => ({ ...p, id: p.id ?? `own/${index}` })) ??
+    (config?.inverted === false ? builtin.filter((t) => !t.inverted) : builtin);
+  const options = config?.options ?? {
+    style: labels ? ("flan" as const) : ("none" as const),
+    prefix: "OPTIONS:",
+    marker: "- ",
+  };
+  const fewShot = config?.few_shot;
+  const mix = config?.mix ?? {};
+  const fewShare = mix.few_shot ?? (mix.zero_shot !== undefined ? 1 - mix.zero_shot : 1);
+  return {
+    templates,
+    ...(labels ? { labels } : {}),
+    options,
+    ...(fewShot ? { fewShot } : {}),
+    shares: { fewShot: fewShot ? fewShare : 0, options: mix.options ?? 1 },
+    seed,
+  };
 }
 
-/**
- * A labelled row `{text, label}` turned into an instruction record: one phrasing chosen by a
- * hash of (seed, text), so the choice is the same on every machine and for every order.
- */
-export function readTextLabel(fields: RecordFields, task: TextLabelTask): Conversation | undefined {
+/** One labelled row as read: its text, the label words, and the row for other placeholders. */
+export interface LabelledRow {
+  text: string;
+  label: string;
+  row: Record<string, unknown>;
+}
+
+/** A row `{text, label}` checked: text not blank, a scalar label, one of `labels` when given. */
+export function readLabelledRow(
+  fields: RecordFields,
+  task: TextLabelTask,
+): LabelledRow | undefined {
   const text = fields.text("text", { nonEmpty: "empty text" });
   const rawLabel = fields.raw("label");
   if (!fields.object) return undefined;
@@ -43,41 +70,5 @@ export function readTextLabel(fields: RecordFields, task: TextLabelTask): Conver
     );
     return undefined;
   }
-  const phrasing = task.phrasings[choose(`${task.seed}\u0000${text}`, task.phrasings.length)];
-  if (!phrasing) return undefined;
-  const values: Record<string, string> = {
-    text,
-    label: task.labels?.[label] ?? label,
-    ...(task.labels ? { options: Object.values(task.labels).join(", ") } : {}),
-  };
-  const fill = (template: string, part: string) =>
-    template.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => {
-      const value = values[name] ?? fields.object?.[name];
-      if (value === undefined || value === null) {
-        fields.problem(part, `template placeholder {${name}} has no field "${name}" in the record`);
-        return whole;
-      }
-      return String(value);
-    });
-  const instruction = fill(phrasing.instruction, "text_label.instruction");
-  const input = fill(phrasing.input, "text_label.input");
-  const output = fill(phrasing.output, "text_label.output");
-  if (fields.problems.length) return undefined;
-  return {
-    kind: "conversation",
-    turns: [
-      { role: "user", content: instruction, ...(input ? { input } : {}) },
-      { role: "assistant", content: output },
-    ],
-  };
-}
-
-/** FNV-1a, 32 bit: small, stable across platforms and Node versions. */
-function choose(key: string, n: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    hash ^= key.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash % n;
+  return { text, label: task.labels?.[label] ?? label, row: fields.object };
 }
