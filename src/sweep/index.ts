@@ -13,3 +13,17 @@ export {
 export { trialId, type Trial } from "./resolve-trial.js";
 export { gridAssignments, paramsOf, type Assignment, type Setting } from "./assignments.js";
 export { canonicalJson } from "./canonical-json.js";
+export {
+  searchSpace,
+  assignmentsFor,
+  type SearchSpace,
+  type Distribution,
+} from "./search-space.js";
+export {
+  startOptunaBridge,
+  bridgeScript,
+  type OptunaBridge,
+  type BridgeOptions,
+  type TrialOutcome,
+} from "./optuna-bridge.js";
+export { askTrial, type AskedConfig } from "./ask-trials.js";
