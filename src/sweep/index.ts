@@ -27,3 +27,12 @@ export {
   type TrialOutcome,
 } from "./optuna-bridge.js";
 export { askTrial, type AskedConfig } from "./ask-trials.js";
+export { SweepRegistry } from "./sweep-registry.js";
+export { sweepRecordSchema, type SweepRecord, type SweepTrialEntry } from "./sweep-record.js";
+export {
+  sweepLeaderboard,
+  sweepLabel,
+  trialLabel,
+  type Leaderboard,
+  type LeaderboardRow,
+} from "./leaderboard.js";

@@ -5,8 +5,9 @@ import { renderTable } from "../table.js";
 
 const examples = `
 Examples:
-  tunectl sweep lr-sweep.yaml             check the spec and every trial's config; print the trials
+  tunectl sweep lr-sweep.yaml             check the spec and every trial's config, register the sweep, list its trials
   tunectl sweep lr-sweep.yaml --json
+  tunectl sweep status                    leaderboard of the latest sweep (or: sweep status SWEEP --json)
 
 A spec (docs/sweeps.md):
   experiment: ../configs/tiny-cpu.yaml    # relative to the spec
@@ -19,12 +20,17 @@ A spec (docs/sweeps.md):
   metric: {name: eval_loss, goal: minimize}`;
 
 export const registerSweep: RegisterCommand = (program: Command, app: App) => {
-  program
+  const sweep = program
     .command("sweep")
     .description("a search over an experiment's config paths (grid, random, tpe)")
     .argument("<spec>", "sweep spec YAML file")
     .addHelpText("after", examples)
     .action(app.action(plan));
+  sweep
+    .command("status")
+    .description("leaderboard of a sweep's trials: params, state, best metric")
+    .argument("[sweep]", "sweep id, unique prefix or name (default: the latest sweep)")
+    .action(app.action(status));
 };
 
 async function plan(ctx: CommandContext, file: string) {
@@ -34,6 +40,8 @@ async function plan(ctx: CommandContext, file: string) {
     env: process.env,
     workspace: await ctx.workspace(),
   });
+  const { SweepRegistry } = await import("../../sweep/index.js");
+  await new SweepRegistry((await ctx.workspace()).stateDir).register(sweep);
   const { spec } = sweep;
   if (ctx.globals.json) {
     ctx.io.json({
@@ -63,6 +71,41 @@ async function plan(ctx: CommandContext, file: string) {
       ? ` (budget: the first ${spec.budget.trials})`
       : "";
   ctx.io.out(`${head}, ${count}${capped}\n${table}`);
+  return ExitCode.ok;
+}
+
+async function status(ctx: CommandContext, ref: string | undefined) {
+  const { SweepRegistry, sweepLeaderboard } = await import("../../sweep/index.js");
+  const { readRunMetrics } = await import("../../runs/index.js");
+  const registry = await ctx.registry();
+  const record = await new SweepRegistry((await ctx.workspace()).stateDir).resolve(ref);
+  const board = await sweepLeaderboard(record, await registry.list(), (run) =>
+    readRunMetrics(registry.paths(run.id).metrics),
+  );
+  if (ctx.globals.json) {
+    ctx.io.json(board);
+    return ExitCode.ok;
+  }
+  const counts = new Map<string, number>();
+  for (const row of board.trials) counts.set(row.state, (counts.get(row.state) ?? 0) + 1);
+  const summary = [...counts].map(([state, n]) => `${n} ${state}`).join(", ");
+  const paths = [...new Set(board.trials.flatMap((row) => Object.keys(row.params)))];
+  const table = renderTable(
+    ["#", "trial", ...paths, "state", `best ${board.metric.name}`, "step", "run"],
+    board.trials.map((row, i) => [
+      row.best === null ? null : i + 1,
+      row.trial,
+      ...paths.map((p) => (p in row.params ? shown(row.params[p]) : null)),
+      row.state,
+      row.best === null ? null : Number(row.best.toPrecision(5)),
+      row.best_step ?? null,
+      row.run ?? null,
+    ]),
+  );
+  const count = `${board.trials.length} trial${board.trials.length === 1 ? "" : "s"}`;
+  ctx.io.out(
+    `sweep ${board.id} (${board.method}, ${board.metric.name} ${board.metric.goal}): ${count}${summary ? `, ${summary}` : ""}\n${table}`,
+  );
   return ExitCode.ok;
 }
 
