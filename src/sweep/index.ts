@@ -36,3 +36,5 @@ export {
   type Leaderboard,
   type LeaderboardRow,
 } from "./leaderboard.js";
+export { runSweep, type RunSweepOptions, type SweepRunResult } from "./run-sweep.js";
+export { runTrialQueue, type QueuedTrial, type TrialEnd, type QueueResult } from "./trial-queue.js";

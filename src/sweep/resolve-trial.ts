@@ -67,9 +67,14 @@ export async function resolveAssignments(
 }
 
 /** Text stays text (as --set keeps it where the schema wants text); anything else as JSON. */
-function setFlag(setting: Setting): string {
+function setFlag(setting: Pick<Setting, "path" | "value">): string {
   const text = typeof setting.value === "string" ? setting.value : JSON.stringify(setting.value);
   return `${setting.path}=${text}`;
+}
+
+/** A trial's params as the `--set` flags that make its config out of the experiment. */
+export function trialSets(params: Record<string, unknown>): string[] {
+  return Object.entries(params).map(([path, value]) => setFlag({ path, value }));
 }
 
 function placeProblem(

@@ -7,6 +7,7 @@ const examples = `
 Examples:
   tunectl sweep lr-sweep.yaml             check the spec and every trial's config, register the sweep, list its trials
   tunectl sweep lr-sweep.yaml --json
+  tunectl sweep run lr-sweep.yaml         run the trials (a resumed sweep skips trials that succeeded)
   tunectl sweep status                    leaderboard of the latest sweep (or: sweep status SWEEP --json)
 
 A spec (docs/sweeps.md):
@@ -26,6 +27,11 @@ export const registerSweep: RegisterCommand = (program: Command, app: App) => {
     .argument("<spec>", "sweep spec YAML file")
     .addHelpText("after", examples)
     .action(app.action(plan));
+  sweep
+    .command("run")
+    .description("run a grid sweep's trials: at most one per free GPU of the experiment's hosts")
+    .argument("<spec>", "sweep spec YAML file")
+    .action(app.action(run));
   sweep
     .command("status")
     .description("leaderboard of a sweep's trials: params, state, best metric")
@@ -71,6 +77,47 @@ async function plan(ctx: CommandContext, file: string) {
       ? ` (budget: the first ${spec.budget.trials})`
       : "";
   ctx.io.out(`${head}, ${count}${capped}\n${table}`);
+  return ExitCode.ok;
+}
+
+async function run(ctx: CommandContext, file: string) {
+  const { loadSweepSpec, runSweep } = await import("../../sweep/index.js");
+  const sweep = await loadSweepSpec(file, {
+    cwd: process.cwd(),
+    env: process.env,
+    workspace: await ctx.workspace(),
+  });
+  const deps = await ctx.launchDeps();
+  const result = await runSweep(sweep, deps, { signal: ctx.interrupted });
+  const states = [...result.ended.values()].map((end) => end.state);
+  const count = (state: string) => states.filter((s) => s === state).length;
+  if (ctx.globals.json) {
+    ctx.io.json({
+      id: result.id,
+      slots: result.slots,
+      ended: Object.fromEntries(result.ended),
+      skipped: result.skipped,
+      left: result.left,
+    });
+  } else {
+    const parts = ["succeeded", "failed", "cancelled", "lost", "detached"]
+      .filter((state) => count(state) > 0)
+      .map((state) => `${count(state)} ${state}`);
+    ctx.io.out(
+      [
+        `sweep ${result.id}: ${result.ended.size} trial(s) ran on ${result.slots} slot(s)${parts.length ? ` (${parts.join(", ")})` : ""}`,
+        ...(result.skipped.length ? [`  ${result.skipped.length} skipped: succeeded before`] : []),
+        ...(result.left.length ? [`  ${result.left.length} not started (budget or Ctrl-C)`] : []),
+        `  tunectl sweep status ${result.id} shows the leaderboard`,
+      ].join("\n"),
+    );
+  }
+  if (ctx.interrupted.aborted) {
+    process.stderr.write(
+      `interrupted: started trials keep running; tunectl sweep run ${file} resumes the sweep\n`,
+    );
+    return ExitCode.interrupted;
+  }
   return ExitCode.ok;
 }
 
