@@ -13,6 +13,8 @@ export { reapOrphans } from "./orphan-reaper.js";
 export { hostLayout, layoutFromRunDir, containerName, type HostLayout } from "./host-layout.js";
 export { runtimeFor } from "./runtime-for.js";
 export { FakeContainerRuntime, type RuntimeCall } from "./fake-container-runtime.js";
+/** For tests of modules that launch through this one (sweep). */
+export { fakeLaunchKit, type FakeLaunchKit } from "./fake-launch-deps.js";
 export type { ContainerRuntime, AttemptProbe, LaunchSpec } from "./container-runtime.js";
 export { readSecrets, checkEnvValues } from "./trainer-env.js";
 export { releaseAttemptLeases } from "./settle-attempt.js";

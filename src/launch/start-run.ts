@@ -20,6 +20,8 @@ export interface RunRequest {
   host?: string;
   name?: string;
   dryRun?: boolean;
+  /** Labels of the new run (a sweep's trials carry `sweep` and `trial`). */
+  labels?: Record<string, string>;
 }
 
 /** What `run --dry-run` prints: where and how the run would start. Nothing is created or leased. */
@@ -118,6 +120,7 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
     model: experiment.model.base,
     image: experiment.resources.image,
     gpus_requested: experiment.resources.gpus,
+    ...(request.labels ? { labels: request.labels } : {}),
   });
   runCreated.emit(deps.reporter, `run ${created.id}`, { run: created.id });
 

@@ -15,6 +15,7 @@ import { registerResume } from "./resume.js";
 import { registerRun } from "./run.js";
 import { registerSchema } from "./schema.js";
 import { registerShow } from "./show.js";
+import { registerSweep } from "./sweep.js";
 import { registerSync } from "./sync.js";
 import { registerValidate } from "./validate.js";
 import { registerWatch } from "./watch.js";
@@ -33,6 +34,7 @@ export const commands: RegisterCommand[] = [
   registerResume,
   registerWatch,
   registerCompare,
+  registerSweep,
   registerHosts,
   registerLogs,
   registerCheckpoints,
