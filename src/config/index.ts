@@ -21,4 +21,5 @@ export { parseYamlSource } from "./source/yaml-source.js";
 export { toPlain, type ConfigNode } from "./source/config-node.js";
 export { problemsFromIssues } from "./source/zod-problems.js";
 export { displayPath } from "./source/display-path.js";
+export { readSpecText } from "./source/spec-text.js";
 export { evalPromptId } from "./source/eval-prompts-file.js";

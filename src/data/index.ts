@@ -33,3 +33,4 @@ export {
   type TokenStats,
 } from "./tokens/index.js";
 export { dataTokens, dataTokensUnavailable, dataTruncationAllowed } from "./events.js";
+export { seededRandom } from "./formats/record-hash.js";

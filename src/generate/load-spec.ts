@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
   displayPath,
+  readSpecText,
   parseYamlSource,
   problemsFromIssues,
   toPlain,
@@ -44,20 +45,10 @@ export async function loadGenerateSpec(file: string, cwd: string): Promise<Loade
   const specFile = path.resolve(cwd, file);
   const shown = displayPath(specFile, cwd);
   const dir = path.dirname(specFile);
-  let text: string;
-  try {
-    text = await readFile(specFile, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(
-      `${shown}: ${code === "ENOENT" ? "file not found" : `cannot read (${code})`}`,
-      {
-        code: "generate.spec_unreadable",
-        hint: "give the path of a generate spec (docs/generate.md)",
-        cause: error,
-      },
-    );
-  }
+  const text = await readSpecText(specFile, shown, {
+    code: "generate.spec_unreadable",
+    hint: "give the path of a generate spec (docs/generate.md)",
+  });
   const parsed = parseYamlSource(text, { file: shown, dir });
   if (!parsed.node || parsed.problems.length) throw invalidSpec(shown, parsed.problems);
   const root = parsed.node;

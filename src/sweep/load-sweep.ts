@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
   displayPath,
+  readSpecText,
   parseYamlSource,
   problemsFromIssues,
   toPlain,
@@ -42,20 +42,10 @@ export type SweepLoadOptions = Omit<LoadOptions, "sets"> & { cwd: string };
 export async function loadSweepSpec(file: string, options: SweepLoadOptions): Promise<LoadedSweep> {
   const specFile = path.resolve(options.cwd, file);
   const shown = displayPath(specFile, options.cwd);
-  let text: string;
-  try {
-    text = await readFile(specFile, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(
-      `${shown}: ${code === "ENOENT" ? "file not found" : `cannot read (${code})`}`,
-      {
-        code: "sweep.spec_unreadable",
-        hint: "give the path of a sweep spec (docs/sweeps.md)",
-        cause: error,
-      },
-    );
-  }
+  const text = await readSpecText(specFile, shown, {
+    code: "sweep.spec_unreadable",
+    hint: "give the path of a sweep spec (docs/sweeps.md)",
+  });
   const parsed = parseYamlSource(text, { file: shown, dir: path.dirname(specFile) });
   if (!parsed.node || parsed.problems.length) throw invalidSweepSpec(shown, parsed.problems);
   const root = parsed.node;
