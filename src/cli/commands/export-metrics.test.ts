@@ -3,11 +3,11 @@ import { appendFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { builtCliIn } from "../testing/built-cli.js";
 import { RunRegistry } from "../../runs/index.js";
 
 // `tunectl export-metrics` on a run whose second attempt resumed from step 4: the built CLI,
 // then the exported files read back by the tools they are for.
-const bin = path.resolve("bin", "tunectl.js");
 const dir = mkdtempSync(path.join(tmpdir(), "tunectl-export-metrics-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -16,12 +16,7 @@ const python = process.env.TENSORBOARD_PYTHON ?? "python3";
 const hasTensorboard =
   spawnSync(python, ["-c", "import tensorboard"], { stdio: "ignore" }).status === 0;
 
-const tunectl = (...args: string[]) =>
-  spawnSync(process.execPath, [bin, ...args], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
-  });
+const tunectl = builtCliIn(dir);
 
 let id: string;
 const line = (step: number, loss: number, kind = "train") =>

@@ -1,24 +1,18 @@
-import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { builtCliIn } from "../testing/built-cli.js";
 import { parseGenerationLines } from "../../contract/index.js";
 import { RunRegistry } from "../../runs/index.js";
 
 // `tunectl show` on a run whose generations.jsonl the trainer wrote (configs/tiny-cpu.yaml's
 // prompts, 60 steps): the built CLI, as a person runs it.
-const bin = path.resolve("bin", "tunectl.js");
 const recorded = path.resolve("src/compare/testdata/tiny-cpu-generations.jsonl");
 const dir = mkdtempSync(path.join(tmpdir(), "tunectl-show-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const tunectl = (...args: string[]) =>
-  spawnSync(process.execPath, [bin, ...args], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
-  });
+const tunectl = builtCliIn(dir);
 
 let id: string;
 let bare: string;

@@ -1,22 +1,16 @@
-import { spawnSync } from "node:child_process";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { builtCliIn } from "../testing/built-cli.js";
 import { RunRegistry, walkToRunning } from "../../runs/index.js";
 
 // `tunectl sweep SPEC` and `tunectl sweep status` from the built CLI on a temp workspace whose
 // run registry holds the trials' runs as the scheduler leaves them (labelled sweep + trial).
-const bin = path.resolve("bin", "tunectl.js");
 const dir = mkdtempSync(path.join(tmpdir(), "tunectl-sweep-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const tunectl = (...args: string[]) =>
-  spawnSync(process.execPath, [bin, ...args], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
-  });
+const tunectl = builtCliIn(dir);
 
 interface Planned {
   id: string;
