@@ -81,7 +81,7 @@ async function killedWhileLaunching(when: "before" | "after"): Promise<string> {
       async () => {
         const { state } = await record(ws, candidate);
         if (state !== "launching")
-          return state === "placing" || state === "staging" ? undefined : state;
+          return ["pending", "staging", "placing"].includes(state) ? undefined : state;
         return when === "before" || existsSync(pidFile) ? "kill" : undefined;
       },
       120_000,
