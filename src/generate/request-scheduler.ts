@@ -52,11 +52,12 @@ export class RequestScheduler {
   async run(stage: Stage): Promise<void> {
     const { journal, spec, signal } = this.deps;
     const done = new Map<number, JournalEntry>();
-    // A request holds its slot until its answer is in; the journal write (group-committed,
-    // request-journal.ts) happens after, so the next request does not wait for a disk sync.
+    // A request holds its slot (`inFlight`) until its answer is in; the journal write
+    // (group-committed, request-journal.ts) happens after, so the next request does not wait
+    // for a disk sync. `writing` holds every request until it is journaled, so it is never
+    // smaller than `inFlight`.
     const inFlight = new Set<Promise<unknown>>();
     const writing = new Set<Promise<void>>();
-    // (requests not yet applied: sent or being written, or written and waiting for an earlier one)
     let next = 0;
     let applied = 0;
     let failure: unknown;
@@ -70,6 +71,7 @@ export class RequestScheduler {
     };
     const fill = () => {
       while (!failure && !signal.aborted && inFlight.size < spec.concurrency) {
+        // (not yet applied: sent or being journaled, or journaled and waiting for an earlier one)
         if (!stage.wants(writing.size + done.size, next)) break;
         const index = next;
         const id = `${stage.name}-${index}`;
@@ -107,7 +109,7 @@ export class RequestScheduler {
     };
     for (;;) {
       fill();
-      if (inFlight.size === 0 && writing.size === 0) break;
+      if (writing.size === 0) break;
       await Promise.race([...inFlight, ...writing]);
       // Freed slots are refilled before the answers are applied (parsing, filters, dedup):
       // the endpoint is never kept waiting on this process's own work.

@@ -49,6 +49,10 @@ export interface CheckpointSyncReport {
   errors: Array<{ code: string; message: string }>;
 }
 
+function emptyReport(): CheckpointSyncReport {
+  return { pulled: [], uploaded: [], removed: [], refused: [], errors: [] };
+}
+
 /**
  * Brings every complete checkpoint of an attempt home: host -> `.tunectl/runs/<id>/
  * checkpoints/step-<N>/` -> bucket `runs/<id>/checkpoints/step-<N>/`, and mirrors the
@@ -100,8 +104,7 @@ export class CheckpointSync {
     await mkdir(path.dirname(lockPath), { recursive: true });
     if (wait) return withFileLock(lockPath, () => this.round(), { timeoutMs: 600_000 });
     const taken = await tryFileLock(lockPath);
-    if (!("held" in taken))
-      return { pulled: [], uploaded: [], removed: [], refused: [], errors: [] };
+    if (!("held" in taken)) return emptyReport();
     try {
       return await this.round();
     } finally {
@@ -112,13 +115,7 @@ export class CheckpointSync {
   private async round(): Promise<CheckpointSyncReport> {
     const { registry, runId, host, hostDir, store, reporter } = this.options;
     const paths = registry.paths(runId);
-    const result: CheckpointSyncReport = {
-      pulled: [],
-      uploaded: [],
-      removed: [],
-      refused: [],
-      errors: [],
-    };
+    const result = emptyReport();
     const fail = (kind: EventKind<{ host: string }>, error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       result.errors.push({ code: kind.code, message });
