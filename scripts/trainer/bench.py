@@ -43,35 +43,25 @@ def records(which: str) -> list[dict]:
 
 
 def llama3_model() -> str:
-    """A local model directory: the tiny Llama's sizes with the real Llama 3 tokenizer (made once)."""
+    """A local model directory: the tiny Llama (builtin:tiny's sizes and init) with the real Llama 3 tokenizer (made once)."""
     import shutil
 
-    import torch
-    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+    from transformers import AutoTokenizer
+
+    from trainer.backends.tiny_base import build_model, publish_once, tiny_dims
 
     source = os.path.join(REPO, "node_modules", "@lenml", "tokenizer-llama3", "models")
-    target = os.path.join(tempfile.gettempdir(), "tunectl-bench-tiny-llama3")
-    if os.path.isfile(os.path.join(target, ".complete")):
-        return target
-    tmp = f"{target}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    os.makedirs(tmp)
-    for name in ("tokenizer.json", "tokenizer_config.json"):
-        shutil.copy(os.path.join(source, name), tmp)
-    tokenizer = AutoTokenizer.from_pretrained(tmp)
-    config = LlamaConfig(
-        vocab_size=len(tokenizer), hidden_size=64, intermediate_size=256, num_hidden_layers=2,
-        num_attention_heads=4, num_key_value_heads=4, max_position_embeddings=4096, tie_word_embeddings=True,
-        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id, use_cache=False,
-    )
-    torch.manual_seed(0)
-    LlamaForCausalLM(config).save_pretrained(tmp)
-    open(os.path.join(tmp, ".complete"), "w").close()
-    try:
-        os.rename(tmp, target)
-    except OSError:  # another process made it first
-        shutil.rmtree(tmp, ignore_errors=True)
-    return target
+
+    def fill(tmp: str) -> None:
+        for name in ("tokenizer.json", "tokenizer_config.json"):
+            shutil.copy(os.path.join(source, name), tmp)
+        tokenizer = AutoTokenizer.from_pretrained(tmp)
+        model = build_model(tiny_dims({}), len(tokenizer))
+        model.config.bos_token_id, model.config.eos_token_id = tokenizer.bos_token_id, tokenizer.eos_token_id
+        model.config.pad_token_id = None
+        model.save_pretrained(tmp)
+
+    return publish_once(os.path.join(tempfile.gettempdir(), "tunectl-bench-tiny-llama3-v2"), fill)
 
 
 def config(steps: int, micro: int, max_len: int, packing: bool, base: str | None) -> dict:

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import shutil
-from typing import Any
+from typing import Any, Callable
 
 TINY = "builtin:tiny"
 DEFAULTS = {"n_layer": 2, "n_head": 4, "n_embd": 64, "init_seed": 0}
@@ -79,25 +79,34 @@ def build_model(dims: dict[str, int], vocab_size: int) -> Any:
     return model
 
 
-def materialize(overrides: dict[str, Any]) -> str:
-    """The local directory holding the tiny model for these settings (made on first use)."""
-    import transformers
-
-    dims = tiny_dims(overrides)
-    key = hashlib.sha256(json.dumps([VERSION, dims, transformers.__version__], sort_keys=True).encode()).hexdigest()[:12]
-    target = os.path.join(cache_root(), f"llama-{key}")
+def publish_once(target: str, fill: Callable[[str], None]) -> str:
+    """`target`, made on first use: `fill` writes a private directory, renamed into place whole."""
     if os.path.isfile(os.path.join(target, ".complete")):
         return target
     tmp = f"{target}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
-    tokenizer = build_tokenizer()
-    build_model(dims, len(tokenizer)).save_pretrained(tmp)
-    tokenizer.save_pretrained(tmp)
-    with open(os.path.join(tmp, "tunectl_tiny.json"), "w", encoding="utf-8") as handle:
-        json.dump({"version": VERSION, **dims}, handle)
+    os.makedirs(tmp)
+    fill(tmp)
     open(os.path.join(tmp, ".complete"), "w").close()
     try:
         os.rename(tmp, target)
     except OSError:  # another process made it first
         shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+def materialize(overrides: dict[str, Any]) -> str:
+    """The local directory holding the tiny model for these settings (made on first use)."""
+    import transformers
+
+    dims = tiny_dims(overrides)
+    key = hashlib.sha256(json.dumps([VERSION, dims, transformers.__version__], sort_keys=True).encode()).hexdigest()[:12]
+
+    def fill(tmp: str) -> None:
+        tokenizer = build_tokenizer()
+        build_model(dims, len(tokenizer)).save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
+        with open(os.path.join(tmp, "tunectl_tiny.json"), "w", encoding="utf-8") as handle:
+            json.dump({"version": VERSION, **dims}, handle)
+
+    return publish_once(os.path.join(cache_root(), f"llama-{key}"), fill)
