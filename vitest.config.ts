@@ -14,7 +14,12 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, "test/concurrency/**", "test/package/**"],
+          exclude: [
+            ...configDefaults.exclude,
+            "test/concurrency/**",
+            "test/local/**",
+            "test/package/**",
+          ],
           globalSetup: ["./test/setup/testbed.global.ts"],
           testTimeout: 300_000,
           hookTimeout: 1_500_000,
@@ -33,6 +38,19 @@ export default defineConfig({
           include: ["test/concurrency/**/*.test.ts"],
           testTimeout: 600_000,
           pool: "forks",
+        },
+      },
+      {
+        // End-to-end on this machine with the real trainer, host `local`, a local store or a
+        // real server started by the test itself (serve, eval, the dashboard in Chromium):
+        // no testbed, so no global setup; the built CLI (`npm run build` first).
+        test: {
+          name: "local",
+          include: ["test/local/**/*.test.ts"],
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+          pool: "forks",
+          fileParallelism: false,
         },
       },
       {

@@ -34,6 +34,9 @@ echo "== trainer tests"
 echo "== concurrency suite (eight tunectl processes on one workspace)"
 npx vitest run --project concurrency
 
+echo "== local end-to-end suite (real trainer, servers and browser on this machine)"
+npx vitest run --project local --passWithNoTests
+
 echo "== integration tests (testbed)"
 # One testbed per machine (its namespaces, bridge and addresses are fixed): a second checkout's
 # npm test waits here for the first to take its testbed down, rather than colliding with it.
