@@ -8,12 +8,15 @@ import { withLock } from "./lock.mjs";
 import { down, faults, status, up } from "./testbed.mjs";
 
 const usage = `usage: npm run testbed -- <command>
-  up [--hosts N] [--gpus h1=2,h3=1] [--no-image]   start (or repair) the testbed; default 3 hosts, h3 has 1 fake GPU
+  up [--hosts N] [--gpus h1=2,h3=1] [--no-image] [--slurm]
+                                                    start (or repair) the testbed; default 3 hosts, h3 has 1 fake GPU;
+                                                    --slurm adds slurmctld on h1 and slurmds on h2, h3 (kept by later ups)
   down                                              stop everything it started, remove namespaces; caches kept
   status [--json]                                   what is up
   cut HOST | restore HOST                           take a host's link down / bring it back
   stop-sshd HOST | start-sshd HOST                  stop / start a host's sshd
-  stop-s3 | start-s3                                stop / start the S3 server (data kept)`;
+  stop-s3 | start-s3                                stop / start the S3 server (data kept)
+  stop-slurmd HOST | start-slurmd HOST              kill / start a Slurm node's slurmd`;
 
 const log = (msg) => console.error(`testbed: ${msg}`);
 
@@ -27,6 +30,15 @@ function printStatus(s) {
     `s3         ${s.s3.answering ? "up" : "DOWN"}  pid ${s.s3.pid ?? "-"}  ${s.s3.endpoint}  bucket ${s.s3.bucket}`,
   );
   console.log(`image      ${s.image.name ?? "-"} ${s.image.present ? "present" : "MISSING"}`);
+  if (s.slurm) {
+    const p = s.slurm.pids;
+    const nodes = Object.entries(p.slurmd)
+      .map(([n, pid]) => `slurmd ${n} ${pid ?? "DOWN"}`)
+      .join("  ");
+    console.log(
+      `slurm      slurmctld ${p.slurmctld ?? "DOWN"} (${s.slurm.controller})  ${nodes}  munged ${p.munged ?? "DOWN"}`,
+    );
+  }
   for (const h of s.hosts) {
     const sshd = h.sshd.pid
       ? `sshd pid ${h.sshd.pid}${h.sshd.answering ? "" : " (not answering)"}`
@@ -45,6 +57,7 @@ async function main(argv) {
       hosts: { type: "string" },
       gpus: { type: "string" },
       "no-image": { type: "boolean" },
+      slurm: { type: "boolean" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -56,9 +69,15 @@ async function main(argv) {
     if (!Number.isInteger(hosts) || hosts < 1 || hosts > maxHosts)
       throw new Error(`--hosts: 1..${maxHosts}`);
     const gpus = values.gpus === undefined ? defaultGpus : parseGpuSpec(values.gpus);
-    const result = await withLock(log, () => up({ hosts, gpus, image: !values["no-image"], log }));
+    const result = await withLock(log, () =>
+      up({ hosts, gpus, image: !values["no-image"], slurm: values.slurm === true, log }),
+    );
+    const slurm =
+      result.slurmSeconds === undefined
+        ? ""
+        : `; Slurm ready in ${result.slurmSeconds.toFixed(1)} s`;
     log(
-      `up in ${result.seconds.toFixed(1)} s: ${result.hosts} hosts; workspace .testbed/workspace/`,
+      `up in ${result.seconds.toFixed(1)} s: ${result.hosts} hosts${slurm}; workspace .testbed/workspace/`,
     );
     return;
   }

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import net from "node:net";
 import { clientKey, docker, keysDir } from "./layout.mjs";
 import { isOurs, readPid, run, spawnDetached, stopPid, waitFor } from "./proc.mjs";
+import { slurm } from "./slurm.mjs";
 
 const SSHD = "/usr/sbin/sshd";
 
@@ -41,7 +42,7 @@ function sshdConfig(h) {
     "MaxSessions 100",
     "ClientAliveInterval 15",
     "Subsystem sftp internal-sftp",
-    `SetEnv DOCKER_HOST=${docker.host} PATH=${path} TUNECTL_TESTBED_HOST=${h.name}`,
+    `SetEnv DOCKER_HOST=${docker.host} PATH=${path} TUNECTL_TESTBED_HOST=${h.name} SLURM_CONF=${slurm.conf}`,
     "",
   ].join("\n");
 }

@@ -29,6 +29,13 @@ export function recordedProcesses(state) {
   for (const h of state.hosts ?? []) out.push({ pid: h.sshd?.pid, marker: h.sshd?.config });
   out.push({ pid: state.docker?.pid, marker: state.docker?.pidFile });
   out.push({ pid: state.s3?.pid, marker: state.s3?.serveScript });
+  const slurm = state.slurm;
+  if (slurm?.pids) {
+    for (const [node, pid] of Object.entries(slurm.pids.slurmd ?? {}))
+      out.push({ pid, marker: `slurmd -D -N ${node} -f ${slurm.conf}` });
+    out.push({ pid: slurm.pids.slurmctld, marker: `slurmctld -D -f ${slurm.conf}` });
+    out.push({ pid: slurm.pids.munged, marker: slurm.mungeKey });
+  }
   return out.filter((p) => p.pid && p.marker);
 }
 

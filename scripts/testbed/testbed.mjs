@@ -36,6 +36,14 @@ import {
   takeOwnership,
   writeState,
 } from "./state.mjs";
+import {
+  ensureSlurmPackages,
+  slurm,
+  slurmPids,
+  startSlurm,
+  stopSlurm,
+  stopSlurmd,
+} from "./slurm.mjs";
 import { ensureTrainerImage, trainerImagePresent } from "./trainer-image.mjs";
 import { workspaceFiles, writeWorkspace } from "./workspace.mjs";
 
@@ -63,7 +71,7 @@ function hostByName(name) {
   return h;
 }
 
-function describe(hosts, gpus, imageInfo) {
+function describe(hosts, gpus, imageInfo, withSlurm) {
   return {
     version: 1,
     root,
@@ -98,6 +106,20 @@ function describe(hosts, gpus, imageInfo) {
     docker: { ...docker, pid: dockerPid() ?? null },
     s3: { ...s3, pid: s3Pid() ?? null, serveScript },
     image: imageInfo,
+    slurm: withSlurm ? slurmState() : null,
+  };
+}
+
+function slurmState() {
+  return {
+    conf: slurm.conf,
+    mungeKey: slurm.mungeKey,
+    sharedDir: slurm.sharedDir,
+    controller: slurm.controller,
+    loginHost: slurm.controller,
+    nodes: slurm.nodes,
+    partitions: slurm.partitions,
+    pids: slurmPids(),
   };
 }
 
@@ -110,10 +132,19 @@ async function sshCheck(h) {
   if (code !== 0) throw new Error(`ssh to ${h.name} failed after up: ${stderr.trim()}`);
 }
 
-export async function up({ hosts: count = 3, gpus = defaultGpus, image: withImage = true, log }) {
+export async function up({
+  hosts: count = 3,
+  gpus = defaultGpus,
+  image: withImage = true,
+  slurm: withSlurm = false,
+  log,
+}) {
   requireRoot();
   const started = Date.now();
+  if (withSlurm && count < 3)
+    throw new Error("--slurm needs at least 3 hosts (h1 controls, h2 and h3 compute)");
   await ensurePackages(log);
+  if (withSlurm) await ensureSlurmPackages();
   await takeOwnership(log);
   fs.mkdirSync(logsDir, { recursive: true });
   const hosts = Array.from({ length: count }, (_, i) => hostLayout(i + 1));
@@ -141,15 +172,30 @@ export async function up({ hosts: count = 3, gpus = defaultGpus, image: withImag
   await Promise.all([Promise.all(hosts.map((h) => startSshd(h))), startS3(), startDocker(log)]);
   let imageInfo = { name: null, built: false };
   if (withImage) imageInfo = await ensureTrainerImage(log);
-  writeWorkspace(hosts, imageInfo.name ?? "tunectl-trainer:cpu");
-  writeState(describe(hosts, gpus, imageInfo));
+  // Slurm stays up across a later `up` without --slurm (tests that do not need it pay nothing).
+  const slurmUp = withSlurm || readState()?.slurm != null;
+  let slurmSeconds;
+  if (slurmUp) {
+    const t = Date.now();
+    const byName = (name) => hosts.find((h) => h.name === name);
+    await startSlurm(byName);
+    slurmSeconds = (Date.now() - t) / 1000;
+  }
+  writeWorkspace(hosts, imageInfo.name ?? "tunectl-trainer:cpu", slurmUp ? slurm : undefined);
+  writeState(describe(hosts, gpus, imageInfo, slurmUp));
   await Promise.all(hosts.map(sshCheck));
-  return { seconds: (Date.now() - started) / 1000, hosts: hosts.length, image: imageInfo };
+  return {
+    seconds: (Date.now() - started) / 1000,
+    hosts: hosts.length,
+    image: imageInfo,
+    slurmSeconds,
+  };
 }
 
 export async function down({ log }) {
   requireRoot();
   const state = readState();
+  await stopSlurm();
   for (const p of recordedProcesses(state)) await stopPid(p.pid, p.marker, { graceMs: 10_000 });
   for (const ns of await network.listNamespaces()) {
     if (!network.isTestbedNamespace(ns)) continue;
@@ -195,6 +241,7 @@ export async function status() {
     },
     image: { name: state.image?.name ?? null, present: await trainerImagePresent() },
     workspace: state.workspace.dir,
+    slurm: state.slurm ? { ...state.slurm, pids: slurmPids() } : null,
   };
 }
 
@@ -204,6 +251,7 @@ async function refreshPids() {
   for (const h of state.hosts) h.sshd.pid = sshdPid(hostLayout(Number(h.name.slice(1)))) ?? null;
   state.s3.pid = s3Pid() ?? null;
   state.docker.pid = dockerPid() ?? null;
+  if (state.slurm) state.slurm.pids = slurmPids();
   writeState(state);
 }
 
@@ -214,4 +262,11 @@ export const faults = {
   "start-sshd": async (name) => (await startSshd(hostByName(name)), await refreshPids()),
   "stop-s3": async () => (hostsFromState(), await stopS3(), await refreshPids()),
   "start-s3": async () => (hostsFromState(), await startS3(), await refreshPids()),
+  "stop-slurmd": async (name) => (hostByName(name), await stopSlurmd(name), await refreshPids()),
+  "start-slurmd": async (name) => {
+    const byName = (n) => hostByName(n);
+    hostByName(name);
+    await startSlurm(byName);
+    await refreshPids();
+  },
 };
