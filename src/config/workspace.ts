@@ -122,7 +122,12 @@ function finish(
     storage,
     known_hosts: local(config.known_hosts),
     ssh_config: local(config.ssh_config),
-    hosts: config.hosts.map((host) => ({ ...host, identity_file: local(host.identity_file) })),
+    // A Slurm host's runs, datasets and trainer live in its shared directory.
+    hosts: config.hosts.map((host) => ({
+      ...host,
+      identity_file: local(host.identity_file),
+      ...(host.kind === "slurm" && host.shared_dir ? { workdir: host.shared_dir } : {}),
+    })),
   };
   for (const key of ["known_hosts", "ssh_config"] as const) {
     if (resolved[key] === undefined) delete resolved[key];

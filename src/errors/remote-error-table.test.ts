@@ -5,6 +5,25 @@ import { matchRemoteError, remoteError, remoteErrorTable } from "./index.js";
 // 7.88, docker 28, podman 4, CPython 3.11, torch 2.x, coreutils, the AWS SDK v3 as tunectl's
 // s3Error passes it on: `${name}: ${message}`). Each must be matched by its row and no other.
 const samples: Record<string, string[]> = {
+  // Slurm 22.05 (Debian slurm-wlm), sbatch and the controller as the testbed's cluster says them.
+  "slurm.invalid_partition": [
+    "sbatch: error: invalid partition specified: nope\nsbatch: error: Batch job submission failed: Invalid partition name specified",
+  ],
+  "slurm.invalid_time": ["sbatch: error: Invalid --time specification"],
+  "slurm.invalid_account": [
+    "sbatch: error: Batch job submission failed: Invalid account or account/partition combination specified",
+  ],
+  "slurm.invalid_qos": ["sbatch: error: Batch job submission failed: Invalid qos specification"],
+  "slurm.invalid_constraint": [
+    "sbatch: error: Batch job submission failed: Invalid feature specification",
+  ],
+  "slurm.time_limit_too_long": [
+    "sbatch: error: Batch job submission failed: Requested time limit is invalid (missing or exceeds some limit)",
+  ],
+  "slurm.controller_unreachable": [
+    "sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)",
+    "squeue: error: slurm_load_jobs error: Zero Bytes were transmitted or received",
+  ],
   "ssh.host_key_changed": [
     [
       "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@",

@@ -1,3 +1,4 @@
+import type { HostConfig } from "../config/index.js";
 import type { RemoteHost } from "../hosts/index.js";
 import type { HostLayout } from "./host-layout.js";
 
@@ -16,15 +17,19 @@ export interface LaunchSpec {
   python: string;
   /** Directory holding the `trainer` package on the host (process runtime). */
   trainerPath?: string;
+  /** The Slurm runtime: the login host's entry and the GPUs to ask the scheduler for. */
+  slurm?: { host: HostConfig; gpus: number };
 }
 
-/** How an attempt's process looks from the host right now. */
+/** How an attempt's process looks from the host right now; `detail` is the scheduler's view (Slurm). */
 export type AttemptProbe =
-  { state: "running" } | { state: "exited"; exitCode: number } | { state: "gone" };
+  | { state: "running"; detail?: string }
+  | { state: "exited"; exitCode: number; detail?: string }
+  | { state: "gone"; detail?: string };
 
-/** The port for docker, podman and the plain-process runtime. */
+/** The port for docker, podman, the plain-process runtime and Slurm jobs. */
 export interface ContainerRuntime {
-  readonly kind: "docker" | "podman" | "process";
+  readonly kind: "docker" | "podman" | "process" | "slurm";
   /** Start detached; returns the handle (container name or pid) recorded in the attempt. */
   start(host: RemoteHost, spec: LaunchSpec): Promise<string>;
   probe(

@@ -124,7 +124,9 @@ export async function launchAttempt(deps: LaunchDeps, request: AttemptRequest): 
     );
     if (request.resume) await request.resume.ensureOnHost(host, layout);
 
-    const inContainer = placed.runtime !== "process";
+    // On Slurm the trainer runs on a node with the host's own runtime (process: a shared venv).
+    const inContainer =
+      (placed.runtime === "slurm" ? placed.config.runtime : placed.runtime) !== "process";
     const resumeFrom = request.resume
       ? inContainer
         ? `/output/checkpoints/step-${request.resume.step}`
@@ -145,6 +147,9 @@ export async function launchAttempt(deps: LaunchDeps, request: AttemptRequest): 
         ? placed.config.python
         : await trainerPython(host, placed.config.python, deps.reporter),
       ...(trainerPath ? { trainerPath } : {}),
+      ...(placed.runtime === "slurm"
+        ? { slurm: { host: placed.config, gpus: experiment.resources.gpus } }
+        : {}),
       env: trainerEnv({
         runId: run.id,
         attempt: attemptN,

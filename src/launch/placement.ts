@@ -18,7 +18,8 @@ export interface Placement {
   /** Absolute workdir on the host. */
   workdir: string;
   gpus: number[];
-  runtime: HostConfig["runtime"];
+  /** `slurm` for a Slurm login host (the trainer runs in a job, with the host's runtime there). */
+  runtime: HostConfig["runtime"] | "slurm";
 }
 
 export interface PlacementRequest {
@@ -77,6 +78,8 @@ export async function refuseMissingGpus(
   if (gpus === 0) return;
   const counts = await Promise.all(
     candidates.map(async (name) => {
+      // A Slurm login host has no GPUs of its own: the scheduler says at submission.
+      if (pool.config(name).kind === "slurm") return undefined;
       try {
         const probe = await probeHost(await pool.get(name), pool.config(name), {
           timeoutMs: 30_000,
@@ -136,6 +139,10 @@ export async function placeRun(
         message: `${name}: runtime ${config.runtime} not available (${probe.runtime.error ?? "not found"})`,
       });
       continue;
+    }
+    // Slurm allocates the GPUs: nothing is leased on the login host.
+    if (config.kind === "slurm") {
+      return { name, host, config, workdir: probe.workdir, gpus: [], runtime: "slurm" };
     }
     const usable = probe.gpus.map((gpu) => gpu.index);
     if (request.gpus === 0) {

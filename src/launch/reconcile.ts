@@ -93,7 +93,9 @@ export async function checkRun(deps: LaunchDeps, runId: string): Promise<RunReco
   return settleLost(
     deps,
     run,
-    `the ${placement.runtime} on ${placement.host} is gone without an exit status`,
+    probe.detail
+      ? `${probe.detail}: ended without the trainer's exit status`
+      : `the ${placement.runtime} on ${placement.host} is gone without an exit status`,
   );
 }
 

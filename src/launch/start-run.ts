@@ -13,6 +13,7 @@ import type { LaunchDeps } from "./launch-deps.js";
 import { candidateHosts, connectCandidates, placeRun, refuseMissingGpus } from "./placement.js";
 import { checkEnvValues, readSecrets } from "./trainer-env.js";
 import { runCreated, stageKnown } from "./events.js";
+import { dryRunBatchScript } from "./slurm-dry-run.js";
 
 export interface RunRequest {
   file: string;
@@ -36,6 +37,8 @@ export interface RunPlan {
   /** The rendered splits in the model's tokens; absent when its tokenizer is not readable here. */
   tokens?: SplitTokens;
   command: string[];
+  /** A Slurm host: the batch script `run` would submit (a dry run submits nothing). */
+  batch_script?: string;
 }
 
 export type StartResult = { kind: "plan"; plan: RunPlan } | { kind: "started"; run: RunRecord };
@@ -105,9 +108,14 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
         },
         ...(tokens ? { tokens } : {}),
         command:
-          placed.runtime === "process"
+          placed.runtime === "process" || placed.runtime === "slurm"
             ? [placed.config.python, "-m", "trainer"]
             : [placed.runtime, "run", "--detach", experiment.resources.image],
+        ...(placed.runtime === "slurm"
+          ? {
+              batch_script: await dryRunBatchScript(placed, experiment, prepared.fingerprint),
+            }
+          : {}),
       },
     };
   }

@@ -2,7 +2,7 @@ import type { MetricLine } from "../contract/index.js";
 import type { RunState } from "./run-state.js";
 
 export type AttemptReason = "launch" | "resume" | "retry";
-export type RuntimeKind = "docker" | "podman" | "process";
+export type RuntimeKind = "docker" | "podman" | "process" | "slurm";
 
 export interface AttemptError {
   code: string;

@@ -60,6 +60,9 @@ export const registerRun: RegisterCommand = (program, app) => {
                   ([split, stats]) => `  tokens   ${split}: ${describeTokens(stats)}`,
                 ),
                 `  command  ${plan.command.join(" ")}`,
+                ...(plan.batch_script
+                  ? ["  batch script (sbatch; nothing submitted):", "", plan.batch_script]
+                  : []),
               ].join("\n"),
             );
             return 0;

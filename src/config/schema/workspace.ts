@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { safeName } from "./names.js";
+import { slurmHostFields, slurmHostRule } from "./slurm-host.js";
 
 const s3Uri = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,62}(\/.*)?$/;
 
@@ -44,6 +45,12 @@ export const storageSchema = z
 export const hostSchema = z
   .object({
     name: safeName.describe("Name used in --host and resources.hosts."),
+    kind: z
+      .enum(["ssh", "slurm"])
+      .optional()
+      .describe(
+        "ssh (default): tunectl runs the trainer on this host; slurm: a cluster's login host, where tunectl submits jobs with sbatch.",
+      ),
     address: z
       .string()
       .min(1)
@@ -75,8 +82,10 @@ export const hostSchema = z
       .describe(
         "Python with the trainer's requirements, for runtime: process; auto: tunectl makes a virtualenv from the trainer's lock.",
       ),
+    ...slurmHostFields,
   })
-  .strict();
+  .strict()
+  .superRefine(slurmHostRule);
 
 export const workspaceSchema = z
   .object({

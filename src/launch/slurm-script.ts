@@ -1,0 +1,91 @@
+import type { HostConfig } from "../config/index.js";
+import { shellQuote } from "../hosts/index.js";
+
+/** Everything one batch script says: the scheduler's options, then the trainer's command. */
+export interface SlurmJob {
+  runId: string;
+  attempt: number;
+  host: HostConfig;
+  gpus: number;
+  /** Absolute paths on the shared filesystem. */
+  runDir: string;
+  output: string;
+  envFile: string;
+  exitFile: string;
+  log: string;
+  /** The trainer's argv (python -m trainer --config ... --data ... --output ...). */
+  command: string[];
+}
+
+export const defaultSlurmSignal = "USR1@90";
+
+/** A word as a person would type it: bare when the shell gives it no meaning, quoted otherwise. */
+const word = (value: string) =>
+  /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : shellQuote(value);
+
+/** `USR1@90` -> `B:USR1@90`: the batch shell gets it (the trainer is its child, not a step). */
+export function batchSignal(signal: string | undefined): string {
+  const [name, seconds] = (signal ?? defaultSlurmSignal).split("@");
+  return `B:${name!.replace(/^SIG/, "")}@${seconds}`;
+}
+
+export function slurmJobName(runId: string, attempt: number): string {
+  return `tunectl-${runId}-a${attempt}`;
+}
+
+/** The #SBATCH lines, in the order a reader looks for them. */
+export function sbatchOptions(job: SlurmJob): string[] {
+  const { host } = job;
+  return [
+    `--job-name=${slurmJobName(job.runId, job.attempt)}`,
+    ...(host.partition ? [`--partition=${host.partition}`] : []),
+    ...(host.account ? [`--account=${host.account}`] : []),
+    ...(host.qos ? [`--qos=${host.qos}`] : []),
+    ...(host.constraint ? [`--constraint=${host.constraint}`] : []),
+    ...(host.time ? [`--time=${host.time}`] : []),
+    "--nodes=1",
+    "--ntasks=1",
+    ...(job.gpus > 0 ? [`--gpus-per-node=${job.gpus}`] : []),
+    `--signal=${batchSignal(host.signal)}`,
+    host.requeue === false ? "--no-requeue" : "--requeue",
+    "--open-mode=append",
+    `--chdir=${job.output}`,
+    `--output=${job.runDir}/slurm-%j.out`,
+    ...(host.sbatch_options ?? []),
+  ];
+}
+
+/**
+ * The batch script tunectl submits (and `run --dry-run` prints). The body sources the run's
+ * 0600 env file (secrets never on a command line), deletes it, starts the trainer with its
+ * output appended to the attempt log, turns the warning signal and SIGTERM into the trainer's
+ * SIGTERM (finish the step, checkpoint, exit 75), and records the trainer's exit status beside
+ * the run, as the process runtime does, so the end is known even after Slurm forgets the job.
+ */
+export function renderBatchScript(job: SlurmJob): string {
+  const signal = batchSignal(job.host.signal).slice(2).split("@")[0]!;
+  return [
+    "#!/bin/bash",
+    `# tunectl run ${job.runId}, attempt ${job.attempt}: written by tunectl, submitted with sbatch`,
+    ...sbatchOptions(job).map((option) => `#SBATCH ${option}`),
+    "",
+    `env_file=${word(job.envFile)}`,
+    `log=${word(job.log)}`,
+    `exit_file=${word(job.exitFile)}`,
+    "",
+    'mkdir -p "$(dirname "$log")"',
+    `echo "tunectl: slurm job $SLURM_JOB_ID on $SLURMD_NODENAME (restart \${SLURM_RESTART_COUNT:-0})" >>"$log"`,
+    'if [ -f "$env_file" ]; then set -a; . "$env_file"; set +a; rm -f "$env_file"; fi',
+    "export PYTHONUNBUFFERED=1",
+    "",
+    `${job.command.map(word).join(" ")} >>"$log" 2>&1 </dev/null &`,
+    "trainer=$!",
+    `trap 'kill -TERM "$trainer" 2>/dev/null' ${signal === "TERM" ? "TERM" : `${signal} TERM`}`,
+    // wait returns early when a trapped signal arrives: wait until the trainer itself has exited.
+    'wait "$trainer"; status=$?',
+    'while kill -0 "$trainer" 2>/dev/null; do wait "$trainer"; status=$?; done',
+    'echo "$status" >"$exit_file.tmp" && mv "$exit_file.tmp" "$exit_file"',
+    'exit "$status"',
+    "",
+  ].join("\n");
+}
