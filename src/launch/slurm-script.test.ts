@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { fakeHostConfig } from "../hosts/index.js";
+import { batchSignal, renderBatchScript, sbatchOptions, type SlurmJob } from "./slurm-script.js";
+
+const job = (host: Partial<SlurmJob["host"]>, gpus = 0): SlurmJob => ({
+  runId: "r-1",
+  attempt: 2,
+  host: { ...fakeHostConfig("c"), kind: "slurm", runtime: "process", ...host },
+  gpus,
+  runDir: "/shared/runs/r-1",
+  output: "/shared/runs/r-1/output",
+  envFile: "/shared/runs/r-1/.env-attempt-2",
+  exitFile: "/shared/runs/r-1/attempt-2.exit",
+  log: "/shared/runs/r-1/output/logs/attempt-2.log",
+  command: ["/shared/venv/bin/python", "-m", "trainer", "--output", "/shared/runs/r-1/output"],
+});
+
+describe("the sbatch script", () => {
+  it("says every scheduler setting of the host as its own #SBATCH line", () => {
+    const options = sbatchOptions(
+      job(
+        {
+          partition: "gpu",
+          account: "ml",
+          qos: "high",
+          constraint: "a100|h100",
+          time: "04:00:00",
+          sbatch_options: ["--mem=64G", "--exclusive"],
+        },
+        4,
+      ),
+    );
+    expect(options).toEqual([
+      "--job-name=tunectl-r-1-a2",
+      "--partition=gpu",
+      "--account=ml",
+      "--qos=high",
+      "--constraint=a100|h100",
+      "--time=04:00:00",
+      "--nodes=1",
+      "--ntasks=1",
+      "--gpus-per-node=4",
+      "--signal=B:USR1@90",
+      "--requeue",
+      "--open-mode=append",
+      "--chdir=/shared/runs/r-1/output",
+      "--output=/shared/runs/r-1/slurm-%j.out",
+      "--mem=64G",
+      "--exclusive",
+    ]);
+  });
+
+  it("leaves out what the host does not set, asks for no GPU on CPU, and honours requeue: false", () => {
+    const options = sbatchOptions(job({ requeue: false }));
+    expect(options.some((o) => /partition|account|qos|constraint|time|gpus/.test(o))).toBe(false);
+    expect(options).toContain("--no-requeue");
+    expect(options).not.toContain("--requeue");
+  });
+
+  it("sends the warning signal to the batch shell, which turns it into the trainer's SIGTERM", () => {
+    expect(batchSignal(undefined)).toBe("B:USR1@90");
+    expect(batchSignal("SIGUSR2@300")).toBe("B:USR2@300");
+    const script = renderBatchScript(job({ signal: "USR2@120" }));
+    expect(script).toContain("#SBATCH --signal=B:USR2@120\n");
+    expect(script).toContain(`trap 'kill -TERM "$trainer" 2>/dev/null' USR2 TERM\n`);
+  });
+
+  it("runs the trainer with its output appended to the attempt log and records its exit status", () => {
+    const script = renderBatchScript(job({}));
+    expect(script.startsWith("#!/bin/bash\n")).toBe(true);
+    expect(script).toContain(
+      '/shared/venv/bin/python -m trainer --output /shared/runs/r-1/output >>"$log" 2>&1 </dev/null &\n',
+    );
+    expect(script).toContain("exit_file=/shared/runs/r-1/attempt-2.exit\n");
+    expect(script).toContain('rm -f "$env_file"');
+    // every #SBATCH line comes before the first command, or sbatch ignores it
+    const lines = script.split("\n");
+    const lastOption = lines.findLastIndex((l) => l.startsWith("#SBATCH"));
+    const firstCommand = lines.findIndex((l) => l !== "" && !l.startsWith("#"));
+    expect(lastOption).toBeLessThan(firstCommand);
+  });
+
+  it("quotes a word the shell would read otherwise", () => {
+    const script = renderBatchScript({
+      ...job({}),
+      command: ["/shared/my venv/bin/python", "-m", "trainer"],
+    });
+    expect(script).toContain("'/shared/my venv/bin/python' -m trainer >>");
+  });
+});
