@@ -115,7 +115,29 @@ export async function testbedCli(
   return result.stdout;
 }
 
+/** The testbed's Slurm cluster (`up --slurm`): controller and login host h1, nodes h2 and h3. */
+export interface TestbedSlurm {
+  conf: string;
+  sharedDir: string;
+  loginHost: string;
+  nodes: string[];
+  partitions: string[];
+}
+
+/**
+ * Slurm on demand: brought up (idempotently, on the running testbed) by the test files that
+ * need it, so the rest of the suite never pays for it; `down` after the suite stops it too.
+ */
+export async function ensureSlurm(): Promise<TestbedSlurm> {
+  const state = JSON.parse(readFileSync(statePath, "utf8")) as StateFile;
+  if (!state.slurm) {
+    await testbedCli(["up", "--slurm", "--hosts", String(state.hosts.length)], 900_000, true);
+  }
+  return (JSON.parse(readFileSync(statePath, "utf8")) as StateFile).slurm!;
+}
+
 interface StateFile {
+  slurm?: TestbedSlurm | null;
   workspace: { dir: string; tunectlYaml: string; sshConfig: string; knownHosts: string };
   keys: { identityFile: string };
   hosts: TestbedHost[];

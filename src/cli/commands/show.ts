@@ -54,7 +54,11 @@ export const registerShow: RegisterCommand = (program, app) => {
               attempt.resume_from
                 ? `${attempt.reason} from ${attempt.resume_from.step}`
                 : attempt.reason,
-              attempt.host ?? null,
+              attempt.host === undefined
+                ? null
+                : attempt.runtime === "slurm" && attempt.handle
+                  ? `${attempt.host} (slurm job ${attempt.handle})`
+                  : attempt.host,
               (attempt.gpus ?? []).length > 0 ? attempt.gpus!.join(",") : null,
               attempt.started_at ?? null,
               attempt.ended_at ?? null,
