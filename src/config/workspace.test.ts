@@ -114,7 +114,7 @@ describe("loadWorkspace", () => {
 describe("the example workspace", () => {
   it("configs/tunectl.yaml loads", async () => {
     const ws = await loadWorkspace({ dir: "configs", cwd: process.cwd(), env: {} });
-    expect(ws.config.hosts.map((h) => h.name)).toEqual(["gpu-a", "gpu-b"]);
+    expect(ws.config.hosts.map((h) => h.name)).toEqual(["gpu-a", "gpu-b", "cluster"]);
     expect(minimal).toBeTruthy();
   });
 });
