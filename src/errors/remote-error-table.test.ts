@@ -20,6 +20,7 @@ const samples: Record<string, string[]> = {
   "slurm.time_limit_too_long": [
     "sbatch: error: Batch job submission failed: Requested time limit is invalid (missing or exceeds some limit)",
   ],
+  "slurm.invalid_gres": ["sbatch: error: Invalid generic resource (gres) specification"],
   "slurm.controller_unreachable": [
     "sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)",
     "squeue: error: slurm_load_jobs error: Zero Bytes were transmitted or received",

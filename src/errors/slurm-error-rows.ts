@@ -45,6 +45,14 @@ export const slurmErrorRows: RemoteErrorRow[] = [
     resolution: "lower hosts[].time (sinfo -o '%P %l' shows each partition's limit)",
   },
   {
+    code: "slurm.invalid_gres",
+    kind: "user",
+    pattern: /Invalid generic resource \(gres\) specification/,
+    message: () => "the cluster has no GPUs to give (or not as many) where the job may run",
+    resolution:
+      "ask for fewer GPUs (--set resources.gpus=0 for CPU), or choose a partition with GPUs (hosts[].partition)",
+  },
+  {
     code: "slurm.controller_unreachable",
     kind: "infra",
     pattern: /Unable to contact slurm controller|Zero Bytes were transmitted or received/,
