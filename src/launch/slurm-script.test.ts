@@ -72,7 +72,7 @@ describe("the sbatch script", () => {
       '/shared/venv/bin/python -m trainer --output /shared/runs/r-1/output >>"$log" 2>&1 </dev/null &\n',
     );
     expect(script).toContain("exit_file=/shared/runs/r-1/attempt-2.exit\n");
-    expect(script).toContain('rm -f "$env_file"');
+    expect(script).toContain('rm -f "$env_file"\necho "$status"');
     // every #SBATCH line comes before the first command, or sbatch ignores it
     const lines = script.split("\n");
     const lastOption = lines.findLastIndex((l) => l.startsWith("#SBATCH"));

@@ -57,10 +57,12 @@ export function sbatchOptions(job: SlurmJob): string[] {
 
 /**
  * The batch script tunectl submits (and `run --dry-run` prints). The body sources the run's
- * 0600 env file (secrets never on a command line), deletes it, starts the trainer with its
- * output appended to the attempt log, turns the warning signal and SIGTERM into the trainer's
- * SIGTERM (finish the step, checkpoint, exit 75), and records the trainer's exit status beside
- * the run, as the process runtime does, so the end is known even after Slurm forgets the job.
+ * 0600 env file (secrets never on a command line; removed when the job ends, since a requeued
+ * job runs this script again), starts the trainer with its output appended to the attempt log,
+ * turns the warning signal and SIGTERM into the trainer's SIGTERM (finish the step, checkpoint,
+ * exit 75), and records the trainer's exit status beside the run, as the process runtime does,
+ * so the end is known even after Slurm forgets the job. A requeued run of the script resumes
+ * from the newest checkpoint whose manifest was written.
  */
 export function renderBatchScript(job: SlurmJob): string {
   const signal = batchSignal(job.host.signal).slice(2).split("@")[0]!;
@@ -72,10 +74,16 @@ export function renderBatchScript(job: SlurmJob): string {
     `env_file=${word(job.envFile)}`,
     `log=${word(job.log)}`,
     `exit_file=${word(job.exitFile)}`,
+    `checkpoints=${word(`${job.output}/checkpoints`)}`,
     "",
+    'rm -f "$exit_file"',
     'mkdir -p "$(dirname "$log")"',
     `echo "tunectl: slurm job $SLURM_JOB_ID on $SLURMD_NODENAME (restart \${SLURM_RESTART_COUNT:-0})" >>"$log"`,
-    'if [ -f "$env_file" ]; then set -a; . "$env_file"; set +a; rm -f "$env_file"; fi',
+    'if [ -f "$env_file" ]; then set -a; . "$env_file"; set +a; fi',
+    'if [ "${SLURM_RESTART_COUNT:-0}" -gt 0 ]; then',
+    '  step=$(for d in "$checkpoints"/step-*; do [ -f "$d/manifest.json" ] && echo "${d##*/step-}"; done | sort -n | tail -n 1)',
+    '  if [ -n "$step" ]; then export TUNECTL_RESUME_FROM="$checkpoints/step-$step"; fi',
+    "fi",
     "export PYTHONUNBUFFERED=1",
     "",
     `${job.command.map(word).join(" ")} >>"$log" 2>&1 </dev/null &`,
@@ -84,6 +92,7 @@ export function renderBatchScript(job: SlurmJob): string {
     // wait returns early when a trapped signal arrives: wait until the trainer itself has exited.
     'wait "$trainer"; status=$?',
     'while kill -0 "$trainer" 2>/dev/null; do wait "$trainer"; status=$?; done',
+    'rm -f "$env_file"',
     'echo "$status" >"$exit_file.tmp" && mv "$exit_file.tmp" "$exit_file"',
     'exit "$status"',
     "",
