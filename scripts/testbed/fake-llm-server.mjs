@@ -172,8 +172,14 @@ function plainAnswer(prompt) {
 }
 
 function judgeAnswer(prompt) {
-  const a = /\[The Start of Assistant A's Answer\]\n([\s\S]*?)\n\[The End of Assistant A's Answer\]/.exec(prompt)?.[1] ?? "";
-  const b = /\[The Start of Assistant B's Answer\]\n([\s\S]*?)\n\[The End of Assistant B's Answer\]/.exec(prompt)?.[1] ?? "";
+  const a =
+    /\[The Start of Assistant A's Answer\]\n([\s\S]*?)\n\[The End of Assistant A's Answer\]/.exec(
+      prompt,
+    )?.[1] ?? "";
+  const b =
+    /\[The Start of Assistant B's Answer\]\n([\s\S]*?)\n\[The End of Assistant B's Answer\]/.exec(
+      prompt,
+    )?.[1] ?? "";
   const verdict = a.length > b.length ? "A" : b.length > a.length ? "B" : "C";
   return `The answers differ in how much they say. [[${verdict}]]`;
 }

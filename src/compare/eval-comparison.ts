@@ -23,7 +23,9 @@ export interface EvalComparison {
 }
 
 /** The stored eval results of each run (runs/<id>/evals/), rows in run order then step. */
-export async function compareEvals(runDirs: Array<{ id: string; dir: string }>): Promise<EvalComparison> {
+export async function compareEvals(
+  runDirs: Array<{ id: string; dir: string }>,
+): Promise<EvalComparison> {
   const rows: EvalRow[] = [];
   const prompts = new Map<string, EvalPromptAnswers>();
   for (const { id, dir } of runDirs) {

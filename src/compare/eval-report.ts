@@ -10,7 +10,10 @@ function quoted(output: string): string {
 }
 
 /** compare's eval sections: a table of checkpoints, then each prompt's answers side by side. */
-export function renderEvalSections(evals: EvalComparison, labelOf: (run: string) => string): string[] {
+export function renderEvalSections(
+  evals: EvalComparison,
+  labelOf: (run: string) => string,
+): string[] {
   if (evals.checkpoints.length === 0) return [];
   const references = [...new Set(evals.checkpoints.flatMap((row) => Object.keys(row.win_rate)))];
   const table = renderTable(

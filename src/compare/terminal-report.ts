@@ -38,7 +38,10 @@ export function renderComparison(report: ComparisonReport, options: TerminalRepo
     )}`,
   );
   sections.push(
-    ...renderEvalSections(report.evals, (run) => labels[report.runs.findIndex((r) => r.id === run)] ?? run),
+    ...renderEvalSections(
+      report.evals,
+      (run) => labels[report.runs.findIndex((r) => r.id === run)] ?? run,
+    ),
   );
   if (options.chart) {
     const metric = options.metric ?? "loss";

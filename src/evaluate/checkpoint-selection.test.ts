@@ -42,6 +42,8 @@ describe("--checkpoints", () => {
   });
 
   it("refuses a run without checkpoints on its host", () => {
-    expect(refusal(() => selectCheckpoints("r", [], { kind: "all" })).code).toBe("eval.no_checkpoints");
+    expect(refusal(() => selectCheckpoints("r", [], { kind: "all" })).code).toBe(
+      "eval.no_checkpoints",
+    );
   });
 });

@@ -2,7 +2,8 @@ import { UserError } from "../errors/index.js";
 import { chooseCheckpoint } from "../export/index.js";
 
 /** `--checkpoints all|best|STEP[,STEP]`; step 0 is the base model (no adapter). */
-export type CheckpointSelection = { kind: "all" } | { kind: "best" } | { kind: "steps"; steps: number[] };
+export type CheckpointSelection =
+  { kind: "all" } | { kind: "best" } | { kind: "steps"; steps: number[] };
 
 export function parseCheckpointSelection(text: string): CheckpointSelection {
   const value = text.trim();

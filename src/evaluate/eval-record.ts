@@ -1,31 +1,5 @@
 import { z } from "zod";
-
-/** One eval prompt answered greedily by the checkpoint (`python -m trainer evaluate`). */
-export const evalAnswerSchema = z
-  .object({
-    prompt_id: z.string().min(1).describe("Stable id of the prompt (eval.prompts[].id, or eval-<n>)."),
-    prompt: z.string().describe("The prompt as the model saw it (template applied)."),
-    output: z.string().describe("The greedy answer."),
-  })
-  .strict();
-
-/** What the trainer's evaluate writes (scripts/trainer/trainer/evaluate.py). */
-export const trainerEvalResultSchema = z.object({
-  format: z.literal(1),
-  step: z.number().int().min(0),
-  eval: z
-    .object({
-      eval_loss: z.number().nullable(),
-      token_accuracy: z.number().min(0).max(1).nullable(),
-      tokens: z.number().int().min(0),
-      records: z.number().int().min(0),
-    })
-    .nullable(),
-  answers: z.array(evalAnswerSchema),
-  runtime_s: z.number().min(0).optional(),
-});
-
-export type TrainerEvalResult = z.infer<typeof trainerEvalResultSchema>;
+import { evalAnswerSchema } from "../contract/index.js";
 
 /**
  * `.tunectl/runs/<id>/evals/step-<N>.json` (written atomically): one checkpoint's eval. Step 0
@@ -39,23 +13,35 @@ export const evalRecordSchema = z
     step: z.number().int().min(0).describe("Checkpoint step; 0 is the base model."),
     key: z
       .string()
-      .describe("sha256 of what the result depends on: the checkpoint's manifest, train.json, the trainer."),
+      .describe(
+        "sha256 of what the result depends on: the checkpoint's manifest, train.json, the trainer.",
+      ),
     evaluated_at: z.string().describe("ISO time the evaluation finished."),
     host: z.string().describe("Where the trainer's evaluate ran."),
     runtime_s: z.number().min(0).nullable().describe("Seconds the trainer's evaluate took."),
     eval_loss: z
       .number()
       .nullable()
-      .describe("Mean cross-entropy over the eval split's learned tokens, as training's eval computes it; null without an eval split."),
+      .describe(
+        "Mean cross-entropy over the eval split's learned tokens, as training's eval computes it; null without an eval split.",
+      ),
     token_accuracy: z
       .number()
       .min(0)
       .max(1)
       .nullable()
-      .describe("Share of the eval split's learned tokens whose argmax logit is the label; null without an eval split."),
-    eval_tokens: z.number().int().min(0).describe("Learned tokens the eval split has (0 without one)."),
+      .describe(
+        "Share of the eval split's learned tokens whose argmax logit is the label; null without an eval split.",
+      ),
+    eval_tokens: z
+      .number()
+      .int()
+      .min(0)
+      .describe("Learned tokens the eval split has (0 without one)."),
     eval_records: z.number().int().min(0).describe("Records in the eval split (0 without one)."),
-    answers: z.array(evalAnswerSchema).describe("The eval prompts answered greedily, in prompt order."),
+    answers: z
+      .array(evalAnswerSchema)
+      .describe("The eval prompts answered greedily, in prompt order."),
   })
   .strict();
 

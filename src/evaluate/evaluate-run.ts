@@ -49,11 +49,14 @@ export async function prepareRun(
     .eval?.prompts;
   const evalRecords = run.dataset?.eval_records ?? 0;
   if (evalRecords === 0 && (prompts?.length ?? 0) === 0) {
-    throw new UserError(`run ${run.id} has no eval split and no eval prompts: nothing to evaluate`, {
-      code: "eval.nothing_to_evaluate",
-      hint: "set data.eval_split (or data.eval) for eval loss, or eval.prompts for answers, and train a run with them",
-      data: { run: run.id },
-    });
+    throw new UserError(
+      `run ${run.id} has no eval split and no eval prompts: nothing to evaluate`,
+      {
+        code: "eval.nothing_to_evaluate",
+        hint: "set data.eval_split (or data.eval) for eval loss, or eval.prompts for answers, and train a run with them",
+        data: { run: run.id },
+      },
+    );
   }
   const steps = selectCheckpoints(run.id, await deps.checkpoints(run), selection);
   return { run, target, steps, trainJson };
@@ -103,11 +106,15 @@ export async function evaluateSteps(
       out.push({ record: stored, reused: true });
       continue;
     }
-    evalRunning.emit(deps.reporter, `step ${step}${step === 0 ? " (base)" : ""} on ${target.host.name}`, {
-      run: run.id,
-      step,
-      host: target.host.name,
-    });
+    evalRunning.emit(
+      deps.reporter,
+      `step ${step}${step === 0 ? " (base)" : ""} on ${target.host.name}`,
+      {
+        run: run.id,
+        step,
+        host: target.host.name,
+      },
+    );
     const result = await evaluateOnHost(target, deps.reporter, {
       runId: run.id,
       step,
@@ -141,8 +148,11 @@ export async function evaluateSteps(
 }
 
 function doneMessage(record: EvalRecord): string {
-  const loss = record.eval_loss === null ? "no eval split" : `eval_loss ${record.eval_loss.toFixed(4)}`;
+  const loss =
+    record.eval_loss === null ? "no eval split" : `eval_loss ${record.eval_loss.toFixed(4)}`;
   const accuracy =
-    record.token_accuracy === null ? "" : `, token accuracy ${(record.token_accuracy * 100).toFixed(1)}%`;
+    record.token_accuracy === null
+      ? ""
+      : `, token accuracy ${(record.token_accuracy * 100).toFixed(1)}%`;
   return `step ${record.step}: ${loss}${accuracy}, ${record.answers.length} answers`;
 }

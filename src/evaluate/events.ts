@@ -9,7 +9,8 @@ export const evalCheckpointsChosen = declareEvent<{ run: string; steps: number[]
 export const evalRunning = declareEvent<{ run: string; step: number; host: string }>({
   code: "eval.running",
   level: "info",
-  description: "eval: the trainer's evaluate of one checkpoint runs on the run's host, in its runtime",
+  description:
+    "eval: the trainer's evaluate of one checkpoint runs on the run's host, in its runtime",
 });
 
 export const evalReused = declareEvent<{ run: string; step: number; evaluated_at: string }>({
@@ -47,5 +48,6 @@ export const evalJudged = declareEvent<{
 }>({
   code: "eval.judged",
   level: "info",
-  description: "eval --judge: a checkpoint's answers judged against the reference's: win rate and cost",
+  description:
+    "eval --judge: a checkpoint's answers judged against the reference's: win rate and cost",
 });

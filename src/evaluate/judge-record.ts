@@ -16,18 +16,31 @@ export const judgeRecordSchema = z
       .object({
         label: z.string().describe("base, or <run-id>@<step>."),
         run: z.string().describe("Run id of the reference answers."),
-        step: z.number().int().min(0).describe("Step of the reference answers (0: the base model)."),
+        step: z
+          .number()
+          .int()
+          .min(0)
+          .describe("Step of the reference answers (0: the base model)."),
       })
       .strict(),
-    judge: z.object({ base_url: z.string(), model: z.string() }).strict().describe("The judging LLM."),
-    key: z.string().describe("sha256 of the judge, its settings and both sets of answers: a rerun with the same key reuses this."),
+    judge: z
+      .object({ base_url: z.string(), model: z.string() })
+      .strict()
+      .describe("The judging LLM."),
+    key: z
+      .string()
+      .describe(
+        "sha256 of the judge, its settings and both sets of answers: a rerun with the same key reuses this.",
+      ),
     judged_at: z.string().describe("ISO time the judging finished."),
     verdicts: z
       .array(
         z
           .object({
             prompt_id: z.string(),
-            verdict: z.enum(["win", "loss", "tie"]).describe("The judged checkpoint's result on this prompt."),
+            verdict: z
+              .enum(["win", "loss", "tie"])
+              .describe("The judged checkpoint's result on this prompt."),
             orders: z.array(z.object({ candidate_as: z.enum(["A", "B"]), said }).strict()),
             consistent: z.boolean().describe("Both orders agreed."),
           })

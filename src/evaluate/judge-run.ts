@@ -40,7 +40,14 @@ export function pairAnswers(candidate: EvalRecord, reference: EvalRecord): Judge
     const other = theirs.get(answer.prompt_id);
     return other === undefined
       ? []
-      : [{ prompt_id: answer.prompt_id, prompt: answer.prompt, candidate: answer.output, reference: other }];
+      : [
+          {
+            prompt_id: answer.prompt_id,
+            prompt: answer.prompt,
+            candidate: answer.output,
+            reference: other,
+          },
+        ];
   });
 }
 
@@ -59,7 +66,14 @@ export async function judgeStep(job: JudgeJob): Promise<{ record: JudgeRecord; r
   }
   const { spec } = judge;
   const key = createHash("sha256")
-    .update(JSON.stringify({ endpoint: spec.endpoint.base_url, model: spec.endpoint.model, max_tokens: spec.max_tokens, pairs }))
+    .update(
+      JSON.stringify({
+        endpoint: spec.endpoint.base_url,
+        model: spec.endpoint.model,
+        max_tokens: spec.max_tokens,
+        pairs,
+      }),
+    )
     .digest("hex");
   const stored = await readJudgeRecord(job.runDir, candidate.step, job.label);
   if (stored && stored.key === key && !job.force) {
@@ -81,11 +95,14 @@ export async function judgeStep(job: JudgeJob): Promise<{ record: JudgeRecord; r
     },
     pairs,
   ).catch((error: Error) => {
-    throw new InfraError(`the judge ${spec.endpoint.model} at ${spec.endpoint.base_url} failed: ${error.message}`, {
-      code: "eval.judge_failed",
-      hint: "check endpoint.base_url and the key; stored eval results are kept, rerun to judge",
-      cause: error,
-    });
+    throw new InfraError(
+      `the judge ${spec.endpoint.model} at ${spec.endpoint.base_url} failed: ${error.message}`,
+      {
+        code: "eval.judge_failed",
+        hint: "check endpoint.base_url and the key; stored eval results are kept, rerun to judge",
+        cause: error,
+      },
+    );
   });
   const record: JudgeRecord = {
     schema: 1,

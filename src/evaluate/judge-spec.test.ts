@@ -13,7 +13,9 @@ function spec(text: string): string {
   return file;
 }
 
-async function refusal(load: Promise<unknown>): Promise<{ code: string; message: string; describe(): string }> {
+async function refusal(
+  load: Promise<unknown>,
+): Promise<{ code: string; message: string; describe(): string }> {
   try {
     await load;
   } catch (error) {
@@ -24,7 +26,8 @@ async function refusal(load: Promise<unknown>): Promise<{ code: string; message:
 }
 
 describe("judge specs", () => {
-  const endpoint = "endpoint: {base_url: http://127.0.0.1:9/v1, model: m, api_key_secret: JUDGE_KEY}\n";
+  const endpoint =
+    "endpoint: {base_url: http://127.0.0.1:9/v1, model: m, api_key_secret: JUDGE_KEY}\n";
 
   it("reads the key from the named secret, with defaults for the rest", async () => {
     const loaded = await loadJudgeSpec(spec(endpoint), dir, { JUDGE_KEY: "sk-test" });
@@ -40,7 +43,9 @@ describe("judge specs", () => {
   });
 
   it("refuses an unknown key at its place in the file", async () => {
-    const bad = await refusal(loadJudgeSpec(spec(`${endpoint}temprature: 0\n`), dir, { JUDGE_KEY: "k" }));
+    const bad = await refusal(
+      loadJudgeSpec(spec(`${endpoint}temprature: 0\n`), dir, { JUDGE_KEY: "k" }),
+    );
     expect(bad.code).toBe("eval.invalid_judge");
     expect(bad.describe()).toMatch(/\.yaml:2:1\b.*temprature|temprature.*\.yaml:2/);
   });

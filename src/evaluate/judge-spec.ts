@@ -18,11 +18,16 @@ export const judgeSpecSchema = z
   .object({
     endpoint: z
       .object({
-        base_url: z.string().url().describe("OpenAI-compatible API root, e.g. https://api.openai.com/v1."),
+        base_url: z
+          .string()
+          .url()
+          .describe("OpenAI-compatible API root, e.g. https://api.openai.com/v1."),
         model: z.string().min(1).describe("Model name sent with every request."),
         api_key_secret: envVarName
           .optional()
-          .describe("Name of the environment variable holding the API key (never written anywhere)."),
+          .describe(
+            "Name of the environment variable holding the API key (never written anywhere).",
+          ),
       })
       .strict(),
     pricing: z
@@ -34,7 +39,12 @@ export const judgeSpecSchema = z
       .default({ input_per_1m_usd: 0, output_per_1m_usd: 0 }),
     max_tokens: z.number().int().min(1).default(512).describe("Most tokens one verdict may take."),
     timeout_s: z.number().min(1).default(120).describe("Longest one request may take."),
-    max_attempts: z.number().int().min(1).default(3).describe("Tries per request (errors and 429s)."),
+    max_attempts: z
+      .number()
+      .int()
+      .min(1)
+      .default(3)
+      .describe("Tries per request (errors and 429s)."),
   })
   .strict();
 
@@ -63,25 +73,34 @@ export async function loadJudgeSpec(
   if (!parsed.node || parsed.problems.length) throw invalidJudge(shown, parsed.problems);
   const result = judgeSpecSchema.safeParse(toPlain(parsed.node));
   if (!result.success)
-    throw invalidJudge(shown, problemsFromIssues(result.error.issues, parsed.node, judgeSpecSchema));
+    throw invalidJudge(
+      shown,
+      problemsFromIssues(result.error.issues, parsed.node, judgeSpecSchema),
+    );
   const spec = result.data;
   const secret = spec.endpoint.api_key_secret;
   if (secret === undefined) return { spec, shown };
   const value = env[secret];
   if (value === undefined || value === "") {
-    throw new UserError(`${shown}: endpoint.api_key_secret ${secret} is not set in the environment`, {
-      code: "eval.judge_secret_missing",
-      hint: `export ${secret}=... before running (the key is never written to a record or a log)`,
-      data: { secret },
-    });
+    throw new UserError(
+      `${shown}: endpoint.api_key_secret ${secret} is not set in the environment`,
+      {
+        code: "eval.judge_secret_missing",
+        hint: `export ${secret}=... before running (the key is never written to a record or a log)`,
+        data: { secret },
+      },
+    );
   }
   return { spec, apiKey: value, shown };
 }
 
 function invalidJudge(shown: string, problems: Problem[]): UserError {
-  return new UserError(`${shown} is not a valid judge spec (${problems.length} problem${problems.length === 1 ? "" : "s"})`, {
-    code: "eval.invalid_judge",
-    problems,
-    hint: "docs/evaluate.md describes every field",
-  });
+  return new UserError(
+    `${shown} is not a valid judge spec (${problems.length} problem${problems.length === 1 ? "" : "s"})`,
+    {
+      code: "eval.invalid_judge",
+      problems,
+      hint: "docs/evaluate.md describes every field",
+    },
+  );
 }

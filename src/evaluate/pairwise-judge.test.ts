@@ -1,10 +1,17 @@
 // The judge against the test double of a paid LLM API (scripts/testbed/fake-llm-server.mjs),
 // through the same OpenAI client `data generate` uses.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+// @ts-expect-error: a plain .mjs test double without types
 import { startFakeLlmServer } from "../../scripts/testbed/fake-llm-server.mjs";
 import { openAiEndpoint } from "../generate/index.js";
 import { judgeSpecSchema } from "./judge-spec.js";
-import { combine, judgePairs, judgePrompt, parseVerdict, type JudgePair } from "./pairwise-judge.js";
+import {
+  combine,
+  judgePairs,
+  judgePrompt,
+  parseVerdict,
+  type JudgePair,
+} from "./pairwise-judge.js";
 
 interface FakeServer {
   url: string;
@@ -22,21 +29,39 @@ afterEach(async () => {
 });
 
 const pairs: JudgePair[] = [
-  { prompt_id: "p1", prompt: "Name a colour.", candidate: "Blue, the colour of the sky.", reference: "no" },
+  {
+    prompt_id: "p1",
+    prompt: "Name a colour.",
+    candidate: "Blue, the colour of the sky.",
+    reference: "no",
+  },
   { prompt_id: "p2", prompt: "Say hi.", candidate: "hi", reference: "Hello there, friend!" },
   { prompt_id: "p3", prompt: "Count.", candidate: "1 2 3", reference: "3 2 1" },
 ];
 
 function judge(pricing = { input_per_1m_usd: 2, output_per_1m_usd: 8 }) {
-  const spec = judgeSpecSchema.parse({ endpoint: { base_url: server.url, model: "fake" }, pricing });
+  const spec = judgeSpecSchema.parse({
+    endpoint: { base_url: server.url, model: "fake" },
+    pricing,
+  });
   const endpoint = openAiEndpoint({ baseURL: server.url, model: "fake", timeoutMs: 10_000 });
-  return judgePairs({ endpoint, spec, signal: new AbortController().signal, sleep: async () => {} }, pairs);
+  return judgePairs(
+    { endpoint, spec, signal: new AbortController().signal, sleep: async () => {} },
+    pairs,
+  );
 }
 
 describe("the pairwise judge", () => {
   it("asks each prompt in both orders and combines them into a verdict and a win rate", async () => {
     const tally = await judge();
-    expect(server.requests.map((r) => r.id)).toEqual(["p1.A", "p1.B", "p2.A", "p2.B", "p3.A", "p3.B"]);
+    expect(server.requests.map((r) => r.id)).toEqual([
+      "p1.A",
+      "p1.B",
+      "p2.A",
+      "p2.B",
+      "p3.A",
+      "p3.B",
+    ]);
     // the double prefers the longer answer wherever it stands
     expect(tally.verdicts.map((v) => [v.prompt_id, v.verdict, v.consistent])).toEqual([
       ["p1", "win", true],
@@ -90,9 +115,17 @@ describe("verdicts", () => {
   });
 
   it("a win in one order and a tie in the other is a win; one unreadable order leaves the other", () => {
-    expect(combine([{ candidate_as: "A", said: "A" }, { candidate_as: "B", said: "tie" }]).verdict).toBe("win");
     expect(
-      combine([{ candidate_as: "A", said: "unreadable" }, { candidate_as: "B", said: "A" }]),
+      combine([
+        { candidate_as: "A", said: "A" },
+        { candidate_as: "B", said: "tie" },
+      ]).verdict,
+    ).toBe("win");
+    expect(
+      combine([
+        { candidate_as: "A", said: "unreadable" },
+        { candidate_as: "B", said: "A" },
+      ]),
     ).toEqual({ verdict: "loss", consistent: false });
   });
 });

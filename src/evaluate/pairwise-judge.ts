@@ -64,8 +64,12 @@ function score(said: Said, candidateAs: "A" | "B"): number | null {
 }
 
 /** Two orders into one verdict: the mean score decides; disagreeing orders cancel to a tie. */
-export function combine(orders: JudgeVerdict["orders"]): Pick<JudgeVerdict, "verdict" | "consistent"> {
-  const scores = orders.map((o) => score(o.said, o.candidate_as)).filter((s): s is number => s !== null);
+export function combine(
+  orders: JudgeVerdict["orders"],
+): Pick<JudgeVerdict, "verdict" | "consistent"> {
+  const scores = orders
+    .map((o) => score(o.said, o.candidate_as))
+    .filter((s): s is number => s !== null);
   if (scores.length === 0) return { verdict: "tie", consistent: false };
   const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
   const consistent = scores.length === orders.length && scores.every((s) => s === scores[0]);
@@ -93,8 +97,13 @@ export async function judgePairs(deps: JudgeDeps, pairs: JudgePair[]): Promise<J
   for (const pair of pairs) {
     const orders: JudgeVerdict["orders"] = [];
     for (const candidateAs of ["A", "B"] as const) {
-      const [a, b] = candidateAs === "A" ? [pair.candidate, pair.reference] : [pair.reference, pair.candidate];
-      const answer = await ask(deps, `${pair.prompt_id}.${candidateAs}`, judgePrompt(pair.prompt, a, b));
+      const [a, b] =
+        candidateAs === "A" ? [pair.candidate, pair.reference] : [pair.reference, pair.candidate];
+      const answer = await ask(
+        deps,
+        `${pair.prompt_id}.${candidateAs}`,
+        judgePrompt(pair.prompt, a, b),
+      );
       usage.requests += 1;
       usage.input_tokens += answer.usage.input_tokens;
       usage.output_tokens += answer.usage.output_tokens;
@@ -113,7 +122,8 @@ export async function judgePairs(deps: JudgeDeps, pairs: JudgePair[]): Promise<J
     ties,
     win_rate: verdicts.length ? (wins + ties / 2) / verdicts.length : 0,
     usage,
-    cost_usd: (usage.input_tokens * input_per_1m_usd + usage.output_tokens * output_per_1m_usd) / 1e6,
+    cost_usd:
+      (usage.input_tokens * input_per_1m_usd + usage.output_tokens * output_per_1m_usd) / 1e6,
   };
 }
 

@@ -5,7 +5,7 @@ import type { RemoteHost } from "../hosts/index.js";
 import { layoutFromRunDir, shipTrainer, trainerPython } from "../launch/index.js";
 import type { Reporter } from "../report/index.js";
 import type { RuntimeKind } from "../runs/index.js";
-import { trainerEvalResultSchema, type TrainerEvalResult } from "./eval-record.js";
+import { evalResultSchema, parseDocument, type EvalResult } from "../contract/index.js";
 
 /** Where a run's checkpoints are: the host of its latest attempt, with its runtime. */
 export interface EvalTarget {
@@ -53,32 +53,32 @@ export async function evaluateOnHost(
   target: EvalTarget,
   reporter: Reporter,
   job: { runId: string; step: number; signal?: AbortSignal },
-): Promise<TrainerEvalResult> {
+): Promise<EvalResult> {
   const { host } = target;
   const layout = layoutFromRunDir(target.hostDir);
   const dataDir = layout.dataset(target.fingerprint);
   if (!(await host.stat(path.posix.join(dataDir, "train.jsonl")))) {
-    throw new InfraError(`the dataset ${target.fingerprint} of ${job.runId} is no longer on ${host.name}`, {
-      code: "eval.data_missing",
-      hint: "`tunectl resume RUN` stages it again; then rerun tunectl eval",
-      data: { run: job.runId, host: host.name },
-    });
+    throw new InfraError(
+      `the dataset ${target.fingerprint} of ${job.runId} is no longer on ${host.name}`,
+      {
+        code: "eval.data_missing",
+        hint: "`tunectl resume RUN` stages it again; then rerun tunectl eval",
+        data: { run: job.runId, host: host.name },
+      },
+    );
   }
   const name = `.tmp-step-${job.step}-${randomBytes(3).toString("hex")}.json`;
   const remoteOut = path.posix.join(layout.output, "evals", name);
-  const made = await host.exec(["mkdir", "-p", path.posix.dirname(remoteOut)], { timeoutMs: 60_000 });
+  const made = await host.exec(["mkdir", "-p", path.posix.dirname(remoteOut)], {
+    timeoutMs: 60_000,
+  });
   if (made.code !== 0) throw remoteError(`creating ${remoteOut} on ${host.name}`, made.stderr);
   try {
     await runEvaluate(target, reporter, job, dataDir, remoteOut, name);
-    const text = (await host.readFile(remoteOut)).toString("utf8");
-    const parsed = trainerEvalResultSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) {
-      throw new InfraError(`the trainer's evaluate on ${host.name} wrote an unreadable result`, {
-        code: "eval.bad_result",
-        hint: "the host's trainer is another version than this tunectl's: rerun, it is shipped again",
-      });
-    }
-    return parsed.data;
+    return parseDocument(evalResultSchema, await host.readFile(remoteOut), {
+      host: host.name,
+      file: remoteOut,
+    });
   } finally {
     await host.exec(["rm", "-f", remoteOut], { timeoutMs: 60_000 }).catch(() => undefined);
   }

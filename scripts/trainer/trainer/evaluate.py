@@ -6,7 +6,7 @@ On the eval split (`eval.jsonl` in --data) it computes the eval loss exactly as 
 does (`Trainer.eval_sums`: the same encoding, packing, micro batches and masking) and the token
 accuracy: the share of learned tokens whose argmax logit is the label. It answers train.json's
 eval.prompts greedily (or, without them, the first eval records' contexts), as the generations
-written during training are. The result is one JSON document written atomically to --out:
+written during training are. The result is one JSON document written atomically to --out, checked against schemas/eval-result.schema.json first:
 
     {"format": 1, "step", "checkpoint", "eval": {"eval_loss", "token_accuracy", "tokens",
      "records"} | null, "answers": [{"prompt_id", "prompt", "output"}], "runtime_s"}
@@ -24,6 +24,7 @@ import torch
 
 from .checkpoint import finite, read_checkpoint
 from .config import TrainConfig
+from .contract import validate
 from .data import find_split, load_examples
 from .generations import answer_prompts, configured_prompts, pick_prompts
 
@@ -67,10 +68,13 @@ def evaluate(cfg: TrainConfig, data_dir: str, checkpoint: Optional[str], log: Ca
 
 
 def write_result(path: str, result: dict[str, Any]) -> None:
+    """Checked against schemas/eval-result.schema.json (tunectl's zod schema) before it is written."""
+    result = finite(result)
+    validate(result, "eval-result", "evaluate result")
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     tmp = f"{path}.tmp-{os.getpid()}"
     with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(finite(result), handle, allow_nan=False)
+        json.dump(result, handle, allow_nan=False)
         handle.write("\n")
         handle.flush()
         os.fsync(handle.fileno())

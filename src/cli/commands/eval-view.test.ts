@@ -38,7 +38,10 @@ const judged: JudgeRecord = {
 
 describe("the eval views", () => {
   it("show's Eval section: a row per checkpoint with its loss, accuracy and win rate, then the answers", () => {
-    const text = evalSection([record(0, 3.2, "red"), record(20, 1.23456, "Blue.\n")], [judged]).join("\n");
+    const text = evalSection(
+      [record(0, 3.2, "red"), record(20, 1.23456, "Blue.\n")],
+      [judged],
+    ).join("\n");
     expect(text).toContain("eval (tunectl eval)");
     expect(text).toMatch(/0 \(base\)\s+3\.2000\s+25\.0%/);
     expect(text).toMatch(/20\s+1\.2346\s+25\.0%\s+1\s+62\.5% \(2-1-1\)/);

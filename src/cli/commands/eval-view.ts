@@ -15,7 +15,14 @@ export function quotedAnswer(output: string, width = 160): string {
 export function evalTable(records: EvalRecord[], judges: JudgeRecord[]): string {
   const labels = [...new Set(judges.map((judge) => judge.against.label))];
   return renderTable(
-    ["STEP", "EVAL LOSS", "TOKEN ACC", "ANSWERS", ...labels.map((label) => `WIN VS ${label}`), "EVALUATED"],
+    [
+      "STEP",
+      "EVAL LOSS",
+      "TOKEN ACC",
+      "ANSWERS",
+      ...labels.map((label) => `WIN VS ${label}`),
+      "EVALUATED",
+    ],
     records.map((record) => [
       record.step === 0 ? "0 (base)" : record.step,
       loss(record.eval_loss),
@@ -23,7 +30,9 @@ export function evalTable(records: EvalRecord[], judges: JudgeRecord[]): string 
       record.answers.length,
       ...labels.map((label) => {
         const judged = judges.find((j) => j.step === record.step && j.against.label === label);
-        return judged ? `${share(judged.win_rate)} (${judged.wins}-${judged.ties}-${judged.losses})` : null;
+        return judged
+          ? `${share(judged.win_rate)} (${judged.wins}-${judged.ties}-${judged.losses})`
+          : null;
       }),
       record.evaluated_at,
     ]),
@@ -49,20 +58,30 @@ export function answerLines(records: EvalRecord[]): string[] {
 /** `show`'s Eval section; [] when the run was never evaluated. */
 export function evalSection(records: EvalRecord[], judges: JudgeRecord[]): string[] {
   if (records.length === 0) return [];
-  return ["", "eval (tunectl eval)", evalTable(records, judges), "", "eval answers", ...answerLines(records)];
+  return [
+    "",
+    "eval (tunectl eval)",
+    evalTable(records, judges),
+    "",
+    "eval answers",
+    ...answerLines(records),
+  ];
 }
 
 /** What `tunectl eval` prints. */
 export function evalResultLines(result: EvalResult): string[] {
   const lines = [`eval of ${result.run}`, evalTable(result.checkpoints, result.judge)];
   const reused = result.checkpoints.filter((c) => c.reused).map((c) => c.step);
-  if (reused.length > 0) lines.push(`stored results reused for steps ${reused.join(", ")} (--force recomputes)`);
+  if (reused.length > 0)
+    lines.push(`stored results reused for steps ${reused.join(", ")} (--force recomputes)`);
   if (result.judge.length > 0) {
     const cost = result.judge.filter((j) => !j.reused).reduce((sum, j) => sum + j.cost_usd, 0);
     const tokens = result.judge
       .filter((j) => !j.reused)
       .reduce((sum, j) => sum + j.usage.input_tokens + j.usage.output_tokens, 0);
-    lines.push(`judge: ${result.judge[0]!.judge.model}, ${tokens} tokens, $${cost.toFixed(4)} this time`);
+    lines.push(
+      `judge: ${result.judge[0]!.judge.model}, ${tokens} tokens, $${cost.toFixed(4)} this time`,
+    );
   }
   lines.push("", "answers", ...answerLines(result.checkpoints));
   return lines;

@@ -31,7 +31,8 @@ async function targetOf(ctx: CommandContext, run: RunRecord): Promise<EvalTarget
   const { InfraError } = await import("../../errors/index.js");
   const { neverPlaced } = await import("../../evaluate/index.js");
   const attempt = run.attempts.at(-1);
-  if (!attempt?.host || !attempt.host_dir || !attempt.runtime || !run.dataset) throw neverPlaced(run.id);
+  if (!attempt?.host || !attempt.host_dir || !attempt.runtime || !run.dataset)
+    throw neverPlaced(run.id);
   const pool = await ctx.hosts();
   const config = pool.config(attempt.host);
   const host = await pool.get(attempt.host).catch((error: Error) => {
@@ -108,7 +109,11 @@ export const registerEval: RegisterCommand = (program, app) => {
             checkpoints: async (r) => {
               const host = await hostOfRun(ctx, r);
               const listed = await listCheckpoints(registry, r, host ? { host } : {});
-              return listed.map((c) => ({ step: c.step, metrics: c.metrics, onHost: c.host === true }));
+              return listed.map((c) => ({
+                step: c.step,
+                metrics: c.metrics,
+                onHost: c.host === true,
+              }));
             },
             signal: ctx.interrupted,
           },

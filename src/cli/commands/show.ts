@@ -24,7 +24,10 @@ export const registerShow: RegisterCommand = (program, app) => {
         const generations = await readRunGenerations(registry.paths(run.id).generations);
         const { readEvalRecords, readJudgeRecords } = await import("../../evaluate/index.js");
         const runDir = registry.paths(run.id).dir;
-        const evals = { checkpoints: await readEvalRecords(runDir), judge: await readJudgeRecords(runDir) };
+        const evals = {
+          checkpoints: await readEvalRecords(runDir),
+          judge: await readJudgeRecords(runDir),
+        };
         if (ctx.globals.json) {
           const config = parse(configYaml) as unknown;
           ctx.io.json({ run, summary, checkpoints, generations, evals, config, events });

@@ -54,7 +54,10 @@ async function trainedEvalLoss(id: string): Promise<Map<number, number>> {
 
 beforeAll(async () => {
   ws = await freshWorkspace();
-  for (const [name, steps] of [["eval-a", 8], ["eval-b", 4]] as const) {
+  for (const [name, steps] of [
+    ["eval-a", 8],
+    ["eval-b", 4],
+  ] as const) {
     const trained = await tunectl(train(name, steps), ws, 400_000);
     expect(trained.code, trained.stderr).toBe(0);
   }
@@ -112,7 +115,9 @@ describe("tunectl eval", () => {
     expect(block).toMatch(/step 8 {2}"/);
     expect(block).toMatch(/step 4 {2}"/);
     const report = JSON.parse((await tunectl(["compare", runA, runB, "--json"], ws)).stdout) as {
-      evals: { prompts: Array<{ prompt_id: string; answers: Array<{ run: string; step: number }> }> };
+      evals: {
+        prompts: Array<{ prompt_id: string; answers: Array<{ run: string; step: number }> }>;
+      };
     };
     const answers = report.evals.prompts.find((p) => p.prompt_id === promptId)!.answers;
     expect(answers.map((a) => [a.run, a.step])).toEqual([
