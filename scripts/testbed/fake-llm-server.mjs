@@ -5,7 +5,9 @@
 // `N. Instruction / N. Input / N. Output` tasks separated by `###` that the Alpaca prompt asks
 // for, Self-Instruct's numbered instruction list and its `Example N ... Output:` instances,
 // Evol-Instruct's rewrites (the text after `#Rewritten Prompt#:` / `#Created Prompt#:`), its
-// equality check (`Equal` / `Not Equal`), and a plain answer to any other prompt (an
+// equality check (`Equal` / `Not Equal`), a pairwise judge's verdict (the MT-Bench prompt
+// `tunectl eval --judge` sends: `[[A]]` for the longer answer, `[[B]]`, `[[C]]` on equal
+// lengths, whichever position it has), and a plain answer to any other prompt (an
 // instruction sent to be answered).
 // Stop sequences and max_tokens are honoured the way a real server does (cut at the first
 // stop, `finish_reason: length` when cut by the limit).
@@ -169,12 +171,26 @@ function plainAnswer(prompt) {
   return `Here is a careful answer to "${words.slice(0, 8).join(" ")}". First, the main point is stated plainly. Second, an example shows how it works in practice. Finally, a short summary closes the answer.`;
 }
 
+function judgeAnswer(prompt) {
+  const a =
+    /\[The Start of Assistant A's Answer\]\n([\s\S]*?)\n\[The End of Assistant A's Answer\]/.exec(
+      prompt,
+    )?.[1] ?? "";
+  const b =
+    /\[The Start of Assistant B's Answer\]\n([\s\S]*?)\n\[The End of Assistant B's Answer\]/.exec(
+      prompt,
+    )?.[1] ?? "";
+  const verdict = a.length > b.length ? "A" : b.length > a.length ? "B" : "C";
+  return `The answers differ in how much they say. [[${verdict}]]`;
+}
+
 export function answerFor(body, seed) {
   const prompt = body.messages?.at(-1)?.content ?? "";
   if (prompt.startsWith("Come up with examples")) return instanceAnswer();
   if (prompt.startsWith("Come up with a series of tasks")) return selfInstructAnswer(prompt, seed);
   if (/#(Rewritten|Created) Prompt#:\s*$/.test(prompt)) return evolAnswer(prompt, seed);
   if (prompt.startsWith("Here are two instructions.")) return equalityAnswer(prompt);
+  if (prompt.startsWith("Please act as an impartial judge")) return judgeAnswer(prompt);
   if (/\d+\. Instruction:\s*$/.test(prompt)) return alpacaAnswer(prompt, seed);
   return plainAnswer(prompt);
 }

@@ -4,6 +4,7 @@ import { readRunMetrics } from "../runs/index.js";
 import { readCheckpoints } from "./checkpoint-manifests.js";
 import type { Align, ComparisonReport, RunSeries } from "./comparison-report.js";
 import { diffConfigs } from "./config-diff.js";
+import { compareEvals } from "./eval-comparison.js";
 import { summarize } from "./run-summary.js";
 import { availableMetrics, defaultMetrics, metricSeries } from "./series.js";
 
@@ -63,6 +64,7 @@ export async function compareRuns(
     diff: { all: options.all === true, keys: diffConfigs(loaded, options.all === true) },
     summaries: loaded.map(({ run, lines, checkpoints }) => summarize(run, lines, checkpoints, now)),
     series,
+    evals: await compareEvals(runs.map((run) => ({ id: run.id, dir: registry.paths(run.id).dir }))),
   };
 }
 

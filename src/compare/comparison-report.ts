@@ -1,4 +1,5 @@
 import type { RunState } from "../runs/index.js";
+import type { EvalComparison } from "./eval-comparison.js";
 
 /** How runs of different lengths line up on the x axis of every curve. */
 export type Align = "step" | "tokens";
@@ -70,4 +71,6 @@ export interface ComparisonReport {
   summaries: RunSummary[];
   /** Raw (unsmoothed) curves by metric name: `loss` (train), `eval_loss`, `lr`, and `--metric`. */
   series: Record<string, RunSeries[]>;
+  /** `tunectl eval` results of the runs: each checkpoint's numbers, each prompt's answers. */
+  evals: EvalComparison;
 }

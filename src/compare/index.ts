@@ -15,6 +15,7 @@ export type {
   RunSummary,
   SeriesPoint,
 } from "./comparison-report.js";
+export type { EvalComparison, EvalPromptAnswers, EvalRow } from "./eval-comparison.js";
 export {
   promptGenerations,
   readRunGenerations,

@@ -1,4 +1,5 @@
 import type { ComparisonReport } from "./comparison-report.js";
+import { renderEvalSections } from "./eval-report.js";
 import { summaryRows } from "./render-summary.js";
 import { metricTitle, runLabels } from "./run-labels.js";
 import { smoothEma } from "./series.js";
@@ -35,6 +36,12 @@ export function renderComparison(report: ComparisonReport, options: TerminalRepo
       ["", ...labels],
       (perRun[0] ?? []).map(([label], index) => [label, ...perRun.map((rows) => rows[index]![1])]),
     )}`,
+  );
+  sections.push(
+    ...renderEvalSections(
+      report.evals,
+      (run) => labels[report.runs.findIndex((r) => r.id === run)] ?? run,
+    ),
   );
   if (options.chart) {
     const metric = options.metric ?? "loss";

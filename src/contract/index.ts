@@ -10,6 +10,7 @@ export {
 export { trainerStatusSchema, trainerStates, type TrainerStatus } from "./trainer-status.js";
 export { metricLineSchema, type MetricLine } from "./metric-line.js";
 export { generationLineSchema, type GenerationLine } from "./generation-line.js";
+export { evalAnswerSchema, evalResultSchema, type EvalResult } from "./eval-result.js";
 export {
   checkpointManifestFormat,
   checkpointManifestSchema,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { checkpointManifestSchema } from "./checkpoint-manifest.js";
+import { evalResultSchema } from "./eval-result.js";
 import { generationLineSchema } from "./generation-line.js";
 import { metricLineSchema } from "./metric-line.js";
 import { trainJsonSchema } from "./train-json.js";
@@ -34,5 +35,6 @@ export function contractJsonSchemas(): Record<string, Record<string, unknown>> {
       "input",
       "tunectl checkpoint manifest.json",
     ),
+    "eval-result.schema.json": draft(evalResultSchema, "input", "tunectl trainer evaluate result"),
   };
 }

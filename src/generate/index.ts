@@ -8,5 +8,10 @@ export {
   type OutputManifest,
 } from "./generate-data.js";
 export { estimateGeneration, type GenerationEstimate } from "./generation-estimate.js";
-export type { ChatEndpoint, ChatRequest, Completion } from "./chat-endpoint.js";
+export {
+  openAiEndpoint,
+  type ChatEndpoint,
+  type ChatRequest,
+  type Completion,
+} from "./chat-endpoint.js";
 export type { GenerateSpec, GenerateMode } from "./spec-schema.js";

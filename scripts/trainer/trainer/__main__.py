@@ -1,4 +1,4 @@
-"""Entry point: `python -m trainer [train] [--config F] [--data D] [--output O]` and `... export`."""
+"""Entry point: `python -m trainer [train] [--config F] [--data D] [--output O]`, `... export` and `... evaluate`."""
 
 from __future__ import annotations
 
@@ -97,10 +97,32 @@ def export_main(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
+def evaluate_main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m trainer evaluate", description="eval loss, token accuracy and answers of one checkpoint")
+    parser.add_argument("--config", default="/config/train.json")
+    parser.add_argument("--data", default="/data")
+    parser.add_argument("--checkpoint", default=None, help="a checkpoint directory; none: the base model (step 0)")
+    parser.add_argument("--out", required=True, help="the JSON result, written atomically")
+    args = parser.parse_args(argv)
+    from .config import load_config
+    from .evaluate import evaluate, write_result
+    from .outcome import describe_error
+
+    try:
+        write_result(args.out, evaluate(load_config(args.config), args.data, args.checkpoint, log))
+    except Exception as err:  # noqa: BLE001
+        traceback.print_exc()
+        log(f"evaluate failed: {describe_error(err)}")
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "export":
         return export_main(args[1:])
+    if args and args[0] == "evaluate":
+        return evaluate_main(args[1:])
     if args and args[0] == "train":
         args = args[1:]
     return train_main(args)

@@ -56,6 +56,28 @@ def configured_prompts(tok: Tokenizer, prompts: Sequence[dict[str, Any]]) -> lis
     return out
 
 
+def answer_prompts(backend: Any, prompts: Sequence[Prompt]) -> list[dict[str, str]]:
+    """Each prompt answered greedily: {prompt_id, prompt, output} (decoded text)."""
+    model, tok = backend.model, backend.tokenizer
+    rng = torch.get_rng_state()  # generating must not change what training draws next
+    model.eval()
+    answers = []
+    with torch.no_grad():
+        for prompt in prompts:
+            ids = torch.tensor([prompt.ids], device=backend.device)
+            out = model.generate(
+                input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=MAX_NEW_TOKENS,
+                do_sample=False, use_cache=True, pad_token_id=tok.pad_id, eos_token_id=tok.eos_id,
+            )
+            answers.append({
+                "prompt_id": prompt.prompt_id, "prompt": tok.decode(prompt.ids),
+                "output": tok.decode(out[0, len(prompt.ids):].tolist()),
+            })
+    model.train()
+    torch.set_rng_state(rng)
+    return answers
+
+
 class Generations:
     def __init__(self, output: str, backend: Any, prompts: list[Prompt]) -> None:
         self.path = os.path.join(output, "generations.jsonl")
@@ -66,23 +88,10 @@ class Generations:
     def write(self, step: int) -> None:
         if not self.prompts:
             return
-        model, tok = self.backend.model, self.backend.tokenizer
-        rng = torch.get_rng_state()  # generating must not change what training draws next
-        model.eval()
-        lines = []
-        with torch.no_grad():
-            for prompt in self.prompts:
-                ids = torch.tensor([prompt.ids], device=self.backend.device)
-                out = model.generate(
-                    input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=MAX_NEW_TOKENS,
-                    do_sample=False, use_cache=True, pad_token_id=tok.pad_id, eos_token_id=tok.eos_id,
-                )
-                lines.append({
-                    "ts": round(time.time(), 3), "step": step, "attempt": self.attempt, "prompt_id": prompt.prompt_id,
-                    "prompt": tok.decode(prompt.ids), "output": tok.decode(out[0, len(prompt.ids):].tolist()),
-                })
-        model.train()
-        torch.set_rng_state(rng)
+        lines = [
+            {"ts": round(time.time(), 3), "step": step, "attempt": self.attempt, **answer}
+            for answer in answer_prompts(self.backend, self.prompts)
+        ]
         with open(self.path, "a+b") as handle:
             handle.seek(0, os.SEEK_END)
             if handle.tell() > 0:

@@ -18,7 +18,7 @@ from .backends.base import Backend
 from .checkpoint import Checkpoint, apply_retention, clean_invalid, read_checkpoint, write_checkpoint
 from .config import TrainConfig
 from .data import DatasetReport, find_split, load_examples, report_fields
-from .encode import IGNORE
+from .encode import IGNORE, Example
 from .generations import Generations, configured_prompts, pick_prompts
 from .metrics import MetricsWriter, rate
 from .order import Plan
@@ -178,8 +178,7 @@ class Trainer:
         packing = d.packing and backend.supports_packing
         if d.packing and not packing:
             self.log(f"the {backend.name} backend cannot pack without cross-record attention: training one record per row")
-        arrange = (lambda ex: pack(ex, d.max_seq_len)) if packing else unpacked
-        self.flat = packing and backend.flat_packing
+        arrange = self.arrangement(backend)
         rows = arrange(examples)
         self.log(
             f"train.jsonl: {report.records} records, {report.truncated} truncated to {d.max_seq_len} tokens, "
@@ -195,6 +194,13 @@ class Trainer:
             self.data_reports.append(("eval", eval_report))
             self.log(f"eval.jsonl: {eval_report.records} records, {eval_report.truncated} truncated")
         return rows, eval_rows
+
+    def arrangement(self, backend: Backend) -> Callable[[list[Example]], list[Row]]:
+        """How examples become rows (packed or one per row); sets whether batches go flattened."""
+        d = self.cfg.data
+        packing = d.packing and backend.supports_packing
+        self.flat = packing and backend.flat_packing
+        return (lambda ex: pack(ex, d.max_seq_len)) if packing else unpacked
 
     def _my_share(self, rows: list[Row], indices: list[int], pad_id: int) -> tuple[Batch, float]:
         """This process's rows of a micro batch (weight 0: a stand-in row when it has none)."""
@@ -228,17 +234,8 @@ class Trainer:
 
     def _evaluate(self, backend: Backend, rows: list[Row], metrics: MetricsWriter, common: dict) -> float:
         started = time.monotonic()
-        size = self.cfg.train.micro_batch_size
-        total, count, tokens = 0.0, 0, 0
-        backend.model.eval()
-        with torch.no_grad():
-            for i in range(0, len(rows), size):
-                batch = self._collate(rows[i : i + size], backend.tokenizer.pad_id)
-                total += float(token_loss_sum(backend, batch).item())
-                count += batch.target_tokens
-                tokens += batch.real_tokens
-        backend.model.train()
-        value = total / max(1, count)
+        sums = self.eval_sums(backend, rows)
+        value, tokens = sums.loss, sums.tokens
         p = self.progress
         p.last_eval_loss = value
         if p.best_eval_loss is None or value < p.best_eval_loss:
@@ -247,6 +244,22 @@ class Trainer:
         metrics.write("eval", **{**common, "loss": value, "eval_loss": value, "tokens_per_s": speed})
         self.log(f"eval at step {common['step']}: eval_loss {value:.4f}")
         return value
+
+    def eval_sums(self, backend: Backend, rows: list[Row]) -> "EvalSums":
+        """Loss and argmax hits over every learned token of `rows`, in micro batches as training has them."""
+        size = self.cfg.train.micro_batch_size
+        sums = EvalSums()
+        backend.model.eval()
+        with torch.no_grad():
+            for i in range(0, len(rows), size):
+                batch = self._collate(rows[i : i + size], backend.tokenizer.pad_id)
+                loss, correct = token_sums(backend, batch)
+                sums.loss_sum += float(loss.item())
+                sums.correct += int(correct.item())
+                sums.targets += batch.target_tokens
+                sums.tokens += batch.real_tokens
+        backend.model.train()
+        return sums
 
     def _save(self, backend: Backend, optimizer: torch.optim.Optimizer, plan: Plan, schedule: dict, loss: float, eval_loss: Optional[float], common: dict, rngs: list) -> Checkpoint:
         step = self.progress.step
@@ -285,7 +298,24 @@ class NoMetrics:
         return None
 
 
-def token_loss_sum(backend: Backend, batch: Batch, model: object = None) -> torch.Tensor:
+@dataclass
+class EvalSums:
+    loss_sum: float = 0.0
+    correct: int = 0  # learned tokens whose argmax logit is the label
+    targets: int = 0  # learned tokens
+    tokens: int = 0  # real tokens read
+
+    @property
+    def loss(self) -> float:
+        return self.loss_sum / max(1, self.targets)
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / max(1, self.targets)
+
+
+def _logits_and_targets(backend: Backend, batch: Batch, model: object) -> tuple[torch.Tensor, torch.Tensor]:
+    """[N, V] logits and [N] labels (IGNORE where nothing is learned)."""
     if batch.cu_seqlens is not None and getattr(backend, "selects_logits", False):
         # a flattened batch: the head and the softmax run only where a token is learned
         positions = (batch.targets[0] != IGNORE).nonzero().flatten()
@@ -294,4 +324,18 @@ def token_loss_sum(backend: Backend, batch: Batch, model: object = None) -> torc
     else:
         logits = backend.logits(batch, model)
         targets = batch.targets.to(logits.device)
-    return F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=IGNORE, reduction="sum")
+    return logits.float().reshape(-1, logits.shape[-1]), targets.reshape(-1)
+
+
+def token_loss_sum(backend: Backend, batch: Batch, model: object = None) -> torch.Tensor:
+    logits, targets = _logits_and_targets(backend, batch, model)
+    return F.cross_entropy(logits, targets, ignore_index=IGNORE, reduction="sum")
+
+
+def token_sums(backend: Backend, batch: Batch, model: object = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """The summed loss (as training computes it) and how many learned tokens the argmax gets right."""
+    logits, targets = _logits_and_targets(backend, batch, model)
+    loss = F.cross_entropy(logits, targets, ignore_index=IGNORE, reduction="sum")
+    learned = targets != IGNORE
+    correct = (logits.argmax(dim=-1)[learned] == targets[learned]).sum()
+    return loss, correct

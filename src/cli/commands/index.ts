@@ -5,6 +5,7 @@ import { registerCheckpoints } from "./checkpoints.js";
 import { registerCompare } from "./compare.js";
 import { registerCompletion } from "./completion.js";
 import { registerData } from "./data.js";
+import { registerEval } from "./eval.js";
 import { registerExport } from "./export.js";
 import { registerExportMetrics } from "./export-metrics.js";
 import { registerGpus } from "./gpus.js";
@@ -43,6 +44,7 @@ export const commands: RegisterCommand[] = [
   registerSchema,
   registerData,
   registerExport,
+  registerEval,
   registerExportMetrics,
   registerCompletion,
 ];

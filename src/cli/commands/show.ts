@@ -1,5 +1,6 @@
 import type { RegisterCommand } from "../app.js";
 import { renderTable } from "../table.js";
+import { evalSection } from "./eval-view.js";
 import { generationsBlock } from "./show-generations.js";
 
 export const registerShow: RegisterCommand = (program, app) => {
@@ -21,9 +22,15 @@ export const registerShow: RegisterCommand = (program, app) => {
         const summary = await summarizeRun(registry, run);
         const checkpoints = await listCheckpoints(registry, run);
         const generations = await readRunGenerations(registry.paths(run.id).generations);
+        const { readEvalRecords, readJudgeRecords } = await import("../../evaluate/index.js");
+        const runDir = registry.paths(run.id).dir;
+        const evals = {
+          checkpoints: await readEvalRecords(runDir),
+          judge: await readJudgeRecords(runDir),
+        };
         if (ctx.globals.json) {
           const config = parse(configYaml) as unknown;
-          ctx.io.json({ run, summary, checkpoints, generations, config, events });
+          ctx.io.json({ run, summary, checkpoints, generations, evals, config, events });
           return;
         }
         const lines = [
@@ -85,6 +92,7 @@ export const registerShow: RegisterCommand = (program, app) => {
           );
         }
         lines.push(...generationsBlock(generations));
+        lines.push(...evalSection(evals.checkpoints, evals.judge));
         ctx.io.out(lines.join("\n"));
         if (options.config) ctx.io.out(`\n${configYaml}`);
       }),
