@@ -54,15 +54,13 @@ export class OptunaSchedule {
     }
     const latest = latestTrialRuns(this.sweep.id, await this.deps.registry.list());
     const finished = new Set<string>();
-    const open: SweepTrialEntry[] = [];
     for (const entry of this.entries) {
       const done =
         (entry.optuna_trial !== undefined && this.told.has(entry.optuna_trial)) ||
         latest.get(entry.id)?.state === "succeeded";
       if (done) finished.add(entry.id);
-      else open.push(entry);
     }
-    return { finished, pending: await this.scheduled(open) };
+    return { finished, trials: await this.scheduled(this.entries) };
   }
 
   /**

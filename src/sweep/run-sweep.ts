@@ -84,7 +84,7 @@ export async function runSweep(
         deps,
         options.loadOptions ?? { cwd: deps.workspace.root, env: deps.env },
       );
-      ({ finished, pending: trials } = await schedule.prepare(record));
+      ({ finished, trials } = await schedule.prepare(record));
     }
     const gpus = trials[0]?.gpus ?? sweep.experiment.resources.gpus;
     const ours = [...latest.values()].filter((r) => !isTerminal(r.state)).length * gpus;
