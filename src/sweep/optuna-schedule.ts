@@ -42,9 +42,7 @@ export class OptunaSchedule {
    * told, or their run succeeded) and those of configurations still open in the study, in the
    * order they were asked, to be taken up before anything new is asked.
    */
-  async prepare(
-    record: SweepRecord,
-  ): Promise<{ finished: Set<string>; pending: ScheduledTrial[] }> {
+  async prepare(record: SweepRecord): Promise<{ finished: Set<string>; trials: ScheduledTrial[] }> {
     this.entries = [...record.trials];
     const study = new Map((await this.bridge.trials()).map((t) => [t.trial, t.state]));
     for (const [n, state] of study)

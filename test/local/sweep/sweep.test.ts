@@ -200,16 +200,16 @@ parameters:
       const scheduler = tunectl(ws, "sweep", "run", "s.yaml");
       // training: a step is in the run's metrics (a stop before the first step has nothing to save)
       const training = () =>
-        runsOf(ws).some(
-          (r) =>
-            r.state === "running" &&
-            readFileSync(path.join(ws, ".tunectl", "runs", r.id, "metrics.jsonl"), "utf8")
-              .split("\n")
-              .some(
-                (line) =>
-                  line.trim() !== "" && (JSON.parse(line) as { kind?: string }).kind === "train",
-              ),
-        );
+        runsOf(ws).some((r) => {
+          const file = path.join(ws, ".tunectl", "runs", r.id, "metrics.jsonl");
+          if (r.state !== "running" || !existsSync(file)) return false;
+          return readFileSync(file, "utf8")
+            .split("\n")
+            .some(
+              (line) =>
+                line.trim() !== "" && (JSON.parse(line) as { kind?: string }).kind === "train",
+            );
+        });
       for (let i = 0; i < 600 && !training(); i++)
         await new Promise((resolve) => setTimeout(resolve, 500));
       expect(runsOf(ws).map((r) => r.state)).toEqual(["running"]);
