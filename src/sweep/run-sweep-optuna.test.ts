@@ -11,7 +11,8 @@ import { SweepRegistry } from "./sweep-registry.js";
 
 // Random and tpe sweeps through the real launch code on the launch fakes, with the real
 // Optuna bridge (the trainer's venv holds Optuna). The fake trainer writes an eval line whose
-// eval_loss is 1000 x its learning rate, so results and pruning follow from the configs.
+// eval_loss is 1000 x its learning rate, so results and pruning follow from the configs. Each
+// pass starts the Python bridge, which on a loaded machine takes seconds: a longer timeout.
 const python =
   process.env.TUNECTL_TRAINER_PYTHON ??
   execFileSync("sh", ["scripts/trainer/venv.sh"], { encoding: "utf8" }).trim().split("\n").pop()!;
@@ -57,9 +58,9 @@ ${extra}`,
 
 /**
  * The fake trainer: on its first poll an eval line at step 1 (eval_loss = 1000 x lr), on its
- * 30th a last eval at step 4 and exit 0; a stop (cancel) ends it earlier with exit 75.
+ * `exitAt`th a last eval at step 4 and exit 0; a stop (cancel) ends it earlier with exit 75.
  */
-function trainers() {
+function trainers(exitAt = 30) {
   const polls = new Map<string, number>();
   const losses = new Map<string, number>();
   const inner = kit.runtime.probe.bind(kit.runtime);
@@ -82,7 +83,7 @@ function trainers() {
     if (kit.runtime.stateOf(handle)?.state === "running") {
       await mkdir(path.dirname(metrics), { recursive: true });
       if (n === 1) await appendFile(metrics, line(1));
-      if (n === 30) {
+      if (n === exitAt) {
         await appendFile(metrics, line(4));
         kit.runtime.exit(handle, 0);
       }
@@ -129,7 +130,7 @@ describe.skipIf(noOptuna)(
       expect(again.skipped).toHaveLength(3);
       expect(again.ended.size).toBe(0);
       expect(await kit.registry.list()).toHaveLength(3);
-    });
+    }, 90_000);
 
     it("early stopping: a trial the pruner stops is cancelled with its checkpoint path and told pruned", async () => {
       const sweep = await sweepOf(
@@ -168,6 +169,6 @@ describe.skipIf(noOptuna)(
       }
       // sampler_seed 0 asks a worse learning rate second
       expect(pruned).toBeGreaterThan(0);
-    });
+    }, 90_000);
   },
 );
