@@ -25,6 +25,7 @@ export {
   type OptunaBridge,
   type BridgeOptions,
   type TrialOutcome,
+  type PrunerOptions,
 } from "./optuna-bridge.js";
 export { askTrial, type AskedConfig } from "./ask-trials.js";
 export { SweepRegistry } from "./sweep-registry.js";
@@ -38,3 +39,6 @@ export {
 } from "./leaderboard.js";
 export { runSweep, type RunSweepOptions, type SweepRunResult } from "./run-sweep.js";
 export { runTrialQueue, type QueuedTrial, type TrialEnd, type QueueResult } from "./trial-queue.js";
+export { cancelSweep, type SweepCancelResult } from "./cancel-sweep.js";
+export { watchSweep, type WatchSweepOptions } from "./watch-sweep.js";
+export { sweepPython } from "./sweep-python.js";

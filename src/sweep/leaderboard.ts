@@ -1,4 +1,4 @@
-import type { MetricLine, RunRecord, RunState } from "../runs/index.js";
+import { isTerminal, type MetricLine, type RunRecord, type RunState } from "../runs/index.js";
 import type { SweepRecord } from "./sweep-record.js";
 
 /** Labels a trial's run carries in the run registry (RunRecord.labels). */
@@ -8,8 +8,11 @@ export const trialLabel = "trial";
 export interface LeaderboardRow {
   trial: string;
   params: Record<string, unknown>;
-  /** The state of the trial's latest run; `planned` before it has one. */
-  state: RunState | "planned";
+  /**
+   * The state of the trial's latest run; `planned` before it has one; `pruned` once early
+   * stopping stopped it (its run ends cancelled, with its checkpoint).
+   */
+  state: RunState | "planned" | "pruned";
   run?: string;
   /** Best value of the sweep's metric over the run's metric lines, or null before any. */
   best: number | null;
@@ -47,7 +50,7 @@ export async function sweepLeaderboard(
       return {
         trial: trial.id,
         params: trial.params,
-        state: run.state,
+        state: trial.outcome === "pruned" && isTerminal(run.state) ? "pruned" : run.state,
         run: run.id,
         best: best?.value ?? null,
         ...(best ? { best_step: best.step } : {}),

@@ -7,6 +7,7 @@ import {
   toPlain,
   validateExperiment,
   type ConfigNode,
+  type Experiment,
   type LoadOptions,
 } from "../config/index.js";
 import { UserError, type Problem } from "../errors/index.js";
@@ -28,6 +29,8 @@ export interface LoadedSweep {
   shown: string;
   /** The grid's trials in order (method grid); empty for random and tpe, whose trials are asked. */
   trials: Trial[];
+  /** The experiment as resolved without any of the sweep's settings. */
+  experiment: Experiment;
   /** The spec's YAML tree, to place problems found later (while running) at file:line:col. */
   root: ConfigNode;
 }
@@ -85,6 +88,7 @@ export async function loadSweepSpec(file: string, options: SweepLoadOptions): Pr
     specFile,
     experimentFile,
     shown,
+    experiment: base.loaded.experiment,
     trials: spec.method === "grid" ? resolved.trials : [],
     root,
   };

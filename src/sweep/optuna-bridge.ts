@@ -18,6 +18,17 @@ export interface BridgeOptions {
   sampler: "tpe" | "random";
   seed: number;
   direction: "minimize" | "maximize";
+  /** Optuna's pruner for early stopping; none without `early_stopping` in the spec. */
+  pruner?: PrunerOptions;
+}
+
+/** `early_stopping` of the spec as the bridge's pruner flags (resource = training steps). */
+export interface PrunerOptions {
+  method: "asha" | "hyperband";
+  min_resource: number;
+  reduction_factor: number;
+  min_early_stopping_rate: number;
+  max_resource?: number;
 }
 
 export type TrialOutcome = { value: number } | { state: "pruned" | "failed" };
@@ -36,6 +47,8 @@ export interface BridgeTrial extends AskedTrial {
 export interface OptunaBridge {
   ask(space: SearchSpace): Promise<AskedTrial>;
   tell(trial: number, outcome: TrialOutcome): Promise<void>;
+  /** Report an intermediate value at a step; answers whether the pruner stops the trial. */
+  report(trial: number, step: number, value: number): Promise<boolean>;
   trials(): Promise<BridgeTrial[]>;
   close(): Promise<void>;
 }
@@ -48,6 +61,7 @@ export function startOptunaBridge(options: BridgeOptions): OptunaBridge {
       ...["--journal", options.journal, "--study", options.study],
       ...["--sampler", options.sampler, "--seed", String(options.seed)],
       ...["--direction", options.direction],
+      ...prunerFlags(options.pruner),
     ],
     { stdio: ["pipe", "pipe", "pipe"] },
   );
@@ -91,6 +105,9 @@ export function startOptunaBridge(options: BridgeOptions): OptunaBridge {
     async tell(trial, outcome) {
       await request({ op: "tell", trial, ...outcome });
     },
+    async report(trial, step, value) {
+      return (await request({ op: "report", trial, step, value })).prune === true;
+    },
     async trials() {
       return (await request({ op: "trials" })).trials as BridgeTrial[];
     },
@@ -99,6 +116,16 @@ export function startOptunaBridge(options: BridgeOptions): OptunaBridge {
       await exited;
     },
   };
+}
+
+function prunerFlags(pruner: PrunerOptions | undefined): string[] {
+  if (!pruner) return [];
+  return [
+    ...["--pruner", pruner.method, "--min-resource", String(pruner.min_resource)],
+    ...["--reduction-factor", String(pruner.reduction_factor)],
+    ...["--min-early-stopping-rate", String(pruner.min_early_stopping_rate)],
+    ...(pruner.max_resource === undefined ? [] : ["--max-resource", String(pruner.max_resource)]),
+  ];
 }
 
 function lastLines(text: string): string {

@@ -3,7 +3,9 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fakeLaunchKit, type FakeLaunchKit } from "../launch/index.js";
 import { loadSweepSpec } from "./load-sweep.js";
+import { cancelSweep } from "./cancel-sweep.js";
 import { runSweep } from "./run-sweep.js";
+import { SweepRegistry } from "./sweep-registry.js";
 
 // The sweep's queue through the real launch code (startRun, placement with the hosts' GPU
 // leases, followRun) on the launch fakes: two hosts of two GPUs, the fake container runtime.
@@ -109,3 +111,43 @@ describe("runSweep on the launch fakes", () => {
     expect(await kit.registry.list()).toHaveLength(2);
   });
 });
+
+describe("sweep cancel and resume on the launch fakes", () => {
+  it("cancel stops every active trial and starts nothing new; resume resumes them as new attempts", async () => {
+    const sweep = await sweepOf();
+    const sweeps = new SweepRegistry(kit.deps.workspace.stateDir, kit.clock);
+    // trainers that run until stopped (SIGTERM: checkpoint, exit 75)
+    const scheduler = runSweep(sweep, kit.deps, { pollMs: 1000 });
+    await until(
+      async () => (await kit.registry.list()).filter((r) => r.state === "running").length === 4,
+    );
+    await expect(runSweep(sweep, kit.deps, { pollMs: 1000 })).rejects.toMatchObject({
+      code: "sweep.scheduler_running",
+    });
+    const cancelled = await cancelSweep(await sweeps.get(sweep.id), kit.deps);
+    expect(cancelled.cancelled.map((r) => r.state)).toEqual(Array(4).fill("cancelled"));
+    const result = await scheduler;
+    expect([...result.ended.values()].map((e) => e.state)).toEqual(Array(4).fill("cancelled"));
+    expect(result.left).toHaveLength(2);
+    expect((await sweeps.get(sweep.id)).state).toBe("cancelled");
+    expect(await kit.registry.list()).toHaveLength(4);
+
+    await expect(runSweep(sweep, kit.deps, { pollMs: 1000 })).rejects.toMatchObject({
+      code: "sweep.cancelled",
+    });
+    trainersFinish();
+    const resumed = await runSweep(sweep, kit.deps, { pollMs: 1000, reopen: true });
+    expect([...resumed.ended.values()].map((e) => e.state)).toEqual(Array(6).fill("succeeded"));
+    const runs = await kit.registry.list();
+    // the four cancelled trials went on as attempt 2 of the same runs; two new runs
+    expect(runs).toHaveLength(6);
+    expect(runs.filter((r) => r.attempts.length === 2)).toHaveLength(4);
+    expect((await sweeps.get(sweep.id)).state).toBeUndefined();
+  });
+});
+
+async function until(check: () => Promise<boolean>) {
+  for (let i = 0; i < 400 && !(await check()); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

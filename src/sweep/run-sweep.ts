@@ -1,16 +1,27 @@
-import { isTunectlError, UserError } from "../errors/index.js";
+import { UserError } from "../errors/index.js";
 import { probeHosts } from "../hosts/index.js";
-import { followRun, startRun, type LaunchDeps } from "../launch/index.js";
-import { sweepLabel, trialLabel } from "./leaderboard.js";
-import type { LoadedSweep } from "./load-sweep.js";
-import { trialSets } from "./resolve-trial.js";
+import type { LaunchDeps } from "../launch/index.js";
+import { isTerminal } from "../runs/index.js";
+import type { LoadedSweep, SweepLoadOptions } from "./load-sweep.js";
+import { startOptunaBridge, type OptunaBridge, type PrunerOptions } from "./optuna-bridge.js";
+import type { EarlyStopping } from "./spec-schema.js";
+import { OptunaSchedule, type ScheduledTrial } from "./optuna-schedule.js";
+import { holdScheduler } from "./scheduler-lock.js";
 import { SweepRegistry } from "./sweep-registry.js";
-import { runTrialQueue, type QueueResult, type TrialEnd } from "./trial-queue.js";
+import { launchTrial } from "./trial-launch.js";
+import { runTrialQueue, type QueueResult } from "./trial-queue.js";
+import { latestTrialRuns } from "./trial-runs.js";
 
 export interface RunSweepOptions {
   signal?: AbortSignal;
   /** Between checks of each followed run (default: the follower's). */
   pollMs?: number;
+  /** A Python with Optuna (random, tpe): the trainer's venv. */
+  python?: string;
+  /** How trial configs are resolved (random, tpe ask them as the sweep runs). */
+  loadOptions?: SweepLoadOptions;
+  /** `sweep resume`: a cancelled sweep is opened again instead of refused. */
+  reopen?: boolean;
 }
 
 export interface SweepRunResult extends QueueResult {
@@ -19,83 +30,129 @@ export interface SweepRunResult extends QueueResult {
 }
 
 /**
- * `tunectl sweep run`: register the sweep, then run its grid's trials through the queue, each
- * an ordinary run (`startRun`, labelled with the sweep and trial) followed to its end by the
- * same follower as `tunectl watch` (streaming, settling, the trial's retry policy). Trials whose
- * run already succeeded are skipped, so a resumed sweep reruns nothing finished.
+ * `tunectl sweep run` and `sweep resume`: the sweep's one scheduler (a lock in its registry
+ * directory keeps a second one out). Trials go through the queue, each an ordinary run labelled
+ * with the sweep and trial and followed to its end by the follower of `tunectl watch`. Grid
+ * trials in grid order; random and tpe trials asked of Optuna as slots free up and their
+ * results told back. Finished trials are skipped, active ones followed again, cancelled or
+ * lost ones resumed from their checkpoints.
  */
 export async function runSweep(
   sweep: LoadedSweep,
   deps: LaunchDeps,
   options: RunSweepOptions = {},
 ): Promise<SweepRunResult> {
-  if (sweep.spec.method !== "grid") {
-    throw new UserError(`tunectl sweep run runs grid sweeps; ${sweep.spec.method} is not run yet`, {
-      code: "sweep.method_not_run",
-      hint: "the spec and its trials are checked by tunectl sweep SPEC; use method: grid to run",
-    });
-  }
-  await new SweepRegistry(deps.workspace.stateDir, deps.clock).register(sweep);
-  const finished = new Set<string>();
-  for (const run of await deps.registry.list()) {
-    const trial = run.labels?.[trialLabel];
-    if (run.labels?.[sweepLabel] === sweep.id && trial && run.state === "succeeded")
-      finished.add(trial);
-  }
-  const first = sweep.trials[0]?.experiment;
-  const gpus = first?.resources.gpus ?? 0;
-  const slots = await freeSlots(deps, first?.resources.hosts, gpus);
-  const byId = new Map(sweep.trials.map((trial) => [trial.id, trial]));
-  const launch = async (queued: { id: string }): Promise<TrialEnd> => {
-    const trial = byId.get(queued.id)!;
-    let runId: string;
-    try {
-      const started = await startRun(
-        {
-          file: sweep.experimentFile,
-          sets: trialSets(trial.params),
-          labels: { [sweepLabel]: sweep.id, [trialLabel]: trial.id },
-        },
-        deps,
-      );
-      if (started.kind !== "started") throw new Error("startRun planned instead of starting");
-      runId = started.run.id;
-    } catch (error) {
-      if (isTunectlError(error) && error.code === "placement.no_capacity")
-        return { kind: "no_capacity" };
-      throw error;
+  const sweeps = new SweepRegistry(deps.workspace.stateDir, deps.clock);
+  let record = await sweeps.register(sweep);
+  const lock = await holdScheduler(sweeps, sweep.id);
+  let bridge: OptunaBridge | undefined;
+  try {
+    if (record.state === "cancelled") {
+      if (!options.reopen) {
+        throw new UserError(`sweep ${sweep.id} was cancelled`, {
+          code: "sweep.cancelled",
+          hint: `tunectl sweep resume ${sweep.id} continues it`,
+        });
+      }
+      record = await sweeps.setCancelled(sweep.id, false);
     }
-    const final = await followRun(deps, runId, {
+    const latest = latestTrialRuns(sweep.id, await deps.registry.list());
+    let finished: Set<string>;
+    let trials: ScheduledTrial[];
+    let schedule: OptunaSchedule | undefined;
+    if (sweep.spec.method === "grid") {
+      finished = new Set([...latest].filter(([, r]) => r.state === "succeeded").map(([t]) => t));
+      trials = sweep.trials.map((t) => ({
+        id: t.id,
+        gpus: t.experiment.resources.gpus,
+        params: t.params,
+      }));
+    } else {
+      bridge = startOptunaBridge({
+        python: options.python ?? "python3",
+        journal: sweeps.journal(sweep.id),
+        study: sweep.id,
+        sampler: sweep.spec.method,
+        seed: sweep.spec.sampler_seed,
+        direction: sweep.spec.metric.goal,
+        ...(sweep.spec.early_stopping ? { pruner: prunerOf(sweep.spec.early_stopping) } : {}),
+      });
+      schedule = new OptunaSchedule(
+        sweep,
+        bridge,
+        sweeps,
+        deps,
+        options.loadOptions ?? { cwd: deps.workspace.root, env: deps.env },
+      );
+      ({ finished, trials } = await schedule.prepare(record));
+    }
+    const gpus = trials[0]?.gpus ?? sweep.experiment.resources.gpus;
+    const ours = [...latest.values()].filter((r) => !isTerminal(r.state)).length * gpus;
+    const slots = (await freeSlots(deps, sweep.experiment.resources.hosts, gpus)) + ours;
+    const params = new Map(trials.map((t) => [t.id, t.params]));
+    const result = await runTrialQueue(trials, {
+      slots,
+      finished,
+      budget: budgetOf(sweep),
+      clock: deps.clock,
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+      ...(schedule
+        ? {
+            more: async () => {
+              const asked = await schedule.more();
+              for (const t of asked) params.set(t.id, t.params);
+              return asked;
+            },
+          }
+        : {}),
+      mayStart: async () => (await sweeps.get(sweep.id)).state !== "cancelled",
+      launch: async (queued) => {
+        const runs = latestTrialRuns(sweep.id, await deps.registry.list());
+        const end = await launchTrial(
+          deps,
+          { id: queued.id, params: params.get(queued.id)!, ...latestOf(runs, queued.id) },
+          {
+            sweepId: sweep.id,
+            experimentFile: sweep.experimentFile,
+            ...(options.signal ? { signal: options.signal } : {}),
+            ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+            ...(schedule ? { onMetric: schedule.onMetric.bind(schedule) } : {}),
+          },
+        );
+        if (end.kind === "ended" && end.state !== "detached") await schedule?.ended(queued.id);
+        return end;
+      },
     });
-    const state = final.state;
-    if (state === "succeeded" || state === "failed" || state === "cancelled" || state === "lost")
-      return { kind: "ended", run: runId, state };
-    // Interrupted (Ctrl-C): the follower let go and the run keeps going on its host.
-    return { kind: "ended", run: runId, state: "detached" };
-  };
-  const budget = {
+    return { id: sweep.id, slots, ...result };
+  } finally {
+    await bridge?.close();
+    await lock.release();
+  }
+}
+
+function latestOf(runs: ReturnType<typeof latestTrialRuns>, trial: string) {
+  const run = runs.get(trial);
+  // a failed run is not resumed: the trial runs again as a new run
+  return run && run.state !== "failed" && run.state !== "succeeded" ? { latest: run } : {};
+}
+
+function prunerOf({ metric: _metric, ...pruner }: EarlyStopping): PrunerOptions {
+  return pruner;
+}
+
+function budgetOf(sweep: LoadedSweep): { trials?: number; gpu_hours?: number } {
+  return {
     ...(sweep.spec.budget.trials === undefined ? {} : { trials: sweep.spec.budget.trials }),
     ...(sweep.spec.budget.gpu_hours === undefined
       ? {}
       : { gpu_hours: sweep.spec.budget.gpu_hours }),
   };
-  const result = await runTrialQueue(
-    sweep.trials.map((trial) => ({ id: trial.id, gpus: trial.experiment.resources.gpus })),
-    {
-      slots,
-      finished,
-      budget,
-      launch,
-      clock: deps.clock,
-      ...(options.signal ? { signal: options.signal } : {}),
-    },
-  );
-  return { id: sweep.id, slots, ...result };
 }
 
-/** Free GPUs over the experiment's hosts that answer (CPU trials: one per host). */
+/**
+ * Free GPUs over the experiment's hosts that answer (CPU trials: one per host). The caller
+ * adds the GPUs the sweep's own active trials hold: a resumed scheduler follows them there.
+ */
 async function freeSlots(
   deps: LaunchDeps,
   hosts: string[] | undefined,

@@ -64,6 +64,31 @@ export function specRuleProblems(spec: SweepSpec, root: ConfigNode, file: string
     }
   }
 
+  const stopping = spec.early_stopping;
+  if (stopping) {
+    if (spec.method === "grid") {
+      problems.push({
+        position: at(["early_stopping"]),
+        path: "early_stopping",
+        message: "early stopping needs method random or tpe (Optuna's pruners rank asked trials)",
+      });
+    }
+    if (spec.seeds) {
+      problems.push({
+        position: at(["early_stopping"]),
+        path: "early_stopping",
+        message: "early stopping compares one run per configuration; drop seeds or early_stopping",
+      });
+    }
+    if (stopping.metric !== undefined && stopping.metric !== spec.metric.name) {
+      problems.push({
+        position: at(["early_stopping", "metric"]),
+        path: "early_stopping.metric",
+        message: `the rungs compare the sweep's metric (${spec.metric.name}); set metric.name instead`,
+      });
+    }
+  }
+
   if (spec.method === "grid" && problems.length === 0 && gridSize(spec) > maxGridTrials) {
     problems.push({
       position: at(["parameters"]),

@@ -76,6 +76,46 @@ const metricSchema = z
   })
   .strict();
 
+const earlyStoppingSchema = z
+  .object({
+    method: z
+      .enum(["asha", "hyperband"])
+      .describe(
+        "asha: Optuna's SuccessiveHalvingPruner (asynchronous successive halving); hyperband: its HyperbandPruner.",
+      ),
+    metric: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The metric the rungs compare; must be the sweep's metric.name (the default)."),
+    min_resource: z
+      .number()
+      .int()
+      .min(1)
+      .describe("Training steps before the first rung: no trial is stopped earlier."),
+    reduction_factor: z
+      .number()
+      .int()
+      .min(2)
+      .default(3)
+      .describe("η: at each rung only the best 1/η of the trials that reached it go on."),
+    min_early_stopping_rate: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe("asha: the first rung is at min_resource × η^rate steps."),
+    max_resource: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("hyperband: a trial's full length in steps (default: Optuna's auto)."),
+  })
+  .strict();
+
+export type EarlyStopping = z.infer<typeof earlyStoppingSchema>;
+
 export const sweepSpecSchema = z
   .object({
     name: z
@@ -118,6 +158,11 @@ export const sweepSpecSchema = z
     metric: metricSchema
       .default({ name: "eval_loss", goal: "minimize" })
       .describe("What a trial is scored by."),
+    early_stopping: earlyStoppingSchema
+      .optional()
+      .describe(
+        "Stop trials early on their intermediate metric (random and tpe): Optuna's pruners.",
+      ),
   })
   .strict();
 

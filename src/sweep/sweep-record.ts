@@ -11,6 +11,10 @@ const trialEntrySchema = z
       .int()
       .optional()
       .describe("The Optuna trial number that asked for it (random, tpe)."),
+    outcome: z
+      .enum(["pruned"])
+      .optional()
+      .describe("pruned: early stopping stopped its run (cancelled, checkpoint kept)."),
   })
   .strict();
 
@@ -31,6 +35,10 @@ export const sweepRecordSchema = z
     created_at: z.string().describe("When the sweep was first registered."),
     updated_at: z.string().describe("When this file was last written."),
     trials: z.array(trialEntrySchema).describe("Every trial so far, in the order it was planned."),
+    state: z
+      .enum(["cancelled"])
+      .optional()
+      .describe("cancelled: tunectl sweep cancel ended it; nothing new starts until sweep resume."),
   })
   .strict();
 

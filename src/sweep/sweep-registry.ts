@@ -66,6 +66,31 @@ export class SweepRegistry {
     });
   }
 
+  /** Mark a trial's outcome (pruned by early stopping). */
+  async markTrial(id: string, trial: string, outcome: "pruned"): Promise<SweepRecord> {
+    return this.update(id, (existing) => {
+      if (!existing) throw notFound(id);
+      return {
+        ...existing,
+        trials: existing.trials.map((t) => (t.id === trial ? { ...t, outcome } : t)),
+      };
+    });
+  }
+
+  /** `tunectl sweep cancel` marks the sweep cancelled; `sweep resume` opens it again. */
+  async setCancelled(id: string, cancelled: boolean): Promise<SweepRecord> {
+    return this.update(id, (existing) => {
+      if (!existing) throw notFound(id);
+      const { state: _state, ...rest } = existing;
+      return cancelled ? { ...rest, state: "cancelled" } : rest;
+    });
+  }
+
+  /** The lock a scheduler (sweep run, sweep resume) holds while it starts the sweep's trials. */
+  schedulerLock(id: string): string {
+    return path.join(this.dir(id), "scheduler.lock");
+  }
+
   async get(id: string): Promise<SweepRecord> {
     const record = await this.read(id);
     if (!record) throw notFound(id);

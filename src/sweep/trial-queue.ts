@@ -28,6 +28,13 @@ export interface TrialQueueOptions {
   signal?: AbortSignal;
   /** Wait after a launch found no free GPU before trying again (default 30 s). */
   retryMs?: number;
+  /**
+   * More trials when the list runs out and a slot and budget are free (random, tpe: Optuna
+   * asks the next configuration); none: the sweep has no more.
+   */
+  more?: () => Promise<QueuedTrial[]>;
+  /** Asked before each start; false (the sweep was cancelled): nothing new starts. */
+  mayStart?: () => Promise<boolean>;
 }
 
 export interface QueueResult {
@@ -70,8 +77,18 @@ export async function runTrialQueue(
     (options.budget.trials === undefined || started < options.budget.trials) &&
     (options.budget.gpu_hours === undefined || gpuHours() < options.budget.gpu_hours);
 
+  let exhausted = !options.more;
+  let halted = false;
   while (!options.signal?.aborted) {
-    const next = waiting[0];
+    if (!halted && waiting.length === 0 && !exhausted && budgetLeft() && busy() < slots) {
+      const more = await options.more!();
+      if (more.length === 0) exhausted = true;
+      waiting.push(...more.filter((t) => !options.finished.has(t.id)));
+      continue;
+    }
+    if (!halted && waiting.length > 0 && options.mayStart && !(await options.mayStart()))
+      halted = true;
+    const next = halted ? undefined : waiting[0];
     if (!next || !budgetLeft() || busy() + width(next) > slots) {
       if (running.size === 0) break;
       await Promise.race([...running.values()].map((r) => r.done));
