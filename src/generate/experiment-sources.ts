@@ -182,8 +182,8 @@ export async function generateSources(
 
 /**
  * The experiment with each generate: source replaced by its published output (`outputs`, by
- * config path, where generation just published one); a source with neither is left out
- * (validate and dry runs render what the cache already holds).
+ * config path, where generation just published one) or the cached one; a source with neither
+ * is left out (validate and dry runs render what the cache already holds).
  */
 export function withOutputs(
   experiment: Experiment,
@@ -195,8 +195,10 @@ export function withOutputs(
     (experiment.data[list] ?? []).flatMap((source, index): DatasetSource[] => {
       if (isFileSource(source)) return [source];
       const plan = byAt.get(`data.${list}.${index}`);
-      if (!plan) throw new Error(`data.${list}.${index} was not planned`);
-      const file = options.outputs?.get(plan.at) ?? (plan.cached ? plan.published : undefined);
+      // not planned: its spec has problems, reported on their own
+      const file = !plan
+        ? undefined
+        : (options.outputs?.get(plan.at) ?? (plan.cached ? plan.published : undefined));
       if (file === undefined) return [];
       return [
         {
