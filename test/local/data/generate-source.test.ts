@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 /** An experiment on tiny-cpu whose train data is an inline alpaca spec against the double. */
-function experiment(file: string, recipe = "{tasks_per_request: 8}"): string {
+function experiment(file: string, recipe = "{tasks_per_request: 8}", records = 30): string {
   writeFileSync(
     path.join(ws, file),
     [
@@ -53,7 +53,7 @@ function experiment(file: string, recipe = "{tasks_per_request: 8}"): string {
       "        mode: alpaca",
       `        endpoint: {base_url: ${server.url}, model: fake, api_key_secret: FAKE_LLM_KEY}`,
       "        seeds: seeds.jsonl",
-      "        num_instructions: 30",
+      `        num_instructions: ${records}`,
       `        recipe: ${recipe}`,
       "  max_seq_len: 512",
       "train: {max_steps: 2, save_steps: 2, eval_steps: 2}",
@@ -123,5 +123,19 @@ describe("a generate: source in data.train", () => {
     // the endpoint key was read from the environment, and lands in no file of the workspace
     for (const f of filesUnder(path.join(ws, ".tunectl")))
       expect(readFileSync(f).includes(secret), f).toBe(false);
+  });
+
+  it("is generated once when two tunectl processes stage the same experiment at once", async () => {
+    const file = experiment("twice.yaml", "{tasks_per_request: 8}", 20);
+    const before = server.requests.length;
+    const stage = () => tunectl(["data", "stage", file], ws, 300_000, { FAKE_LLM_KEY: secret });
+    const [a, b] = await Promise.all([stage(), stage()]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const ids = server.requests.slice(before).map((r) => r.id);
+    expect(ids.length).toBeGreaterThan(0);
+    // one generation: no request id sent twice, and both staged the same dataset
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(a.stdout.split(":")[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(b.stdout.split(":")[0]).toBe(a.stdout.split(":")[0]);
   });
 });
