@@ -98,6 +98,7 @@ export function createContext(
       launcher: thisLauncher(),
       launcherAlive: localLauncherAlive,
       env: process.env,
+      signal: interrupted,
     };
   });
   return {

@@ -228,8 +228,12 @@ describe("extends", () => {
       "exp/run.yaml": "extends: ../shared/base.yaml\nname: r\ntrain: {epochs: 1}\n",
     });
     const { experiment, yaml } = await loadExperiment("exp/run.yaml", { cwd, env: {} });
-    expect(experiment.data.train[0]?.path).toBe(path.join(cwd, "shared", "data", "a.jsonl"));
-    expect(experiment.data.eval?.[0]?.path).toBe("s3://b/e.jsonl");
+    expect((experiment.data.train[0] as { path?: string } | undefined)?.path).toBe(
+      path.join(cwd, "shared", "data", "a.jsonl"),
+    );
+    expect((experiment.data.eval?.[0] as { path?: string } | undefined)?.path).toBe(
+      "s3://b/e.jsonl",
+    );
     expect(yaml).toContain("name: r");
     expect(yaml).not.toContain("extends");
   });
@@ -272,7 +276,7 @@ describe("--set", () => {
     });
     expect(experiment.train.learning_rate).toBe(1e-4);
     expect(experiment.lora.target_modules).toEqual(["q_proj", "v_proj"]);
-    expect(experiment.data.train[0]?.path).toBe("/abs/x.jsonl");
+    expect((experiment.data.train[0] as { path?: string } | undefined)?.path).toBe("/abs/x.jsonl");
     expect(experiment.name).toBe("123");
     expect(experiment.train.max_steps).toBe(7);
   });

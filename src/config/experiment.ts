@@ -29,6 +29,8 @@ export interface LoadedExperiment {
   files: string[];
   /** The fully resolved experiment as YAML (for the registry's config.yaml). */
   yaml: string;
+  /** The merged tree the experiment was parsed from: where each value was written. */
+  node: ConfigNode;
 }
 
 export interface ValidationResult {
@@ -85,6 +87,7 @@ export async function validateExperiment(
       file: absolute,
       files: ctx.files,
       yaml: stringify(experiment),
+      node: tree,
     },
   };
 }

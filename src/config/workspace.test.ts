@@ -101,7 +101,9 @@ describe("loadWorkspace", () => {
     const { experiment } = await loadExperiment("exp/e.yaml", { cwd: root, env: {}, workspace });
     expect(experiment.train.seed).toBe(7);
     expect(experiment.train.lr_scheduler).toBe("linear");
-    expect(experiment.data.train[0]?.path).toBe(path.join(root, "d", "x.jsonl"));
+    expect((experiment.data.train[0] as { path?: string } | undefined)?.path).toBe(
+      path.join(root, "d", "x.jsonl"),
+    );
     const error = (await loadExperiment("exp/bad.yaml", { cwd: root, env: {}, workspace }).catch(
       (e: unknown) => e,
     )) as UserError;

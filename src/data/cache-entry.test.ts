@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { experimentSchema } from "../config/index.js";
+import { experimentSchema, renderable } from "../config/index.js";
 import { RecordingReporter } from "../report/index.js";
 import { prepareDataset } from "./index.js";
 
@@ -15,10 +15,12 @@ function experimentWith(lines: number) {
     JSON.stringify({ instruction: `say ${i}`, output: `${i}` }),
   );
   writeFileSync(file, `${records.join("\n")}\n`);
-  return experimentSchema.parse({
-    name: "t",
-    data: { train: [{ path: file, format: "alpaca" }], eval_split: 0.1 },
-  });
+  return renderable(
+    experimentSchema.parse({
+      name: "t",
+      data: { train: [{ path: file, format: "alpaca" }], eval_split: 0.1 },
+    }),
+  );
 }
 
 const entries = (cacheDir: string) =>

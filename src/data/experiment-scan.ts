@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Experiment } from "../config/index.js";
+import type { RenderableExperiment } from "../config/index.js";
 import { UserError, type Problem } from "../errors/index.js";
 import { type Reporter } from "../report/index.js";
 import type { DatasetManifest } from "./dataset-manifest.js";
@@ -43,7 +43,7 @@ export interface ExperimentScanOptions {
  * records fail the scan unless `on_error: skip`.
  */
 export async function scanExperiment(
-  experiment: Experiment,
+  experiment: RenderableExperiment,
   options: ExperimentScanOptions,
 ): Promise<ExperimentScan> {
   const { data } = experiment;

@@ -1,4 +1,4 @@
-import type { Experiment, StorageConfig } from "../config/index.js";
+import type { RenderableExperiment, StorageConfig } from "../config/index.js";
 import { isTunectlError, type Problem } from "../errors/index.js";
 import { silentReporter } from "../report/index.js";
 import type { DatasetStats } from "./dataset-stats.js";
@@ -27,7 +27,7 @@ export interface ExperimentDataReport {
 
 /** `tunectl validate`'s data check: every record read and checked, nothing written. */
 export async function inspectExperimentData(
-  experiment: Experiment,
+  experiment: RenderableExperiment,
   options: { storage?: StorageConfig; tokenizer?: ModelTokenizer; file?: string } = {},
 ): Promise<ExperimentDataReport> {
   const access = inputAccess(options.storage);

@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { dataSchema, type DatasetSource } from "../config/index.js";
+import { dataSchema, isFileSource, type DatasetSource } from "../config/index.js";
 import { mixtureIndices, planMixture } from "./mixture.js";
 
 const sources = (...weights: Array<number | undefined>): DatasetSource[] =>
-  dataSchema.parse({
-    train: weights.map((weight, i) => ({
-      path: `s${i}.jsonl`,
-      format: "alpaca",
-      ...(weight === undefined ? {} : { weight }),
-    })),
-  }).train;
+  dataSchema
+    .parse({
+      train: weights.map((weight, i) => ({
+        path: `s${i}.jsonl`,
+        format: "alpaca",
+        ...(weight === undefined ? {} : { weight }),
+      })),
+    })
+    .train.filter(isFileSource);
 const mixture = (m: Record<string, unknown> = {}) =>
   dataSchema.parse({ train: sources(1), mixture: m }).mixture;
 const taken = (plan: ReturnType<typeof planMixture>) => plan?.sources.map((s) => s.taken);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { closeSync, openSync, writeSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Experiment, StorageConfig } from "../config/index.js";
+import type { RenderableExperiment, StorageConfig } from "../config/index.js";
 import { UserError } from "../errors/index.js";
 import { type Reporter } from "../report/index.js";
 import { publishEntry, sweepLeftovers, workDirName, writeIndexFile } from "./cache-entry.js";
@@ -51,7 +51,7 @@ const settingsVersion = 1;
  * path, size and mtime, same data settings) are not read again.
  */
 export async function prepareDataset(
-  experiment: Experiment,
+  experiment: RenderableExperiment,
   options: PrepareOptions,
 ): Promise<PreparedDataset> {
   const access = inputAccess(options.storage, options.reporter);
@@ -202,7 +202,7 @@ async function cachedDataset(
  * bytes too, but a change that happens to leave them equal (a weight that samples nothing
  * away) still names another dataset. Absent for other data, so its fingerprints stay as they were.
  */
-function builderLine(experiment: Experiment): string {
+function builderLine(experiment: RenderableExperiment): string {
   const { data } = experiment;
   const mixed = data.train.some((s) => s.weight !== undefined);
   if (!mixed && !data.train.some((s) => s.format === "text-label")) return "";
@@ -226,7 +226,7 @@ function startsOf(sizes: number[]): number[] {
 function splitOrder(
   trainCount: number,
   evalCount: number,
-  experiment: Experiment,
+  experiment: RenderableExperiment,
   mixture?: { plan: MixturePlan; starts: number[] },
 ) {
   const { data, train } = experiment;

@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { experimentSchema } from "../config/index.js";
+import { experimentSchema, renderable } from "../config/index.js";
 import { RecordingReporter } from "../report/index.js";
 import { LocalObjectStore } from "../storage/index.js";
 import { prepareDataset, stageDataset, inspectExperimentData } from "./index.js";
 
 const alpaca = resolve(import.meta.dirname, "../../../shared/datasets/alpaca_5000.json");
 const experiment = (data: Record<string, unknown>) =>
-  experimentSchema.parse({ name: "t", data, train: { max_steps: 1 } });
+  renderable(experimentSchema.parse({ name: "t", data, train: { max_steps: 1 } }));
 const dir = mkdtempSync(join(tmpdir(), "tunectl-stage-test-"));
 
 describe("prepare and stage to the local store", () => {
@@ -34,7 +34,9 @@ describe("prepare and stage to the local store", () => {
     expect(reporter.codes()).toContain("data.cache_hit");
     // another seed: another order, another fingerprint
     const reseeded = await prepareDataset(
-      experimentSchema.parse({ name: "t", data: exp.data, train: { seed: 7, max_steps: 1 } }),
+      renderable(
+        experimentSchema.parse({ name: "t", data: exp.data, train: { seed: 7, max_steps: 1 } }),
+      ),
       { cacheDir: join(dir, "cache-a"), reporter },
     );
     expect(reseeded.fingerprint).not.toBe(first.fingerprint);

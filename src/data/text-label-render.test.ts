@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { experimentSchema } from "../config/index.js";
+import { experimentSchema, renderable } from "../config/index.js";
 import { RecordingReporter } from "../report/index.js";
 import { loadModelTokenizer, prepareDataset } from "./index.js";
 import { encodeRecord, TrainerTokenizer, tinyTokenizerFiles } from "./tokens/index.js";
@@ -32,19 +32,21 @@ const textLabel = {
   mix: { few_shot: 0.5, options: 0.5 },
 };
 const experiment = (data: Record<string, unknown> = {}, seed = 42) =>
-  experimentSchema.parse({
-    name: "t",
-    model: { base: "builtin:tiny" },
-    data: {
-      train: [
-        { path: reviews, format: "text-label", text_label: textLabel, weight: 1 },
-        { path: alpaca, format: "alpaca", weight: 1 },
-      ],
-      max_seq_len: 512,
-      ...data,
-    },
-    train: { max_steps: 1, seed },
-  });
+  renderable(
+    experimentSchema.parse({
+      name: "t",
+      model: { base: "builtin:tiny" },
+      data: {
+        train: [
+          { path: reviews, format: "text-label", text_label: textLabel, weight: 1 },
+          { path: alpaca, format: "alpaca", weight: 1 },
+        ],
+        max_seq_len: 512,
+        ...data,
+      },
+      train: { max_steps: 1, seed },
+    }),
+  );
 let caches = 0;
 const prepare = async (exp: ReturnType<typeof experiment>) =>
   prepareDataset(exp, {

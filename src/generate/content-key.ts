@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import type { LoadedSpec } from "./load-spec.js";
+import type { CheckedSpec } from "./load-spec.js";
 
 export interface ContentKeys {
   /**
@@ -12,7 +12,7 @@ export interface ContentKeys {
   output: string;
 }
 
-export async function contentKeys(loaded: LoadedSpec): Promise<ContentKeys> {
+export async function contentKeys(loaded: CheckedSpec): Promise<ContentKeys> {
   const { spec } = loaded;
   const seeds = createHash("sha256")
     .update(await readFile(loaded.seedsFile))

@@ -72,3 +72,29 @@ export const generateWaiting = declareEvent<{ output: string; pid: number; host:
   description:
     "data generate: another tunectl process is generating the same output; this one waits, then finds it up to date",
 });
+
+export const generateSourceCached = declareEvent<{ source: string; key: string; records: number }>({
+  code: "generate.source_cached",
+  level: "info",
+  description:
+    "run, data stage, validate: a generate: data source's output is in the workspace cache under its content key; nothing is sent",
+});
+
+export const generateSourcePending = declareEvent<{
+  source: string;
+  spec: string;
+  requests: number;
+  max_cost_usd: number;
+}>({
+  code: "generate.source_pending",
+  level: "info",
+  description:
+    "validate, run --dry-run: a generate: data source is not in the cache yet; run would generate it first (the estimate; nothing is sent)",
+});
+
+export const generatePartial = declareEvent<{ source: string; stopped: string; records: number }>({
+  code: "generate.partial",
+  level: "warn",
+  description:
+    "run, data stage: a budget stopped a generate: source's generation with some records kept; the run trains on them",
+});

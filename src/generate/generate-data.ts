@@ -65,7 +65,7 @@ export async function generateData(
     onWait: (holder) =>
       generateWaiting.emit(
         deps.reporter,
-        `another tunectl (pid ${holder.pid} on ${holder.host}) is generating ${loaded.spec.output}: waiting for it`,
+        `another tunectl (pid ${holder.pid} on ${holder.host}) is generating ${loaded.spec.output ?? loaded.outputFile}: waiting for it`,
         { output: loaded.outputFile, pid: holder.pid, host: holder.host },
       ),
   });
@@ -84,7 +84,7 @@ async function generateLocked(
   if (existing) {
     generateUpToDate.emit(
       deps.reporter,
-      `${spec.output} is up to date (${existing.records} records): nothing sent`,
+      `${spec.output ?? outputFile} is up to date (${existing.records} records): nothing sent`,
       {
         output: outputFile,
         records: existing.records,

@@ -1,4 +1,13 @@
 export { loadGenerateSpec, type LoadedSpec } from "./load-spec.js";
+export {
+  estimatePending,
+  generateSources,
+  planGeneratedSources,
+  withOutputs,
+  type GeneratedSource,
+  type GeneratedSourcePlan,
+} from "./experiment-sources.js";
+export { generateSourcePending } from "./events.js";
 export { readSeedTasks, type SeedTask } from "./seed-tasks.js";
 export {
   generateData,

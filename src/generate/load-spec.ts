@@ -38,46 +38,81 @@ export interface LoadedSpec {
   shown: string;
   /** Where `seeds:` (`instructions:`) is written, for problems with that file itself. */
   seedsAt: { file: string; line?: number; col?: number };
+  /** For a spec inline in an experiment: its config path (`data.train.0.generate`). */
+  prefix?: string;
 }
+
+/**
+ * A checked spec whose output may be left to the caller: an experiment's `generate:` source
+ * without `output` writes to the workspace cache.
+ */
+export type CheckedSpec = Omit<LoadedSpec, "outputFile"> & { outputFile?: string };
 
 /** Read and check a generate spec; every problem at once, as FILE:LINE:COL, in one UserError. */
 export async function loadGenerateSpec(file: string, cwd: string): Promise<LoadedSpec> {
+  const checked = await readGenerateSpec(file, cwd);
+  if (checked.outputFile === undefined)
+    throw invalidSpec(checked.shown, [
+      {
+        position: { file: checked.shown, line: 1, col: 1 },
+        path: "output",
+        message: "missing required field",
+        expected: "a string",
+        hint: "data generate writes where output says (an experiment's generate: source may leave it out)",
+      },
+    ]);
+  return { ...checked, outputFile: checked.outputFile };
+}
+
+/** A spec file, checked; `output` may be absent. */
+export async function readGenerateSpec(file: string, cwd: string): Promise<CheckedSpec> {
   const specFile = path.resolve(cwd, file);
   const shown = displayPath(specFile, cwd);
-  const dir = path.dirname(specFile);
   const text = await readSpecText(specFile, shown, {
     code: "generate.spec_unreadable",
     hint: "give the path of a generate spec (docs/generate.md)",
   });
-  const parsed = parseYamlSource(text, { file: shown, dir });
+  const parsed = parseYamlSource(text, { file: shown, dir: path.dirname(specFile) });
   if (!parsed.node || parsed.problems.length) throw invalidSpec(shown, parsed.problems);
-  const root = parsed.node;
+  return checkSpecNode(parsed.node, { specFile, shown, cwd });
+}
+
+/**
+ * The checks of one spec, from its YAML tree: a spec file's, or an inline one written in an
+ * experiment (problems then point into the experiment file, their paths under `prefix`).
+ */
+export async function checkSpecNode(
+  root: ConfigNode,
+  where: { specFile: string; shown: string; cwd: string; prefix?: string },
+): Promise<CheckedSpec> {
+  const { specFile, shown, cwd } = where;
+  const dir = path.dirname(specFile);
+  const fail = (problems: Problem[]) => invalidSpec(shown, prefixed(problems, where.prefix));
   const plain = toPlain(root);
   const mode = modeSchema.safeParse(plain);
-  if (!mode.success)
-    throw invalidSpec(shown, problemsFromIssues(mode.error.issues, root, modeSchema));
+  if (!mode.success) throw fail(problemsFromIssues(mode.error.issues, root, modeSchema));
   const schema = schemas[mode.data.mode];
   const result = schema.safeParse(plain);
-  if (!result.success)
-    throw invalidSpec(shown, clean(problemsFromIssues(result.error.issues, root, schema)));
+  if (!result.success) throw fail(problemsFromIssues(result.error.issues, root, schema));
   const spec: GenerateSpec = result.data;
   const seedsKey = spec.mode === "answer" ? "instructions" : "seeds";
-  const loaded: LoadedSpec = {
+  const loaded: CheckedSpec = {
     spec,
     specFile,
     shown,
     seedsFile: path.resolve(dir, spec.mode === "answer" ? spec.instructions : spec.seeds),
-    outputFile: path.resolve(dir, spec.output),
-    seedsAt: positionOf(root, [seedsKey], shown),
+    ...(spec.output === undefined ? {} : { outputFile: path.resolve(dir, spec.output) }),
+    seedsAt: positionOf(root, [seedsKey], root.at.file),
+    ...(where.prefix ? { prefix: where.prefix } : {}),
   };
   if (spec.mode === "alpaca" && spec.recipe.prompt_file) {
     const promptFile = path.resolve(dir, spec.recipe.prompt_file);
     try {
       loaded.promptText = await readFile(promptFile, "utf8");
     } catch (error) {
-      throw invalidSpec(shown, [
+      throw fail([
         {
-          position: positionOf(root, ["recipe", "prompt_file"], shown),
+          position: positionOf(root, ["recipe", "prompt_file"], root.at.file),
           path: "recipe.prompt_file",
           message: `${displayPath(promptFile, cwd)}: cannot read (${(error as NodeJS.ErrnoException).code})`,
         },
@@ -85,6 +120,11 @@ export async function loadGenerateSpec(file: string, cwd: string): Promise<Loade
     }
   }
   return loaded;
+}
+
+function prefixed(problems: Problem[], prefix: string | undefined): Problem[] {
+  if (!prefix) return problems;
+  return problems.map((p) => ({ ...p, path: p.path ? `${prefix}.${p.path}` : prefix }));
 }
 
 export function invalidSpec(shown: string, problems: Problem[]): UserError {

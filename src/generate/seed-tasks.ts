@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { displayPath } from "../config/index.js";
 import { UserError, type Problem } from "../errors/index.js";
-import type { LoadedSpec } from "./load-spec.js";
+import type { CheckedSpec } from "./load-spec.js";
 
 /** A seed task as the recipes use it: Self-Instruct's first instance, or a plain record. */
 export interface SeedTask {
@@ -17,7 +17,7 @@ export interface SeedTask {
  * `{instruction, input?, output}` (its id is then `line-N`). `answer` and `evol` need no
  * output (it is then ""). Every bad line is reported.
  */
-export async function readSeedTasks(loaded: LoadedSpec, cwd: string): Promise<SeedTask[]> {
+export async function readSeedTasks(loaded: CheckedSpec, cwd: string): Promise<SeedTask[]> {
   const shown = displayPath(loaded.seedsFile, cwd);
   let text: string;
   try {
@@ -27,7 +27,7 @@ export async function readSeedTasks(loaded: LoadedSpec, cwd: string): Promise<Se
     throw badSeeds(loaded.shown, [
       {
         position: loaded.seedsAt,
-        path: "seeds",
+        path: loaded.prefix ? `${loaded.prefix}.seeds` : "seeds",
         message: `${shown}: ${code === "ENOENT" ? "file not found" : `cannot read (${code})`}`,
         hint: "seeds is relative to the spec file",
       },
@@ -67,7 +67,7 @@ export async function readSeedTasks(loaded: LoadedSpec, cwd: string): Promise<Se
     throw badSeeds(shown, [
       {
         position: loaded.seedsAt,
-        path: "seeds",
+        path: loaded.prefix ? `${loaded.prefix}.seeds` : "seeds",
         message: `${tasks.length} seed task${tasks.length === 1 ? "" : "s"}; each prompt shows ${needed}`,
         hint: "add seeds, or lower recipe.prompt_seed_tasks",
       },

@@ -189,7 +189,13 @@ const dedupSchema = z
 /** What every mode has: the endpoint, output, limits, pricing and retries. */
 export const requestSettings = {
   endpoint: endpointSchema,
-  output: z.string().min(1).describe("Alpaca JSONL to write; relative to the spec."),
+  output: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Alpaca JSONL to write; relative to the spec. Required by data generate; an experiment's generate: source without it writes to the workspace cache.",
+    ),
   seed: z.number().int().min(0).default(42).describe("Seeds the choice of in-context tasks."),
   concurrency: z.number().int().min(1).max(256).default(4).describe("Requests in flight at once."),
   max_requests: z

@@ -25,4 +25,6 @@ export interface LaunchDeps {
   launcherAlive(launcher: Launcher): boolean;
   /** The local environment: secrets are read from here at launch, never stored. */
   env: Record<string, string | undefined>;
+  /** Aborted on Ctrl-C: stops a generate: source's generation (its journal keeps what is done). */
+  signal?: AbortSignal;
 }

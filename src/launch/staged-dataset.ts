@@ -1,5 +1,13 @@
 import path from "node:path";
-import type { Experiment } from "../config/index.js";
+import { stringify } from "yaml";
+import {
+  invalidConfig,
+  parseYamlSource,
+  renderableOrUndefined,
+  type Experiment,
+  type RenderableExperiment,
+} from "../config/index.js";
+import { generateSources, planGeneratedSources } from "../generate/index.js";
 import { loadModelTokenizer, prepareDataset } from "../data/index.js";
 import { UserError, isTunectlError } from "../errors/index.js";
 import { withManifest } from "./dataset-transfer.js";
@@ -33,7 +41,7 @@ export async function stagedDatasetOf(
       return { fingerprint, prefix, files: withManifest(manifest.files, bytes) };
     }
   }
-  const prepared = await prepareDataset(experiment, {
+  const prepared = await prepareDataset(await renderableFor(deps, run, experiment), {
     cacheDir: path.join(deps.workspace.stateDir, "cache", "datasets"),
     reporter: deps.reporter,
     storage: deps.workspace.config.storage,
@@ -53,4 +61,34 @@ export async function stagedDatasetOf(
   }
   const { marker } = await stageForWorkspace(deps, prepared, { trustMarker: false });
   return { fingerprint: prepared.fingerprint, prefix: marker.prefix, files: marker.files };
+}
+
+/**
+ * The recorded experiment with its generate: sources as their outputs: from the workspace
+ * cache, or generated again from the journal (which sends nothing for what it holds).
+ */
+async function renderableFor(
+  deps: LaunchDeps,
+  run: RunRecord,
+  experiment: Experiment,
+): Promise<RenderableExperiment> {
+  const plain = renderableOrUndefined(experiment);
+  if (plain) return plain;
+  const shown = `run ${run.id} config.yaml`;
+  const yaml = stringify(experiment);
+  const node = parseYamlSource(yaml, { file: shown, dir: process.cwd() }).node;
+  if (!node) throw new Error(`${shown} does not parse`);
+  const loaded = { experiment, file: shown, files: [], yaml, node };
+  const { plans, problems } = await planGeneratedSources(loaded, {
+    stateDir: deps.workspace.stateDir,
+    cwd: process.cwd(),
+  });
+  if (problems.length) throw invalidConfig(shown, problems);
+  const generated = await generateSources(experiment, plans, {
+    reporter: deps.reporter,
+    clock: deps.clock,
+    env: deps.env,
+    signal: deps.signal ?? new AbortController().signal,
+  });
+  return generated.experiment;
 }

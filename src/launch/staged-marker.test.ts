@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { experimentSchema, loadWorkspace } from "../config/index.js";
+import { experimentSchema, renderable, loadWorkspace } from "../config/index.js";
 import { prepareDataset } from "../data/index.js";
 import { RecordingReporter } from "../report/index.js";
 import { LocalObjectStore } from "../storage/index.js";
@@ -24,10 +24,12 @@ describe("staging for a workspace", () => {
         .concat("\n"),
     );
     const workspace = await loadWorkspace({ dir, cwd: dir });
-    const experiment = experimentSchema.parse({
-      name: "t",
-      data: { train: [{ path: data, format: "alpaca" }] },
-    });
+    const experiment = renderable(
+      experimentSchema.parse({
+        name: "t",
+        data: { train: [{ path: data, format: "alpaca" }] },
+      }),
+    );
     const reporter = new RecordingReporter();
     const cacheDir = path.join(workspace.stateDir, "cache", "datasets");
     const prepared = await prepareDataset(experiment, { cacheDir, reporter });

@@ -1,11 +1,23 @@
 import path from "node:path";
-import { loadExperiment, type Experiment } from "../config/index.js";
+import {
+  displayPath,
+  invalidConfig,
+  loadExperiment,
+  type Experiment,
+  type RenderableExperiment,
+} from "../config/index.js";
 import {
   checkRenderedTokens,
   loadModelTokenizer,
   prepareDataset,
   type SplitTokens,
 } from "../data/index.js";
+import {
+  estimatePending,
+  generateSources,
+  planGeneratedSources,
+  withOutputs,
+} from "../generate/index.js";
 import { AttemptSupersededError, type LifecycleEvent, type RunRecord } from "../runs/index.js";
 import { launchAttempt, type StagedDataset } from "./launch-attempt.js";
 import { stageForWorkspace } from "./staged-marker.js";
@@ -33,7 +45,18 @@ export interface RunPlan {
   gpus: number[];
   image: string;
   model: string;
-  dataset: { fingerprint: string; train_records: number; eval_records: number };
+  /** Absent while a generate: source is still to be generated (a dry run renders no data). */
+  dataset?: { fingerprint: string; train_records: number; eval_records: number };
+  /** The generate: sources run would generate first, with what they would send. */
+  generate?: Array<{
+    source: string;
+    spec: string;
+    requests: number;
+    input_tokens: number;
+    max_output_tokens: number;
+    max_cost_usd: number;
+    journaled: number;
+  }>;
   /** The rendered splits in the model's tokens; absent when its tokenizer is not readable here. */
   tokens?: SplitTokens;
   command: string[];
@@ -58,6 +81,26 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
   const secrets = readSecrets(experiment, deps.env);
   const candidates = candidateHosts(deps.hosts, experiment.resources.hosts, request.host);
 
+  // generate: sources are checked like `data generate` checks a spec, then generated (unless
+  // their output is in the cache) before anything else: nothing is created for a bad spec, an
+  // endpoint that fails or a budget that yields no record.
+  const cwd = process.cwd();
+  const generation = await planGeneratedSources(loaded, { stateDir: deps.workspace.stateDir, cwd });
+  if (generation.problems.length)
+    throw invalidConfig(displayPath(loaded.file, cwd), generation.problems);
+  if (request.dryRun && generation.plans.some((plan) => !plan.cached))
+    return dryRunBeforeGeneration(deps, experiment, candidates, generation.plans);
+  const renderable: RenderableExperiment = request.dryRun
+    ? withOutputs(experiment, generation.plans)
+    : (
+        await generateSources(experiment, generation.plans, {
+          reporter: deps.reporter,
+          clock: deps.clock,
+          env: deps.env,
+          signal: deps.signal ?? new AbortController().signal,
+        })
+      ).experiment;
+
   // Reach the hosts while the data renders: when none answers (down, refused host key, wrong
   // key), the run is refused before it is created, so no failed run clutters the registry.
   const loadingTokenizer = loadModelTokenizer(experiment.model, {
@@ -65,7 +108,7 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
     cwd: process.cwd(),
   });
   const [prepared, , tokenizer] = await Promise.all([
-    prepareDataset(experiment, {
+    prepareDataset(renderable, {
       cacheDir: path.join(deps.workspace.stateDir, "cache", "datasets"),
       reporter: deps.reporter,
       storage: deps.workspace.config.storage,
@@ -81,7 +124,7 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
   const tokens = await checkRenderedTokens(
     prepared.dir,
     tokenizer,
-    experiment,
+    renderable,
     deps.reporter,
     request.file,
   );
@@ -107,10 +150,7 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
           eval_records: prepared.records.eval,
         },
         ...(tokens ? { tokens } : {}),
-        command:
-          placed.runtime === "process" || placed.runtime === "slurm"
-            ? [placed.config.python, "-m", "trainer"]
-            : [placed.runtime, "run", "--detach", experiment.resources.image],
+        command: trainerCommand(placed, experiment),
         ...(placed.runtime === "slurm"
           ? {
               batch_script: await dryRunBatchScript(placed, experiment, prepared.fingerprint),
@@ -190,4 +230,53 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
     ...(request.host ? { hostOverride: request.host } : {}),
   });
   return { kind: "started", run: started };
+}
+
+type Placed = Awaited<ReturnType<typeof placeRun>>;
+
+function trainerCommand(placed: Placed, experiment: Experiment): string[] {
+  return placed.runtime === "process" || placed.runtime === "slurm"
+    ? [placed.config.python, "-m", "trainer"]
+    : [placed.runtime, "run", "--detach", experiment.resources.image];
+}
+
+/**
+ * `run --dry-run` while a generate: source is not in the cache: the hosts and placement as
+ * always, and what generation would send; no data is rendered (it does not exist yet).
+ */
+async function dryRunBeforeGeneration(
+  deps: LaunchDeps,
+  experiment: Experiment,
+  candidates: ReturnType<typeof candidateHosts>,
+  plans: Parameters<typeof estimatePending>[0],
+): Promise<StartResult> {
+  await connectCandidates(deps.hosts, candidates);
+  await refuseMissingGpus(deps.hosts, candidates, experiment.resources.gpus);
+  const placed = await placeRun(
+    deps.hosts,
+    { runId: "dry-run", gpus: experiment.resources.gpus, candidates, dryRun: true },
+    deps.reporter,
+  );
+  const pending = await estimatePending(plans);
+  return {
+    kind: "plan",
+    plan: {
+      name: experiment.name,
+      host: placed.name,
+      runtime: placed.runtime,
+      gpus: placed.gpus,
+      image: experiment.resources.image,
+      model: experiment.model.base,
+      generate: pending.map(({ at, spec, estimate }) => ({
+        source: at,
+        spec,
+        requests: estimate.requests,
+        input_tokens: estimate.input_tokens,
+        max_output_tokens: estimate.max_output_tokens,
+        max_cost_usd: estimate.max_cost_usd,
+        journaled: estimate.journaled,
+      })),
+      command: trainerCommand(placed, experiment),
+    },
+  };
 }

@@ -34,11 +34,16 @@ export async function freshWorkspace(): Promise<string> {
 }
 
 /** `node bin/tunectl.js ARGS` in `cwd`, bounded in time; never rejects. */
-export function tunectl(args: string[], cwd: string, timeoutMs = 300_000): Promise<CliResult> {
+export function tunectl(
+  args: string[],
+  cwd: string,
+  timeoutMs = 300_000,
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], {
       cwd,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? cwd, NO_COLOR: "1" },
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? cwd, NO_COLOR: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

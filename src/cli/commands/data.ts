@@ -291,7 +291,7 @@ async function stage(ctx: CommandContext, file: string, options: { set: string[]
     cwd,
     env: process.env,
   });
-  const { experiment } = await loadExperiment(file, {
+  const loaded = await loadExperiment(file, {
     sets: options.set,
     env: process.env,
     workspace,
@@ -299,6 +299,19 @@ async function stage(ctx: CommandContext, file: string, options: { set: string[]
   });
   // Staging progress is drawn by the io, the same bar as in `run`.
   const reporter = ctx.io;
+  // generate: sources first, as `run` does: from the cache, or generated now.
+  const { generateSources, planGeneratedSources } = await import("../../generate/index.js");
+  const { invalidConfig, displayPath } = await import("../../config/index.js");
+  const { systemClock } = await import("../../report/index.js");
+  const generation = await planGeneratedSources(loaded, { stateDir: workspace.stateDir, cwd });
+  if (generation.problems.length)
+    throw invalidConfig(displayPath(loaded.file, cwd), generation.problems);
+  const { experiment } = await generateSources(loaded.experiment, generation.plans, {
+    reporter,
+    clock: systemClock,
+    env: process.env,
+    signal: ctx.interrupted,
+  });
   const prepared = await prepareDataset(experiment, {
     cacheDir: join(workspace.stateDir, "cache", "datasets"),
     reporter,

@@ -55,7 +55,13 @@ export const registerRun: RegisterCommand = (program, app) => {
                 `  gpus     ${plan.gpus.length > 0 ? plan.gpus.join(",") : "none"}`,
                 `  image    ${plan.image}`,
                 `  model    ${plan.model}`,
-                `  dataset  ${plan.dataset.fingerprint} (${plan.dataset.train_records} train, ${plan.dataset.eval_records} eval records)`,
+                ...(plan.generate ?? []).map(
+                  (g) =>
+                    `  generate ${g.source} (${g.spec}): would run first, ~${g.requests} requests${g.journaled ? ` (${g.journaled} in the journal)` : ""}, ~${g.input_tokens} input tokens, at most ${g.max_output_tokens} output tokens, at most $${g.max_cost_usd.toFixed(4)} (nothing sent)`,
+                ),
+                plan.dataset
+                  ? `  dataset  ${plan.dataset.fingerprint} (${plan.dataset.train_records} train, ${plan.dataset.eval_records} eval records)`
+                  : "  dataset  rendered after generation",
                 ...Object.entries(plan.tokens ?? {}).map(
                   ([split, stats]) => `  tokens   ${split}: ${describeTokens(stats)}`,
                 ),

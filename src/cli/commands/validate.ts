@@ -1,5 +1,7 @@
 import type { Command } from "commander";
+import type { TrainSource } from "../../config/index.js";
 import type { TokenCount } from "../../data/index.js";
+import type { GeneratedSourcePlan, GenerationEstimate } from "../../generate/index.js";
 import type { Problem } from "../../errors/index.js";
 import type { App, CommandContext, RegisterCommand } from "../app.js";
 import { ExitCode } from "../exit-code.js";
@@ -40,14 +42,28 @@ async function validate(ctx: CommandContext, file: string, options: ValidateOpti
   // Further checks of a valid config (data files, ...) append their problems here.
   const problems: Problem[] = [...result.problems];
   let tokens: TokenCount | undefined;
+  let generation: GenerationReport | undefined;
   if (result.loaded && problems.length === 0) {
-    const { inspectExperimentData, loadModelTokenizer } = await import("../../data/index.js");
-    const { experiment: loaded } = result.loaded;
-    const data = await inspectExperimentData(loaded, {
-      storage: workspace.config.storage,
-      tokenizer: await loadModelTokenizer(loaded.model, { env: process.env, cwd }),
-      file,
+    // generate: sources get data generate's checks, and an estimate; nothing is sent.
+    const { estimatePending, planGeneratedSources, withOutputs } =
+      await import("../../generate/index.js");
+    const planned = await planGeneratedSources(result.loaded, {
+      stateDir: workspace.stateDir,
+      cwd,
     });
+    problems.push(...planned.problems);
+    generation = { plans: planned.plans, pending: await estimatePending(planned.plans) };
+    // The data that exists is checked; a source still to generate is checked when run makes it.
+    const loaded = withOutputs(result.loaded.experiment, planned.plans);
+    const { inspectExperimentData, loadModelTokenizer } = await import("../../data/index.js");
+    const data =
+      problems.length > 0 || loaded.data.train.length === 0
+        ? { problems: [], warnings: [] as Problem[], tokens: undefined }
+        : await inspectExperimentData(loaded, {
+            storage: workspace.config.storage,
+            tokenizer: await loadModelTokenizer(loaded.model, { env: process.env, cwd }),
+            file,
+          });
     problems.push(...data.problems);
     tokens = data.tokens;
     for (const warning of data.warnings.filter((w) => w.path === "data.max_seq_len"))
@@ -74,6 +90,7 @@ async function validate(ctx: CommandContext, file: string, options: ValidateOpti
       files: result.loaded.files,
       config: experiment,
       secrets_set: secretsSet,
+      ...(generation?.plans.length ? { generate: generateJson(generation) } : {}),
       ...(tokens ? { tokens } : {}),
     });
     return ExitCode.ok;
@@ -90,8 +107,8 @@ async function validate(ctx: CommandContext, file: string, options: ValidateOpti
     `${file}: valid`,
     `  name:  ${experiment.name}`,
     `  model: ${experiment.model.base} (${experiment.model.dtype}), LoRA r=${experiment.lora.r} alpha=${experiment.lora.alpha}`,
-    ...data.train.map((source) => `  train: ${shown(source.path)} (${source.format})`),
-    ...(data.eval ?? []).map((source) => `  eval:  ${shown(source.path)} (${source.format})`),
+    ...data.train.map((source, i) => `  train: ${sourceLine(source, `data.train.${i}`)}`),
+    ...(data.eval ?? []).map((source, i) => `  eval:  ${sourceLine(source, `data.eval.${i}`)}`),
     ...(data.eval_split > 0 ? [`  eval:  ${data.eval_split} held out`] : []),
     `  run:   ${length}, batch ${train.micro_batch_size} x ${train.gradient_accumulation_steps}, lr ${train.learning_rate}, template ${data.template}, max_seq_len ${data.max_seq_len}`,
     `  on:    ${experiment.resources.gpus} GPU(s), image ${experiment.resources.image}`,
@@ -100,6 +117,39 @@ async function validate(ctx: CommandContext, file: string, options: ValidateOpti
   ];
   ctx.io.out(lines.join("\n"));
   return ExitCode.ok;
+
+  function sourceLine(source: TrainSource, at: string): string {
+    if (!("generate" in source)) return `${shown(source.path)} (${source.format})`;
+    const plan = generation?.plans.find((p) => p.at === at);
+    const spec = typeof source.generate === "string" ? shown(source.generate) : "inline spec";
+    if (!plan) return `generate ${spec}`;
+    if (plan.cached)
+      return `generate ${spec} (${plan.spec.spec.mode}): in the cache, ${plan.cached.records} records (${plan.keys.output.slice(0, 12)})`;
+    const e = generation?.pending.find((p) => p.at === at)?.estimate;
+    const key = plan.spec.spec.endpoint.api_key_secret;
+    const keyNote = key && !process.env[key] ? `; ${key} is not set` : "";
+    return (
+      `generate ${spec} (${plan.spec.spec.mode}): run generates it first: ~${e?.requests} requests` +
+      `${e?.journaled ? ` (${e.journaled} in the journal)` : ""}, ~${e?.input_tokens} input tokens, at most ${e?.max_output_tokens} output tokens, at most $${e?.max_cost_usd.toFixed(4)}${keyNote}`
+    );
+  }
+}
+
+interface GenerationReport {
+  plans: GeneratedSourcePlan[];
+  pending: Array<{ at: string; spec: string; estimate: GenerationEstimate }>;
+}
+
+function generateJson(report: GenerationReport) {
+  return report.plans.map((plan) => ({
+    source: plan.at,
+    spec: plan.spec.shown,
+    mode: plan.spec.spec.mode,
+    key: plan.keys.output,
+    cached: Boolean(plan.cached),
+    ...(plan.cached ? { records: plan.cached.records } : {}),
+    ...(plan.cached ? {} : { estimate: report.pending.find((p) => p.at === plan.at)?.estimate }),
+  }));
 }
 
 function secretLines(set: Record<string, boolean>): string[] {

@@ -95,11 +95,35 @@ export const mixtureSchema = z
   })
   .strict();
 
+/**
+ * A source made by `tunectl data generate`'s recipes before the data is rendered: a spec file
+ * (relative to the file that names it) or the spec itself inline. Its output is Alpaca JSONL,
+ * content-addressed in the workspace cache (docs/generate.md "As a data source").
+ */
+export const generateSourceSchema = z
+  .object({
+    generate: z
+      .union([z.string().min(1), z.record(z.string(), z.unknown())])
+      .describe(
+        "A generate spec file (docs/generate.md), or the spec inline ({mode: self-instruct, endpoint: ..., seeds: ..., num_instructions: ...}); its output is read as format alpaca.",
+      ),
+    system: datasetSourceSchema.shape.system,
+    max_records: datasetSourceSchema.shape.max_records,
+    weight: datasetSourceSchema.shape.weight,
+  })
+  .strict();
+
+/** A data.train or data.eval entry: a file, or data generated first. */
+export const trainSourceSchema = z.union([datasetSourceSchema, generateSourceSchema]);
+
 export const dataSchema = z
   .object({
-    train: z.array(datasetSourceSchema).min(1).describe("Training files, concatenated in order."),
+    train: z
+      .array(trainSourceSchema)
+      .min(1)
+      .describe("Training sources (files or generate specs), concatenated in order."),
     eval: z
-      .array(datasetSourceSchema)
+      .array(trainSourceSchema)
       .optional()
       .describe("Separate evaluation files (instead of eval_split)."),
     eval_split: z
@@ -166,6 +190,9 @@ export const dataSchema = z
   .describe("Instruction data: sources, format, prompt template, split.");
 
 export type DataConfig = z.infer<typeof dataSchema>;
+/** A file source: what the data module reads. */
 export type DatasetSource = z.infer<typeof datasetSourceSchema>;
+export type GenerateSource = z.infer<typeof generateSourceSchema>;
+export type TrainSource = DatasetSource | GenerateSource;
 export type UserTemplate = z.infer<typeof userTemplateSchema>;
 export type MixtureConfig = z.infer<typeof mixtureSchema>;

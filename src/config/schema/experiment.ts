@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dataSchema } from "./data.js";
+import { dataSchema, type DataConfig, type DatasetSource, type TrainSource } from "./data.js";
 import { evalSchema } from "./eval.js";
 import { loraSchema } from "./lora.js";
 import { modelSchema } from "./model.js";
@@ -75,3 +75,30 @@ export const experimentSchema = experimentShape
   .describe("A tunectl experiment.");
 
 export type Experiment = z.infer<typeof experimentSchema>;
+
+/**
+ * An experiment whose data sources are all files: what the data module renders. A `generate:`
+ * source becomes its output file first (src/generate/experiment-sources.ts), so data cannot be
+ * rendered from an experiment whose generated data does not exist yet.
+ */
+export type RenderableExperiment = Omit<Experiment, "data"> & {
+  data: Omit<DataConfig, "train" | "eval"> & { train: DatasetSource[]; eval?: DatasetSource[] };
+};
+
+export function isFileSource(source: TrainSource): source is DatasetSource {
+  return !("generate" in source);
+}
+
+/** The experiment as renderable when no source is a `generate:` one (else undefined). */
+export function renderableOrUndefined(experiment: Experiment): RenderableExperiment | undefined {
+  const { train, eval: evalSources } = experiment.data;
+  if (!train.every(isFileSource) || !(evalSources ?? []).every(isFileSource)) return undefined;
+  return experiment as RenderableExperiment;
+}
+
+/** For experiments known to have only file sources (tests, fixtures): a bug otherwise. */
+export function renderable(experiment: Experiment): RenderableExperiment {
+  const out = renderableOrUndefined(experiment);
+  if (!out) throw new Error("a generate: source must be generated before its data is rendered");
+  return out;
+}

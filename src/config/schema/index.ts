@@ -1,10 +1,21 @@
-export { experimentSchema, experimentShape, type Experiment } from "./experiment.js";
+export {
+  experimentSchema,
+  experimentShape,
+  type Experiment,
+  isFileSource,
+  renderable,
+  renderableOrUndefined,
+  type RenderableExperiment,
+} from "./experiment.js";
 export {
   dataSchema,
   datasetFormats,
   datasetSourceSchema,
+  generateSourceSchema,
   type DataConfig,
   type DatasetSource,
+  type GenerateSource,
+  type TrainSource,
   type MixtureConfig,
 } from "./data.js";
 export {

@@ -4,7 +4,11 @@ import type { z } from "zod";
 interface RuleInput {
   model: { base: string; revision?: string; tiny?: { n_head: number; n_embd: number } };
   lora: { target_modules: string[] };
-  data: { eval?: unknown[]; eval_split: number; train: Array<{ text_label?: TextLabelRuleInput }> };
+  data: {
+    eval?: unknown[];
+    eval_split: number;
+    train: Array<{ text_label?: TextLabelRuleInput } | { generate: unknown }>;
+  };
   train: {
     epochs?: number;
     max_steps?: number;
@@ -144,6 +148,7 @@ const secretsNotInEnv: Rule = ({ env, secrets }, ctx) => {
 /** Template ids name what a record was rendered with, so two templates never share one. */
 const templateIdsUnique: Rule = ({ data }, ctx) => {
   data.train.forEach((source, index) => {
+    if ("generate" in source) return;
     const seen = new Set<string>();
     source.text_label?.phrasings?.forEach((phrasing, at) => {
       const id = phrasing.id ?? `own/${at}`;
@@ -160,6 +165,7 @@ const templateIdsUnique: Rule = ({ data }, ctx) => {
 
 const fewShotShares: Rule = ({ data }, ctx) => {
   data.train.forEach((source, index) => {
+    if ("generate" in source) return;
     const label = source.text_label;
     if (!label) return;
     const path = ["data", "train", index, "text_label", "mix"];

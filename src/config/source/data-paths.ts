@@ -17,7 +17,7 @@ function resolveSourcePaths(root: ConfigNode): ConfigNode {
   for (const list of ["train", "eval"]) {
     const entry = dataEntries.get(list);
     if (!entry || entry.node.kind !== "seq") continue;
-    const items = entry.node.items.map((item) => resolveSourcePath(item));
+    const items = entry.node.items.map((item) => resolveGenerateSource(resolveSourcePath(item)));
     dataEntries.set(list, { ...entry, node: { ...entry.node, items } });
   }
   const entries = new Map(root.entries);
@@ -35,6 +35,29 @@ function resolvePromptsPath(root: ConfigNode): ConfigNode {
   const entries = new Map(root.entries);
   entries.set("eval", { ...section, node });
   return { ...root, entries };
+}
+
+/**
+ * `generate: FILE` is relative to the file that names it; an inline spec's files (seeds,
+ * instructions, output, recipe.prompt_file) are relative to the file that wrote them, as a
+ * spec file's are to the spec.
+ */
+function resolveGenerateSource(item: ConfigNode): ConfigNode {
+  if (item.kind !== "map") return item;
+  const entry = item.entries.get("generate");
+  if (!entry) return item;
+  if (entry.node.kind !== "map") return resolveSourcePath(item, "generate");
+  let node: ConfigNode = entry.node;
+  for (const key of ["seeds", "instructions", "output"]) node = resolveSourcePath(node, key);
+  const recipe = node.kind === "map" ? node.entries.get("recipe") : undefined;
+  if (node.kind === "map" && recipe) {
+    const entries = new Map(node.entries);
+    entries.set("recipe", { ...recipe, node: resolveSourcePath(recipe.node, "prompt_file") });
+    node = { ...node, entries };
+  }
+  const entries = new Map(item.entries);
+  entries.set("generate", { ...entry, node });
+  return { ...item, entries };
 }
 
 function resolveSourcePath(item: ConfigNode, key = "path"): ConfigNode {

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { Problem } from "../../errors/index.js";
-import { keysOf, schemaAt } from "../schema-walk.js";
+import { keysOf, schemaAt, unwrap } from "../schema-walk.js";
 import { suggest } from "../suggest.js";
 import { locate, type ConfigNode } from "./config-node.js";
 
@@ -74,11 +74,41 @@ function fromIssue(issue: z.core.$ZodIssue, root: ConfigNode, schema: z.core.$Zo
         },
       ];
     }
-    case "invalid_union":
+    case "invalid_union": {
+      // A list entry that is one of several mappings (a data source is a file or a generate
+      // spec): report the form it was meant to be, told by the required keys it has.
+      const branch = value?.kind === "map" ? meantBranch(issue, value, schema, path) : undefined;
+      if (branch) return branch.flatMap((inner) => fromIssue(inner, root, schema));
       return [{ ...base, message: `${describe(value)} matches none of the allowed forms` }];
+    }
     default:
       return [{ ...base, message: issue.message }];
   }
+}
+
+/** The branch's issues (paths made absolute) whose required keys the mapping has most of. */
+function meantBranch(
+  issue: z.core.$ZodIssueInvalidUnion,
+  value: Extract<ConfigNode, { kind: "map" }>,
+  schema: z.core.$ZodType,
+  path: string[],
+): z.core.$ZodIssue[] | undefined {
+  const union = schemaAt(schema, path);
+  const options = (union ? (unwrap(union)._zod.def as { options?: z.core.$ZodType[] }) : {})
+    .options;
+  if (!options || options.length !== issue.errors.length) return undefined;
+  const present = (option: z.core.$ZodType) => {
+    const shape = (unwrap(option)._zod.def as { shape?: Record<string, z.core.$ZodType> }).shape;
+    if (!shape) return -1;
+    return Object.entries(shape).filter(
+      ([key, field]) => field._zod.optin !== "optional" && value.entries.has(key),
+    ).length;
+  };
+  const scores = options.map(present);
+  const best = Math.max(...scores);
+  if (best <= 0 || scores.filter((s) => s === best).length > 1) return undefined;
+  const errors = issue.errors[scores.indexOf(best)] ?? [];
+  return errors.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }));
 }
 
 function article(expected: string): string {

@@ -1,4 +1,4 @@
-import type { Experiment } from "../../config/index.js";
+import type { RenderableExperiment } from "../../config/index.js";
 import { UserError } from "../../errors/index.js";
 import type { Reporter } from "../../report/index.js";
 import { dataTokens, dataTokensUnavailable, dataTruncationAllowed } from "../events.js";
@@ -15,7 +15,7 @@ import { describeTokens, judgeTruncation } from "./token-check.js";
 export async function checkRenderedTokens(
   dir: string,
   model: ModelTokenizer,
-  experiment: Experiment,
+  experiment: RenderableExperiment,
   reporter: Reporter,
   file?: string,
 ): Promise<SplitTokens | undefined> {
