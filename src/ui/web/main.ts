@@ -49,6 +49,9 @@ const applyTheme = (theme: string | null) => {
   themeButton.textContent = dark ? "☀ light" : "☾ dark";
 };
 applyTheme(localStorage.getItem("tunectl-theme"));
+matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () =>
+  applyTheme(localStorage.getItem("tunectl-theme")),
+);
 themeButton.addEventListener("click", () => {
   const dark = getComputedStyle(document.documentElement).colorScheme === "dark";
   const next = dark ? "light" : "dark";
