@@ -117,6 +117,28 @@ export async function runView(
     if (atBottom) logEl.scrollTop = logEl.scrollHeight;
   };
 
+  const summaryBox = h("div", {}, summaryTable(page));
+  const checkpointsBox = h("div", {}, checkpointsTable(page));
+  const generationsBox = h("div", {}, generations(page));
+  // summary, checkpoints and answers change with evals and saves: read again, at most every 3 s
+  let refreshing: ReturnType<typeof setTimeout> | null = null;
+  const refreshDetails = () => {
+    if (refreshing !== null || signal.aborted) return;
+    refreshing = setTimeout(async () => {
+      refreshing = null;
+      const next = await getJson<RunPage>(base).catch(() => null);
+      if (!next || signal.aborted) return;
+      summaryBox.replaceChildren(summaryTable(next));
+      checkpointsBox.replaceChildren(checkpointsTable(next));
+      const open = new Set(
+        [...generationsBox.querySelectorAll<HTMLElement>("details[open]")].map(
+          (d) => d.dataset.prompt ?? "",
+        ),
+      );
+      generationsBox.replaceChildren(generations(next, open));
+    }, 3000);
+  };
+
   main.replaceChildren(
     h("h1", {}, run.id, " ", stateEl),
     h(
@@ -166,11 +188,15 @@ export async function runView(
   listen(
     `${base}/events?metrics=${curves.metrics_end}&log=${log.end}`,
     {
-      metrics: (data) => addLines(data as MetricLine[]),
+      metrics: (data) => {
+        addLines(data as MetricLine[]);
+        refreshDetails();
+      },
       log: (data) => appendLog(data as string),
       record: (data) => {
         run = data as RunRecord;
         syncButtons();
+        refreshDetails();
         // a new attempt writes a new log: the page starts again on it
         if (run.attempts.length !== attempts)
           window.dispatchEvent(new HashChangeEvent("hashchange"));
@@ -239,7 +265,7 @@ function checkpointsTable(page: RunPage): HTMLElement {
   );
 }
 
-function generations(page: RunPage): HTMLElement {
+function generations(page: RunPage, open = new Set<string>()): HTMLElement {
   if (page.generations.length === 0) return h("p", { class: "muted" }, "no generations yet");
   return h(
     "div",
@@ -247,7 +273,7 @@ function generations(page: RunPage): HTMLElement {
     page.generations.map((p) =>
       h(
         "details",
-        {},
+        { "data-prompt": p.prompt_id, open: open.has(p.prompt_id) },
         h("summary", {}, `${p.prompt_id}: ${p.prompt.slice(0, 100)}`),
         h(
           "table",
