@@ -1,4 +1,6 @@
+import type { GpuRow } from "../monitor/index.js";
 import type { RunRecord } from "../runs/index.js";
+import type { Leaderboard } from "../sweep/index.js";
 
 /**
  * The only writes the page can ask for, each the CLI's own core call (cancelRun, resumeRun),
@@ -14,4 +16,10 @@ export type ActionName = (typeof actionNames)[number];
 
 export function isActionName(name: string): name is ActionName {
   return (actionNames as readonly string[]).includes(name);
+}
+
+/** What the GPUs and sweeps pages read, wired in by the command (hosts' probes, sweep records). */
+export interface UiSources {
+  gpus(): Promise<GpuRow[]>;
+  sweeps(): Promise<Leaderboard[]>;
 }

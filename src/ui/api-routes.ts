@@ -4,7 +4,7 @@ import { UserError } from "../errors/index.js";
 import { readLastLines } from "../monitor/index.js";
 import type { Reporter } from "../report/index.js";
 import type { RunRegistry } from "../runs/index.js";
-import { isActionName, type UiActions } from "./actions.js";
+import { isActionName, type UiActions, type UiSources } from "./actions.js";
 import { comparePage } from "./compare-page.js";
 import { uiAction, uiActionFailed } from "./events.js";
 import { runCurves, type CurveAxis } from "./run-curves.js";
@@ -16,6 +16,7 @@ import { openEventStream } from "./sse.js";
 export interface ApiContext {
   registry: RunRegistry;
   actions: UiActions;
+  sources: UiSources;
   reporter: Reporter;
   feed: RunsFeed;
   pointLimit: number;
@@ -83,6 +84,9 @@ export async function routeApi(
     await ctx.feed.poll();
     return json({ runs: ctx.feed.snapshot() });
   }
+  if (resource === "gpus" && parts.length === 2) return json({ gpus: await ctx.sources.gpus() });
+  if (resource === "sweeps" && parts.length === 2)
+    return json({ sweeps: await ctx.sources.sweeps() });
   if (resource === "compare" && parts.length === 2) {
     return json(await comparePage(ctx.registry, runList(url), axisOf(url), limitOf(url, ctx)));
   }

@@ -16,6 +16,20 @@ function trainLine(step: number, attempt = 1): string {
   return `${JSON.stringify({ ...line, loss: 5 - step / 100, lr: 1e-3, tokens: step * 64, tokens_per_s: 900 })}\n`;
 }
 
+const gpu = {
+  host: "h1",
+  reachable: true,
+  error: null,
+  index: 0,
+  name: "A100",
+  utilization_pct: 97,
+  memory_used_mib: 30000,
+  memory_total_mib: 81920,
+  temperature_c: 60,
+  power_w: 300,
+  run_id: "r1",
+};
+
 /** Our own port, by hand: records what the page asked for. */
 class RecordingActions implements UiActions {
   calls: string[] = [];
@@ -64,6 +78,10 @@ describe("the ui server", () => {
     server = await startUiServer({
       registry,
       actions,
+      sources: {
+        gpus: async () => [gpu],
+        sweeps: async () => [],
+      },
       token,
       port: 0,
       reporter: new RecordingReporter(),
@@ -141,6 +159,11 @@ describe("the ui server", () => {
     expect(body.curves).toHaveLength(2);
     const one = await get(`/api/compare?runs=${runs[0]!.id}`);
     expect(one.status).toBe(400);
+  });
+
+  it("serves the GPUs and sweeps the command wires in", async () => {
+    expect(await (await get("/api/gpus")).json()).toEqual({ gpus: [gpu] });
+    expect(await (await get("/api/sweeps")).json()).toEqual({ sweeps: [] });
   });
 
   it("streams a metric line appended to the run's metrics file", async () => {

@@ -7,7 +7,7 @@ import { isTunectlError } from "../errors/index.js";
 import type { Reporter } from "../report/index.js";
 import type { RunRegistry } from "../runs/index.js";
 import { checkAccess, tokenCookie } from "./access.js";
-import type { UiActions } from "./actions.js";
+import type { UiActions, UiSources } from "./actions.js";
 import { routeApi } from "./api-routes.js";
 import { uiRefused } from "./events.js";
 import { RunsFeed } from "./runs-feed.js";
@@ -15,6 +15,8 @@ import { RunsFeed } from "./runs-feed.js";
 export interface UiServerOptions {
   registry: RunRegistry;
   actions: UiActions;
+  /** The GPUs and sweeps pages' data; without them those pages say so. */
+  sources?: UiSources;
   token: string;
   /** 0 picks a free port. */
   port: number;
@@ -77,6 +79,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
       await routeApi(request, response, url, headers, {
         registry: options.registry,
         actions: options.actions,
+        sources: options.sources ?? noSources,
         reporter: options.reporter,
         feed,
         pointLimit: options.pointLimit ?? 2000,
@@ -127,6 +130,11 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     },
   };
 }
+
+const noSources: UiSources = {
+  gpus: async () => [],
+  sweeps: async () => [],
+};
 
 function fail(response: ServerResponse, error: unknown): void {
   const known = isTunectlError(error);

@@ -18,17 +18,33 @@ export const registerUi: RegisterCommand = (program, app) => {
       app.action(async (ctx, options: UiOptions) => {
         const { cancelRun, resumeRun, superviseRuns } = await import("../../launch/index.js");
         const { newAccessToken, startUiServer, uiListening } = await import("../../ui/index.js");
+        const { probeHosts } = await import("../../hosts/index.js");
+        const { gpuRows } = await import("../../monitor/index.js");
+        const { readRunMetrics } = await import("../../runs/index.js");
+        const { SweepRegistry, sweepLeaderboard } = await import("../../sweep/index.js");
         const deps = await ctx.launchDeps();
+        const registry = await ctx.registry();
+        const sweepRegistry = new SweepRegistry((await ctx.workspace()).stateDir);
         // the streaming `tunectl watch` does: active runs keep coming home while the page is open
         const supervisor = superviseRuns(
           { ...deps, reporter: ctx.io },
           { signal: ctx.interrupted, intervalMs: 5000 },
         );
         const server = await startUiServer({
-          registry: await ctx.registry(),
+          registry,
           token: newAccessToken(),
           port: options.port,
           reporter: ctx.io,
+          sources: {
+            gpus: async () => gpuRows(await probeHosts(await ctx.hosts(), { timeoutMs: 8000 })),
+            sweeps: async () => {
+              const runs = await registry.list();
+              const metricsOf = (run: (typeof runs)[number]) =>
+                readRunMetrics(registry.paths(run.id).metrics);
+              const sweeps = await sweepRegistry.list();
+              return Promise.all(sweeps.map((sweep) => sweepLeaderboard(sweep, runs, metricsOf)));
+            },
+          },
           actions: {
             cancel: (runId) => cancelRun(deps, runId, { graceMs: 120_000 }),
             resume: (runId) => resumeRun(deps, { runId }),

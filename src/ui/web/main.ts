@@ -1,4 +1,5 @@
 import { compareView } from "./compare-view.js";
+import { gpusView, sweepsView } from "./fleet-views.js";
 import { h } from "./dom.js";
 import { runView } from "./run-view.js";
 import { runsView } from "./runs-view.js";
@@ -12,7 +13,7 @@ const setLive = (open: boolean) => {
   live.dataset.live = String(open);
 };
 
-/** Hash routes: #/runs, #/run/ID[?axis=step|time|tokens], #/compare/ID,ID. */
+/** Hash routes: #/runs, #/run/ID[?axis=step|time|tokens], #/compare/ID,ID, #/sweeps, #/gpus. */
 async function route(): Promise<void> {
   current?.abort();
   const view = new AbortController();
@@ -30,6 +31,10 @@ async function route(): Promise<void> {
         setLive,
         axis === "time" || axis === "tokens" ? axis : "step",
       );
+    } else if (parts[0] === "gpus") {
+      await gpusView(main);
+    } else if (parts[0] === "sweeps") {
+      await sweepsView(main);
     } else if (parts[0] === "compare" && parts[1]) {
       await compareView(main, parts[1].split(","));
     } else {

@@ -142,6 +142,16 @@ describe.skipIf(!existsSync(chromiumPath))("tunectl ui in Chromium", () => {
     await screenshots(page, "compare");
   });
 
+  it("lists the hosts' GPUs and the sweeps", async () => {
+    await page.goto(`${dashboard.url}#/gpus`);
+    await page.locator("#gpus tbody tr").first().waitFor({ timeout: 60_000 });
+    expect(await page.locator("#gpus tbody").textContent()).toContain("local");
+    await screenshots(page, "gpus");
+    await page.goto(`${dashboard.url}#/sweeps`);
+    await expect.poll(() => page.locator("main").textContent()).toContain("no sweeps");
+    await screenshots(page, "sweeps");
+  });
+
   it("cancels a run from its page, confirmed, and the run ends cancelled", async () => {
     await page.goto(`${dashboard.url}#/run/${long}`);
     const cancel = page.locator("#cancel");
