@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import type { RunRegistry } from "../runs/index.js";
 import { runRow, type RunRow } from "./run-rows.js";
 
@@ -31,26 +31,39 @@ export class RunsFeed {
     return this.polling;
   }
 
-  /** Poll every `intervalMs` until the signal aborts. */
+  /**
+   * Poll until the signal aborts: every `intervalMs`, or twice as long as a pass took (a big
+   * registry on a busy machine must leave the disk to the page's own requests).
+   */
   async run(intervalMs: number, signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
+      const start = Date.now();
       await this.poll().catch(() => undefined); // a torn read is read again next pass
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      const wait = Math.max(intervalMs, 2 * (Date.now() - start));
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 
   private async pass(): Promise<void> {
-    const runs = await this.registry.list();
+    const ids = await readdir(this.registry.runsDir).catch(() => [] as string[]);
     const changed: RunRow[] = [];
     const seen = new Set<string>();
     await Promise.all(
-      runs.map(async (run) => {
-        seen.add(run.id);
-        const metrics = await stat(this.registry.paths(run.id).metrics).catch(() => null);
-        const stamp = `${run.updated_at}|${metrics?.size ?? 0}|${metrics?.mtimeMs ?? 0}`;
-        if (this.rows.get(run.id)?.stamp === stamp) return;
+      ids.map(async (id) => {
+        const paths = this.registry.paths(id);
+        const [record, metrics] = await Promise.all([
+          stat(paths.record).catch(() => null),
+          stat(paths.metrics).catch(() => null),
+        ]);
+        if (!record) return; // not a run (yet)
+        seen.add(id);
+        // a run is read again only when its record or its metrics changed
+        const stamp = `${record.mtimeMs}|${record.size}|${metrics?.size ?? 0}|${metrics?.mtimeMs ?? 0}`;
+        if (this.rows.get(id)?.stamp === stamp) return;
+        const run = await this.registry.get(id).catch(() => undefined);
+        if (!run) return;
         const row = await runRow(this.registry, run);
-        this.rows.set(run.id, { stamp, row });
+        this.rows.set(id, { stamp, row });
         changed.push(row);
       }),
     );

@@ -43,6 +43,10 @@ const assets: Record<string, string> = {
 /** The dashboard's HTTP server, on 127.0.0.1 only, answering only requests with the token. */
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   const webDir = options.webDir ?? defaultWebDir;
+  // read once: the page's own files never wait behind the registry's reads
+  const files = new Map<string, Buffer>();
+  for (const name of ["index.html", "app.js", "app.css"])
+    files.set(name, await readFile(path.join(webDir, name)).catch(() => Buffer.from("")));
   const stop = new AbortController();
   const feed = new RunsFeed(options.registry);
   await feed.poll();
@@ -89,11 +93,11 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     const type = assets[url.pathname];
     if (type) {
       response.writeHead(200, { ...headers, "content-type": type });
-      response.end(await readFile(path.join(webDir, url.pathname.slice(1))));
+      response.end(files.get(url.pathname.slice(1)));
       return;
     }
     if (url.pathname === "/" || url.pathname === "/index.html") {
-      const html = await readFile(path.join(webDir, "index.html"), "utf8");
+      const html = files.get("index.html")!.toString("utf8");
       response.writeHead(200, {
         ...headers,
         "content-type": "text/html; charset=utf-8",
