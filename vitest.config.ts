@@ -49,8 +49,9 @@ export default defineConfig({
           include: ["test/local/**/*.test.ts"],
           testTimeout: 600_000,
           hookTimeout: 900_000,
+          // one file at a time: the trainer and Chromium each want the machine's cores
           pool: "forks",
-          fileParallelism: false,
+          poolOptions: { forks: { singleFork: true } },
         },
       },
       {

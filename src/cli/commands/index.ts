@@ -18,6 +18,7 @@ import { registerSchema } from "./schema.js";
 import { registerShow } from "./show.js";
 import { registerSweep } from "./sweep.js";
 import { registerSync } from "./sync.js";
+import { registerUi } from "./ui.js";
 import { registerValidate } from "./validate.js";
 import { registerWatch } from "./watch.js";
 
@@ -34,6 +35,7 @@ export const commands: RegisterCommand[] = [
   registerCancel,
   registerResume,
   registerWatch,
+  registerUi,
   registerCompare,
   registerSweep,
   registerHosts,

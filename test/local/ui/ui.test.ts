@@ -1,0 +1,177 @@
+// The dashboard end to end on this machine: real runs from the trainer (host `local`), the
+// built `tunectl ui`, and Debian's Chromium driven by playwright-core.
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshWorkspace, repoRoot, tinyConfig, tunectl } from "../../concurrency/crowd.js";
+import { runState, startDashboard, until, type Dashboard } from "./dashboard.js";
+
+const chromiumPath = "/usr/bin/chromium";
+const shots = path.join(repoRoot, "test-results", "ui");
+const terminal = ["succeeded", "failed", "cancelled", "lost"];
+
+async function screenshots(page: Page, name: string): Promise<void> {
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`), fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+async function detachedRun(ws: string, ...set: string[]): Promise<string> {
+  const args = ["run", tinyConfig, "--detach", "--json", ...set.flatMap((s) => ["--set", s])];
+  const result = await tunectl(args, ws);
+  if (result.code !== 0) throw new Error(`tunectl ${args.join(" ")}: ${result.stderr}`);
+  return (JSON.parse(result.stdout) as { run: string }).run;
+}
+
+describe.skipIf(!existsSync(chromiumPath))("tunectl ui in Chromium", () => {
+  let ws: string;
+  let dashboard: Dashboard;
+  let browser: Browser;
+  let page: Page;
+  let long: string;
+  let short: string;
+
+  beforeAll(async () => {
+    await mkdir(shots, { recursive: true });
+    ws = await freshWorkspace();
+    // one short run to compare with, one long enough to watch train and then cancel
+    short = await detachedRun(ws, "train.max_steps=20", "train.learning_rate=1e-3");
+    long = await detachedRun(
+      ws,
+      "train.max_steps=3000",
+      "train.save_steps=20",
+      "train.eval_steps=1000",
+    );
+    dashboard = await startDashboard(ws);
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await dashboard?.stop();
+    for (const id of [long, short].filter(Boolean))
+      if (!terminal.includes(await runState(ws, id).catch(() => "gone")))
+        await tunectl(["cancel", id, "--force"], ws, 60_000);
+  });
+
+  it("refuses a request without the token, or from another origin", async () => {
+    const bare = `http://127.0.0.1:${dashboard.port}`;
+    expect((await fetch(`${bare}/`)).status).toBe(403);
+    expect((await fetch(`${bare}/api/runs`)).status).toBe(403);
+    const foreign = await fetch(dashboard.url, { headers: { origin: "http://example.com" } });
+    expect(foreign.status).toBe(403);
+    expect((await fetch(dashboard.url)).status).toBe(200);
+  });
+
+  it("updates the runs table while a run trains, without a reload", async () => {
+    await page.goto(dashboard.url);
+    const row = page.locator(`#runs tr[data-run="${long}"]`);
+    await row.waitFor({ timeout: 60_000 });
+    const stepOf = async () => Number((await row.getAttribute("data-step")) || "0");
+    await until(
+      "the long run's first step in the table",
+      async () => (await stepOf()) > 0,
+      180_000,
+    );
+    const seen = await stepOf();
+    await page.evaluate(() => ((globalThis as Record<string, unknown>).uiMark = 1));
+    await until(`a step after ${seen} in the table`, async () => (await stepOf()) > seen, 120_000);
+    // the mark survives only if the page was never reloaded
+    expect(await page.evaluate(() => (globalThis as Record<string, unknown>).uiMark)).toBe(1);
+    await screenshots(page, "runs");
+  });
+
+  it("shows a run's curves and follows its log", async () => {
+    await page.click(`a[href="#/run/${long}"]`);
+    const loss = page.locator('figure[data-chart="loss"] svg');
+    await page
+      .locator('figure[data-chart="loss"] svg path.curve')
+      .first()
+      .waitFor({ timeout: 60_000 });
+    const points = async () => Number((await loss.getAttribute("data-points")) ?? "0");
+    const drawn = await points();
+    expect(drawn).toBeGreaterThan(0);
+    for (const chart of ["lr", "grad_norm", "tokens_per_s"])
+      await page
+        .locator(`figure[data-chart="${chart}"] svg path.curve`)
+        .waitFor({ timeout: 30_000 });
+    const log = page.locator("#log");
+    const logged = (await log.textContent()) ?? "";
+    await until(
+      "the log to grow",
+      async () => ((await log.textContent()) ?? "").length > logged.length,
+      120_000,
+    );
+    await until("a point drawn live", async () => (await points()) > drawn, 60_000);
+    await expect.poll(() => page.locator("#config").textContent()).toContain("max_steps: 3000");
+    await screenshots(page, "run");
+  });
+
+  it("compares two runs: the config diff and both curves", async () => {
+    await until(
+      "the short run to end",
+      async () => terminal.includes(await runState(ws, short)),
+      240_000,
+    );
+    await page.goto(`${dashboard.url}#/compare/${short},${long}`);
+    const diff = page.locator("#diff");
+    await diff.waitFor({ timeout: 30_000 });
+    await expect.poll(() => diff.textContent()).toContain("train.learning_rate");
+    expect(await page.locator('#diff tr[data-key="train.max_steps"]').count()).toBe(1);
+    expect(await page.locator('#diff tr[data-key="model.base"]').count()).toBe(0);
+    const curves = page.locator('figure[data-chart="loss"] svg path.curve');
+    await until("two loss curves", async () => (await curves.count()) === 2, 30_000);
+    expect(await page.locator("#report-link").getAttribute("href")).toContain(
+      `/report?runs=${short},${long}`,
+    );
+    await screenshots(page, "compare");
+  });
+
+  it("lists the hosts' GPUs and the sweeps", async () => {
+    await page.goto(`${dashboard.url}#/gpus`);
+    await page.locator("#gpus tbody tr").first().waitFor({ timeout: 60_000 });
+    expect(await page.locator("#gpus tbody").textContent()).toContain("local");
+    await screenshots(page, "gpus");
+    await page.goto(`${dashboard.url}#/sweeps`);
+    await expect.poll(() => page.locator("main").textContent()).toContain("no sweeps");
+    await screenshots(page, "sweeps");
+  });
+
+  it("cancels a run from its page, confirmed, and the run ends cancelled", async () => {
+    await page.goto(`${dashboard.url}#/run/${long}`);
+    const cancel = page.locator("#cancel");
+    await cancel.waitFor({ timeout: 30_000 });
+    expect(await cancel.isDisabled()).toBe(false);
+    let asked = "";
+    page.once("dialog", (dialog) => {
+      asked = dialog.message();
+      void dialog.accept();
+    });
+    await cancel.click();
+    await until("the confirmation", () => asked !== "", 10_000);
+    expect(asked).toContain(long);
+    await until(
+      "the page to show cancelled",
+      async () => (await page.locator("#run-state").textContent()) === "cancelled",
+      180_000,
+    );
+    expect(await runState(ws, long)).toBe("cancelled");
+    expect(await cancel.isDisabled()).toBe(true);
+    await screenshots(page, "run-cancelled");
+  });
+});
