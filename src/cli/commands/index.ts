@@ -14,6 +14,7 @@ import { registerPs } from "./ps.js";
 import { registerResume } from "./resume.js";
 import { registerRun } from "./run.js";
 import { registerSchema } from "./schema.js";
+import { registerServe } from "./serve.js";
 import { registerShow } from "./show.js";
 import { registerSweep } from "./sweep.js";
 import { registerSync } from "./sync.js";
@@ -44,5 +45,6 @@ export const commands: RegisterCommand[] = [
   registerData,
   registerExport,
   registerExportMetrics,
+  registerServe,
   registerCompletion,
 ];
