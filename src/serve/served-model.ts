@@ -49,7 +49,9 @@ export async function prepareModel(
   );
   if (!existsSync(path.join(out, "tunectl_export.json"))) {
     await mkdir(path.dirname(out), { recursive: true });
-    await exportRun(exportDeps, { run, step, merge, out, force: true });
+    // the same choice again, so its event says why (requested, best eval loss, newest)
+    const requested = source.step !== undefined ? { step: source.step } : {};
+    await exportRun(exportDeps, { run, ...requested, merge, out, force: true });
   }
   return {
     ...(await describeDir(out)),
