@@ -77,7 +77,9 @@ describe("tunectl serve RUN (transformers serve, host local)", () => {
     expect(text.length).toBeGreaterThan(0);
   });
 
-  it("the raw stream ends in data: [DONE]", async () => {
+  // OpenAI ends a stream with `data: [DONE]`; transformers serve 5.18 closes it after the chunk
+  // carrying finish_reason instead (vLLM sends both). Either way the finishing chunk is last.
+  it("the raw SSE stream ends with the chunk that carries finish_reason", async () => {
     const response = await fetch(`${info.base_url}/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -89,9 +91,16 @@ describe("tunectl serve RUN (transformers serve, host local)", () => {
       }),
     });
     expect(response.headers.get("content-type")).toContain("text/event-stream");
-    const events = (await response.text()).split("\n\n").filter((line) => line.startsWith("data:"));
+    const events = (await response.text())
+      .split("\n\n")
+      .filter((event) => event.startsWith("data: "))
+      .map((event) => event.slice("data: ".length))
+      .filter((data) => data !== "[DONE]");
     expect(events.length).toBeGreaterThan(2);
-    expect(events.at(-1)).toBe("data: [DONE]");
+    const last = JSON.parse(events.at(-1)!) as { choices: Array<{ finish_reason?: string }> };
+    expect(last.choices[0]!.finish_reason).toBe("length");
+    const earlier = events.slice(0, -1).map((data) => JSON.parse(data) as typeof last);
+    expect(earlier.every((chunk) => !chunk.choices[0]?.finish_reason)).toBe(true);
   });
 
   it("answers /v1/completions for a plain prompt", async () => {
