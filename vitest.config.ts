@@ -50,7 +50,8 @@ export default defineConfig({
           testTimeout: 600_000,
           hookTimeout: 900_000,
           pool: "forks",
-          fileParallelism: false,
+          // one file at a time (fileParallelism is not a per-project option in vitest 3)
+          poolOptions: { forks: { singleFork: true } },
         },
       },
       {
