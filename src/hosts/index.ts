@@ -17,6 +17,7 @@ export { LocalHost } from "./local-host.js";
 export { createHostPool, type HostPool, type HostPoolOptions } from "./host-pool.js";
 export { resolveHosts, type ResolvedHost, type ResolveHostsInputs } from "./resolve-hosts.js";
 export { hostWorkdir } from "./host-workdir.js";
+export { hostPortOpener } from "./host-forward.js";
 export { fingerprint } from "./known-hosts.js";
 export { probeHost, probeHosts, type HostProbe, type RuntimeProbe } from "./probe.js";
 export { parseNvidiaSmiCsv, nvidiaSmiQuery, type GpuInfo } from "./nvidia-smi.js";

@@ -15,6 +15,7 @@ import { registerPs } from "./ps.js";
 import { registerResume } from "./resume.js";
 import { registerRun } from "./run.js";
 import { registerSchema } from "./schema.js";
+import { registerServe } from "./serve.js";
 import { registerShow } from "./show.js";
 import { registerSweep } from "./sweep.js";
 import { registerSync } from "./sync.js";
@@ -48,5 +49,6 @@ export const commands: RegisterCommand[] = [
   registerExport,
   registerEval,
   registerExportMetrics,
+  registerServe,
   registerCompletion,
 ];
