@@ -126,7 +126,8 @@ describe("a generate: source in data.train", () => {
   });
 
   it("is generated once when two tunectl processes stage the same experiment at once", async () => {
-    const file = experiment("twice.yaml", "{tasks_per_request: 8}", 20);
+    // another recipe: another journal (fewer records of the same recipe replay its journal)
+    const file = experiment("twice.yaml", "{tasks_per_request: 9}", 20);
     const before = server.requests.length;
     const stage = () => tunectl(["data", "stage", file], ws, 300_000, { FAKE_LLM_KEY: secret });
     const [a, b] = await Promise.all([stage(), stage()]);
