@@ -4,26 +4,14 @@ import { InfraError, InterruptedError, UserError, remoteError } from "../errors/
 import type { RemoteHost } from "../hosts/index.js";
 import { layoutFromRunDir, shipTrainer, trainerPython } from "../launch/index.js";
 import type { Reporter } from "../report/index.js";
-import type { RuntimeKind } from "../runs/index.js";
+import { containerTrainerArgv, type HostTrainerTarget } from "../export/index.js";
 import { evalResultSchema, parseDocument, type EvalResult } from "../contract/index.js";
 
 /** Where a run's checkpoints are: the host of its latest attempt, with its runtime. */
-export interface EvalTarget {
-  host: RemoteHost;
-  /** The run's directory on the host (runs/<id> under its workdir). */
-  hostDir: string;
-  runtime: RuntimeKind;
-  /** hosts[].python, for the process runtime. */
-  python: string;
-  /** hosts[].workdir as the host takes it. */
-  workdir: string;
-  /** resources.image of the run, for docker and podman. */
-  image: string;
+export interface EvalTarget extends HostTrainerTarget {
   /** The staged dataset the run trained on (its eval.jsonl is the eval split). */
   fingerprint: string;
 }
-
-const asUser = `bin=$1; shift; exec "$bin" run --rm --user "$(id -u):$(id -g)" "$@"`;
 
 /** What follows `python -m trainer` (or an image whose entrypoint is it). */
 export function evaluateSubcommand(a: {
@@ -108,28 +96,8 @@ async function runEvaluate(
     return streamTrainer(host, [python, "-m", "trainer", ...argv], job, { PYTHONPATH: pythonPath });
   }
   // docker | podman: the run's image, whose entrypoint is `python -m trainer`, over its files
-  const cache = path.posix.join(layout.workdir, "cache", "huggingface");
-  const made = await host.exec(["mkdir", "-p", cache], { timeoutMs: 60_000 });
-  if (made.code !== 0) throw remoteError(`creating ${cache} on ${host.name}`, made.stderr);
   const argv = [
-    "sh",
-    "-c",
-    asUser,
-    "sh",
-    target.runtime,
-    "--network",
-    "host",
-    "--volume",
-    `${layout.output}:/output`,
-    "--volume",
-    `${layout.config}:/config:ro`,
-    "--volume",
-    `${dataDir}:/data:ro`,
-    "--volume",
-    `${cache}:/cache/huggingface`,
-    "--env",
-    "HF_HOME=/cache/huggingface",
-    target.image,
+    ...(await containerTrainerArgv(target, [`${layout.config}:/config:ro`, `${dataDir}:/data:ro`])),
     ...evaluateSubcommand({
       config: "/config/train.json",
       data: "/data",

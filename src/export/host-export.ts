@@ -1,29 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { InfraError, UserError, remoteError } from "../errors/index.js";
+import { InfraError, UserError } from "../errors/index.js";
 import type { RemoteHost } from "../hosts/index.js";
 import { layoutFromRunDir, shipTrainer, trainerPython } from "../launch/index.js";
 import type { Reporter } from "../report/index.js";
-import type { RuntimeKind } from "../runs/index.js";
 import { exportCopyProgress } from "./events.js";
+import { containerTrainerArgv, type HostTrainerTarget } from "./trainer-on-host.js";
 import { exportSubcommand, runTrainerExport, trainerExportArgs } from "./trainer-export.js";
 
 /** Where `export --on-host` runs: the host of the run's latest attempt, with its runtime. */
-export interface HostExportTarget {
-  host: RemoteHost;
-  /** The run's directory on the host (runs/<id> under its workdir). */
-  hostDir: string;
-  runtime: RuntimeKind;
-  /** hosts[].python, for the process runtime. */
-  python: string;
-  /** hosts[].workdir as the host takes it. */
-  workdir: string;
-  /** resources.image of the run, for docker and podman. */
-  image: string;
-}
-
-const asUser = `bin=$1; shift; exec "$bin" run --rm --user "$(id -u):$(id -g)" "$@"`;
+export type HostExportTarget = HostTrainerTarget;
 
 /**
  * Runs the trainer's export on the host into the run's output (`exports/<tmp>`), copies the
@@ -78,28 +65,11 @@ async function runExport(
     });
   }
   // docker | podman: the run's image, whose entrypoint is `python -m trainer`, over its output
-  const layout = layoutFromRunDir(target.hostDir);
-  const cache = path.posix.join(layout.workdir, "cache", "huggingface");
-  const made = await host.exec(["mkdir", "-p", cache], { timeoutMs: 60_000 });
-  if (made.code !== 0) throw remoteError(`creating ${cache} on ${host.name}`, made.stderr);
   return runTrainerExport(
     host,
     host.name,
     [
-      "sh",
-      "-c",
-      asUser,
-      "sh",
-      target.runtime,
-      "--network",
-      "host",
-      "--volume",
-      `${layout.output}:/output`,
-      "--volume",
-      `${cache}:/cache/huggingface`,
-      "--env",
-      "HF_HOME=/cache/huggingface",
-      target.image,
+      ...(await containerTrainerArgv(target)),
       ...exportSubcommand({
         checkpoint: `/output/checkpoints/step-${job.step}`,
         out: `/output/exports/${name}`,

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { link, mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { link, mkdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
+import { writeTempFile } from "../runs/index.js";
 import { sha256 } from "./content-key.js";
 import type { OutputManifest } from "./generate-data.js";
 
@@ -57,18 +58,8 @@ async function linked(temp: string, file: string): Promise<boolean> {
 const manifestOf = (published: string) => published.replace(/\.jsonl$/, ".manifest.json");
 
 async function publishOnce(file: string, content: string | Buffer): Promise<void> {
-  const temp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`,
-  );
+  const temp = await writeTempFile(file, content);
   try {
-    const handle = await open(temp, "wx", 0o644);
-    try {
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
     if (await linked(temp, file)) return;
     // Taken: by the same content (another process was first), or by a file damaged since;
     // that one is moved aside, as the data cache does, and this one published.

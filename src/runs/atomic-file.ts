@@ -8,6 +8,20 @@ import path from "node:path";
  * writers at once each rename a whole file: the last rename wins, nothing is mixed.
  */
 export async function writeFileAtomic(file: string, content: string | Buffer): Promise<void> {
+  const temp = await writeTempFile(file, content);
+  try {
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * `content` written and fsynced to a temp file of this writer's own beside `file` (random
+ * name, created O_EXCL); the caller renames or links it into place and removes it if not.
+ */
+export async function writeTempFile(file: string, content: string | Buffer): Promise<string> {
   const temp = path.join(
     path.dirname(file),
     `.${path.basename(file)}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`,
@@ -20,7 +34,7 @@ export async function writeFileAtomic(file: string, content: string | Buffer): P
     } finally {
       await handle.close();
     }
-    await rename(temp, file);
+    return temp;
   } catch (error) {
     await rm(temp, { force: true });
     throw error;

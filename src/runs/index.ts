@@ -36,7 +36,7 @@ export { accepts, AttemptSupersededError, IllegalEventError, reduceRun } from ".
 export { migrateRecord, parseRunRecord } from "./record-migration.js";
 export { walkToRunning } from "./run-walk.js";
 export { attemptAwareMetrics, parseMetricLines, readRunMetrics } from "./metrics-view.js";
-export { appendLines, writeFileAtomic } from "./atomic-file.js";
+export { appendLines, writeFileAtomic, writeTempFile } from "./atomic-file.js";
 export {
   tryFileLock,
   withFileLock,

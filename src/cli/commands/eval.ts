@@ -3,6 +3,7 @@ import type { EvalResult, EvalTarget } from "../../evaluate/index.js";
 import type { RunRecord } from "../../runs/index.js";
 import { ExitCode } from "../exit-code.js";
 import { evalResultLines } from "./eval-view.js";
+import { trainerTargetOf } from "./trainer-target.js";
 
 interface EvalOptions {
   checkpoints: string;
@@ -28,37 +29,20 @@ See docs/evaluate.md.`;
 
 /** Where a run's checkpoints are: its latest attempt's host, connected, with its runtime. */
 async function targetOf(ctx: CommandContext, run: RunRecord): Promise<EvalTarget> {
-  const { InfraError } = await import("../../errors/index.js");
   const { neverPlaced } = await import("../../evaluate/index.js");
   const attempt = run.attempts.at(-1);
   if (!attempt?.host || !attempt.host_dir || !attempt.runtime || !run.dataset)
     throw neverPlaced(run.id);
-  const pool = await ctx.hosts();
-  const config = pool.config(attempt.host);
-  const host = await pool.get(attempt.host).catch((error: Error) => {
-    throw new InfraError(`host ${attempt.host} of ${run.id} does not answer: ${error.message}`, {
+  const target = await trainerTargetOf(
+    ctx,
+    run,
+    { host: attempt.host, host_dir: attempt.host_dir, runtime: attempt.runtime },
+    {
       code: "eval.host_unreachable",
       hint: "the trainer's evaluate runs where the checkpoints are: try again once the host answers",
-      cause: error,
-    });
-  });
-  const { hostWorkdir } = await import("../../hosts/index.js");
-  const image =
-    attempt.runtime === "process"
-      ? ""
-      : await import("../../launch/index.js").then(
-          async ({ recordedExperiment }) =>
-            (await recordedExperiment(await ctx.launchDeps(), run.id)).resources.image,
-        );
-  return {
-    host,
-    hostDir: attempt.host_dir,
-    runtime: attempt.runtime,
-    python: config.python,
-    workdir: hostWorkdir(config),
-    image,
-    fingerprint: run.dataset.fingerprint,
-  };
+    },
+  );
+  return { ...target, fingerprint: run.dataset.fingerprint };
 }
 
 export const registerEval: RegisterCommand = (program, app) => {

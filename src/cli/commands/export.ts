@@ -4,6 +4,7 @@ import type { RunRecord } from "../../runs/index.js";
 import { ExitCode } from "../exit-code.js";
 import { positiveInteger } from "../option-parsers.js";
 import { hostOfRun } from "./checkpoints.js";
+import { trainerTargetOf } from "./trainer-target.js";
 
 interface ExportOptions {
   checkpoint?: number;
@@ -30,7 +31,7 @@ async function localPython(ctx: CommandContext): Promise<string> {
 }
 
 async function hostTarget(ctx: CommandContext, run: RunRecord) {
-  const { UserError, InfraError } = await import("../../errors/index.js");
+  const { UserError } = await import("../../errors/index.js");
   const attempt = run.attempts.at(-1);
   if (!attempt?.host || !attempt.host_dir || !attempt.runtime) {
     throw new UserError(`run ${run.id} never reached a host: there is nothing to export on one`, {
@@ -38,32 +39,15 @@ async function hostTarget(ctx: CommandContext, run: RunRecord) {
       hint: "drop --on-host to export here from the registry's copy",
     });
   }
-  const pool = await ctx.hosts();
-  const config = pool.config(attempt.host);
-  const host = await pool.get(attempt.host).catch((error: Error) => {
-    throw new InfraError(`host ${attempt.host} does not answer: ${error.message}`, {
+  return trainerTargetOf(
+    ctx,
+    run,
+    { host: attempt.host, host_dir: attempt.host_dir, runtime: attempt.runtime },
+    {
       code: "export.host_unreachable",
       hint: "drop --on-host to export here from the registry's or the bucket's copy",
-      cause: error,
-    });
-  });
-  const { hostWorkdir } = await import("../../hosts/index.js");
-  const image =
-    attempt.runtime === "process"
-      ? ""
-      : (
-          await import("../../launch/index.js").then(async ({ recordedExperiment }) =>
-            recordedExperiment(await ctx.launchDeps(), run.id),
-          )
-        ).resources.image;
-  return {
-    host,
-    hostDir: attempt.host_dir,
-    runtime: attempt.runtime,
-    python: config.python,
-    workdir: hostWorkdir(config),
-    image,
-  };
+    },
+  );
 }
 
 export const registerExport: RegisterCommand = (program, app) => {
