@@ -8,35 +8,13 @@ import {
   toPlain,
 } from "../config/index.js";
 import { UserError, type Problem } from "../errors/index.js";
-
-const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
-  message: "must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)",
-});
+import { endpointSchema, pricingSchema } from "../generate/index.js";
 
 /** `--judge SPEC`: the LLM that compares answers, with the keys of a generate spec's endpoint. */
 export const judgeSpecSchema = z
   .object({
-    endpoint: z
-      .object({
-        base_url: z
-          .string()
-          .url()
-          .describe("OpenAI-compatible API root, e.g. https://api.openai.com/v1."),
-        model: z.string().min(1).describe("Model name sent with every request."),
-        api_key_secret: envVarName
-          .optional()
-          .describe(
-            "Name of the environment variable holding the API key (never written anywhere).",
-          ),
-      })
-      .strict(),
-    pricing: z
-      .object({
-        input_per_1m_usd: z.number().min(0).default(0).describe("USD per million input tokens."),
-        output_per_1m_usd: z.number().min(0).default(0).describe("USD per million output tokens."),
-      })
-      .strict()
-      .default({ input_per_1m_usd: 0, output_per_1m_usd: 0 }),
+    endpoint: endpointSchema,
+    pricing: pricingSchema,
     max_tokens: z.number().int().min(1).default(512).describe("Most tokens one verdict may take."),
     timeout_s: z.number().min(1).default(120).describe("Longest one request may take."),
     max_attempts: z

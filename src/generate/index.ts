@@ -24,3 +24,4 @@ export {
   type Completion,
 } from "./chat-endpoint.js";
 export type { GenerateSpec, GenerateMode } from "./spec-schema.js";
+export { endpointSchema, pricingSchema } from "./spec-schema.js";

@@ -14,7 +14,7 @@ const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
 export const modes = ["alpaca", "self-instruct", "answer", "evol"] as const;
 export type GenerateMode = (typeof modes)[number];
 
-const endpointSchema = z
+export const endpointSchema = z
   .object({
     base_url: z
       .string()
@@ -28,6 +28,15 @@ const endpointSchema = z
       ),
   })
   .strict();
+
+/** USD per million tokens, in and out (0: free or unknown). */
+export const pricingSchema = z
+  .object({
+    input_per_1m_usd: z.number().min(0).default(0).describe("USD per million input tokens."),
+    output_per_1m_usd: z.number().min(0).default(0).describe("USD per million output tokens."),
+  })
+  .strict()
+  .default({ input_per_1m_usd: 0, output_per_1m_usd: 0 });
 
 export const sampling = {
   temperature: z.number().min(0).max(2).describe("Sampling temperature."),
@@ -217,13 +226,7 @@ export const requestSettings = {
     .strict()
     .default({})
     .describe("Limits: no new request starts once one is reached; requests in flight finish."),
-  pricing: z
-    .object({
-      input_per_1m_usd: z.number().min(0).default(0).describe("USD per million input tokens."),
-      output_per_1m_usd: z.number().min(0).default(0).describe("USD per million output tokens."),
-    })
-    .strict()
-    .default({ input_per_1m_usd: 0, output_per_1m_usd: 0 }),
+  pricing: pricingSchema,
   retry: z
     .object({
       max_attempts: z.number().int().min(1).default(6).describe("Tries per request."),
