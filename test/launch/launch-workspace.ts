@@ -64,15 +64,19 @@ export interface LaunchWorkspace {
 }
 
 /**
- * A fresh workspace: the testbed's tunectl.yaml (hosts possibly edited) and known_hosts, so
- * runs, caches and `ps` of one test file never see another's.
+ * A fresh workspace: the testbed's tunectl.yaml (hosts possibly edited; with `slurm`, the one
+ * that also has the Slurm login host) and known_hosts, so runs, caches and `ps` of one test
+ * file never see another's.
  */
 export async function launchWorkspace(
   edit: (yaml: WorkspaceYaml) => void = () => {},
+  options: { slurm?: boolean } = {},
 ): Promise<LaunchWorkspace> {
   const testbed = loadTestbed();
+  const source = options.slurm ? testbed.slurmTunectlYaml : testbed.tunectlYaml;
+  if (!source) throw new Error("the testbed's Slurm is not up: ensureSlurm() first");
   const dir = await mkdtemp(path.join(os.tmpdir(), "tunectl-launch-"));
-  const yaml = parse(await readFile(testbed.tunectlYaml, "utf8")) as WorkspaceYaml;
+  const yaml = parse(await readFile(source, "utf8")) as WorkspaceYaml;
   edit(yaml);
   await writeFile(path.join(dir, "tunectl.yaml"), stringify(yaml));
   await copyFile(testbed.knownHosts, path.join(dir, "known_hosts"));

@@ -33,6 +33,8 @@ export interface CommandResult {
 export interface Testbed {
   workspaceDir: string;
   tunectlYaml: string;
+  /** With Slurm up: the same workspace plus the login host `slurm` (kept apart, see workspace.mjs). */
+  slurmTunectlYaml: string | null;
   sshConfig: string;
   knownHosts: string;
   identityFile: string;
@@ -138,7 +140,13 @@ export async function ensureSlurm(): Promise<TestbedSlurm> {
 
 interface StateFile {
   slurm?: TestbedSlurm | null;
-  workspace: { dir: string; tunectlYaml: string; sshConfig: string; knownHosts: string };
+  workspace: {
+    dir: string;
+    tunectlYaml: string;
+    slurmTunectlYaml: string;
+    sshConfig: string;
+    knownHosts: string;
+  };
   keys: { identityFile: string };
   hosts: TestbedHost[];
   s3: Testbed["s3"];
@@ -160,6 +168,7 @@ export function loadTestbed(): Testbed {
   return {
     workspaceDir: state.workspace.dir,
     tunectlYaml: state.workspace.tunectlYaml,
+    slurmTunectlYaml: state.slurm ? state.workspace.slurmTunectlYaml : null,
     sshConfig,
     knownHosts: state.workspace.knownHosts,
     identityFile: state.keys.identityFile,

@@ -27,7 +27,7 @@ const onLogin = (command: string) =>
 
 beforeAll(async () => {
   slurm = await ensureSlurm();
-  ws = await launchWorkspace();
+  ws = await launchWorkspace(undefined, { slurm: true });
 }, 900_000);
 
 describe("a run on the Slurm host", () => {
@@ -160,10 +160,13 @@ describe("cancel of a training Slurm job", () => {
 
 describe("bad Slurm settings", () => {
   it("a time Slurm cannot read is refused at its config path before anything runs", async () => {
-    const bad = await launchWorkspace((yaml) => {
-      const host = yaml.hosts.find((h) => h.name === "slurm") as Record<string, unknown>;
-      host.time = "2 hours";
-    });
+    const bad = await launchWorkspace(
+      (yaml) => {
+        const host = yaml.hosts.find((h) => h.name === "slurm") as Record<string, unknown>;
+        host.time = "2 hours";
+      },
+      { slurm: true },
+    );
     const result = await bad.tunectl(["run", tinyConfig, ...cpu]);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(
@@ -173,10 +176,13 @@ describe("bad Slurm settings", () => {
   });
 
   it("an unknown partition fails in sbatch's own words, exit 2, with no job queued", async () => {
-    const bad = await launchWorkspace((yaml) => {
-      const host = yaml.hosts.find((h) => h.name === "slurm") as Record<string, unknown>;
-      host.partition = "nope";
-    });
+    const bad = await launchWorkspace(
+      (yaml) => {
+        const host = yaml.hosts.find((h) => h.name === "slurm") as Record<string, unknown>;
+        host.partition = "nope";
+      },
+      { slurm: true },
+    );
     const result = await bad.tunectl(["run", tinyConfig, ...cpu, "--name", "nopart"]);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain("invalid partition specified: nope");
