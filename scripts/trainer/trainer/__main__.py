@@ -40,9 +40,9 @@ def train_main(argv: Sequence[str]) -> int:
     os.makedirs(args.output, exist_ok=True)
     if os.environ.get("TUNECTL_LOG_FILE"):
         redirect_output(os.environ["TUNECTL_LOG_FILE"])
-    from .distributed import init_ranks, nproc_requested, run_under_torchrun
+    from .distributed import init_ranks, nnodes_requested, nproc_requested, run_under_torchrun
 
-    if nproc_requested() > 1 and "WORLD_SIZE" not in os.environ:
+    if (nproc_requested() > 1 or nnodes_requested() > 1) and "WORLD_SIZE" not in os.environ:
         return run_under_torchrun(list(argv), nproc_requested())
     ranks = init_ranks()
     say = log if ranks.main else (lambda _message: None)
