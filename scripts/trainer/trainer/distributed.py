@@ -134,8 +134,8 @@ def run_under_torchrun(argv: list[str], nproc: int) -> int:
     env = {**os.environ, "TUNECTL_NPROC": "1"}
     output = argv[argv.index("--output") + 1] if "--output" in argv else "/output"
     status = os.path.join(output, "status.json")
-    if os.path.exists(status):
-        os.remove(status)  # a previous attempt's; rank 0 writes this attempt's
+    if node_rank() == 0 and os.path.exists(status):
+        os.remove(status)  # a previous attempt's; the writer writes this attempt's (others may share the directory)
     proc = subprocess.Popen(cmd, env=env)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda signum, _f: proc.send_signal(signum))
