@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { compareRuns, renderHtmlReport } from "../compare/index.js";
 import { UserError } from "../errors/index.js";
-import { readLastLines } from "../monitor/index.js";
+import { readLastLines, type GpuRow } from "../monitor/index.js";
 import type { Reporter } from "../report/index.js";
 import type { RunRegistry } from "../runs/index.js";
 import { isActionName, type UiActions, type UiSources } from "./actions.js";
 import { comparePage } from "./compare-page.js";
 import { uiAction, uiActionFailed } from "./events.js";
 import { runCurves, type CurveAxis } from "./run-curves.js";
+import { runGpuHost, selectRunGpus } from "./run-gpus.js";
 import { runPage } from "./run-page.js";
 import { streamRun } from "./run-stream.js";
 import type { RunsFeed } from "./runs-feed.js";
@@ -96,6 +97,15 @@ export async function routeApi(
     if (what === undefined) return json(await runPage(ctx.registry, run.id));
     if (what === "curves")
       return json(await runCurves(paths.metrics, axisOf(url), limitOf(url, ctx)));
+    if (what === "gpus") {
+      const host = runGpuHost(run);
+      const rows = host
+        ? await ctx.sources
+            .gpus([host])
+            .catch((error: unknown) => [unreachableRow(host, (error as Error).message)])
+        : [];
+      return json(selectRunGpus(run, rows));
+    }
     if (what === "log") {
       const attempt = run.attempts.at(-1)?.n ?? 1;
       const { text, end } = await readLastLines(paths.attemptLog(attempt), logTailLines);
@@ -113,6 +123,22 @@ export async function routeApi(
     }
   }
   return json({ error: "not found" }, 404);
+}
+
+function unreachableRow(host: string, error: string): GpuRow {
+  return {
+    host,
+    reachable: false,
+    error,
+    index: null,
+    name: null,
+    utilization_pct: null,
+    memory_used_mib: null,
+    memory_total_mib: null,
+    temperature_c: null,
+    power_w: null,
+    run_id: null,
+  };
 }
 
 function runList(url: URL): string[] {

@@ -36,7 +36,8 @@ export const registerUi: RegisterCommand = (program, app) => {
           port: options.port,
           reporter: ctx.io,
           sources: {
-            gpus: async () => gpuRows(await probeHosts(await ctx.hosts(), { timeoutMs: 8000 })),
+            gpus: async (names) =>
+              gpuRows(await probeHosts(await ctx.hosts(), { names, timeoutMs: 8000 })),
             sweeps: async () => {
               const runs = await registry.list();
               const metricsOf = (run: (typeof runs)[number]) =>

@@ -3,6 +3,7 @@ import type { Leaderboard } from "../../sweep/index.js";
 import { getJson } from "./api.js";
 import { h } from "./dom.js";
 import { fmtValue, num, stateClass } from "./format.js";
+import { gpuMeasures } from "./run-gpus-view.js";
 
 const runLink = (id: string | null | undefined) =>
   id ? h("a", { href: `#/run/${encodeURIComponent(id)}` }, id) : "free";
@@ -24,13 +25,7 @@ export async function gpusView(main: HTMLElement): Promise<void> {
           ? (g.name ?? (g.error ? `error: ${g.error}` : "no GPUs"))
           : `unreachable: ${g.error}`,
       ),
-      h("td", { class: "num" }, g.utilization_pct === null ? "–" : `${g.utilization_pct}%`),
-      h(
-        "td",
-        { class: "num" },
-        g.memory_total_mib === null ? "–" : `${g.memory_used_mib ?? "?"}/${g.memory_total_mib} MiB`,
-      ),
-      h("td", { class: "num" }, g.temperature_c === null ? "–" : `${g.temperature_c} °C`),
+      ...gpuMeasures(g),
       h("td", {}, g.index === null ? "–" : runLink(g.run_id)),
     ),
   );

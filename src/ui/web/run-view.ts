@@ -5,6 +5,7 @@ import { getJson, listen, postAction } from "./api.js";
 import { LineChart, type Point } from "./chart.js";
 import { h } from "./dom.js";
 import { fmtValue, num, stateClass } from "./format.js";
+import { runGpusSection } from "./run-gpus-view.js";
 
 type Axis = RunCurves["axis"];
 const charts = [
@@ -177,6 +178,8 @@ export async function runView(
         summaryTable(page),
         h("h2", {}, "Checkpoints"),
         checkpointsTable(page),
+        h("h2", {}, "GPUs"),
+        runGpusSection(run.id, signal),
       ),
       h("div", {}, h("h2", {}, "Config"), h("pre", { class: "config", id: "config" }, page.config)),
     ),
