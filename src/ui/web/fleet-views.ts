@@ -3,6 +3,7 @@ import type { Leaderboard } from "../../sweep/index.js";
 import { getJson } from "./api.js";
 import { h } from "./dom.js";
 import { fmtValue, num, stateClass } from "./format.js";
+import { parallelCoordinates } from "./parallel-coords.js";
 import { gpuMeasures } from "./run-gpus-view.js";
 
 const runLink = (id: string | null | undefined) =>
@@ -76,44 +77,53 @@ export async function sweepsView(main: HTMLElement): Promise<void> {
           ),
         ),
         h(
-          "table",
-          {},
-          h(
-            "thead",
-            {},
-            h(
-              "tr",
-              {},
-              h("th", {}, "#"),
-              h("th", {}, "Trial"),
-              ...params.map((p) => h("th", {}, p)),
-              h("th", {}, "State"),
-              h("th", { class: "num" }, "Best"),
-              h("th", {}, "Run"),
-            ),
-          ),
-          h(
-            "tbody",
-            {},
-            sweep.trials.map((t, i) =>
-              h(
-                "tr",
-                {},
-                h("td", {}, i + 1),
-                h("td", {}, t.trial),
-                ...params.map((p) => h("td", {}, fmtValue(t.params[p]))),
-                h("td", { class: stateClass(t.state) }, t.state),
-                h(
-                  "td",
-                  { class: "num" },
-                  `${num(t.best)}${t.best_step === undefined ? "" : ` @ ${t.best_step}`}`,
-                ),
-                h("td", {}, t.run ? runLink(t.run) : "–"),
-              ),
-            ),
-          ),
+          "div",
+          { class: "sweep-views" },
+          leaderboard(sweep, params),
+          h("figure", {}, parallelCoordinates(sweep)),
         ),
       );
     }),
+  );
+}
+
+function leaderboard(sweep: Leaderboard, params: string[]): HTMLElement {
+  return h(
+    "table",
+    { class: "leaderboard" },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", {}, "#"),
+        h("th", {}, "Trial"),
+        ...params.map((p) => h("th", {}, p)),
+        h("th", {}, "State"),
+        h("th", { class: "num" }, "Best"),
+        h("th", {}, "Run"),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      sweep.trials.map((t, i) =>
+        h(
+          "tr",
+          {},
+          h("td", {}, i + 1),
+          h("td", {}, t.trial),
+          ...params.map((p) => h("td", {}, fmtValue(t.params[p]))),
+          h("td", { class: stateClass(t.state) }, t.state),
+          h(
+            "td",
+            { class: "num" },
+            `${num(t.best)}${t.best_step === undefined ? "" : ` @ ${t.best_step}`}`,
+          ),
+          h("td", {}, t.run ? runLink(t.run) : "–"),
+        ),
+      ),
+    ),
   );
 }
