@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { compareRuns, renderHtmlReport } from "../compare/index.js";
 import { isTunectlError, UserError } from "../errors/index.js";
-import { readLastLines, type GpuRow } from "../monitor/index.js";
+import { readLastLines, unreachableGpuRow } from "../monitor/index.js";
 import type { Reporter } from "../report/index.js";
 import type { RunRecord, RunRegistry } from "../runs/index.js";
 import { isActionName, type UiActions, type UiSources } from "./actions.js";
@@ -109,7 +109,7 @@ export async function routeApi(
       const rows = host
         ? await ctx.sources
             .gpus([host])
-            .catch((error: unknown) => [unreachableRow(host, (error as Error).message)])
+            .catch((error: unknown) => [unreachableGpuRow(host, (error as Error).message)])
         : [];
       return json(selectRunGpus(run, rows));
     }
@@ -144,22 +144,6 @@ async function locate(
     const registry = ctx.bucket.registry;
     return { run: await registry.resolve(ref), registry, remote: true };
   }
-}
-
-function unreachableRow(host: string, error: string): GpuRow {
-  return {
-    host,
-    reachable: false,
-    error,
-    index: null,
-    name: null,
-    utilization_pct: null,
-    memory_used_mib: null,
-    memory_total_mib: null,
-    temperature_c: null,
-    power_w: null,
-    run_id: null,
-  };
 }
 
 function runList(url: URL): string[] {

@@ -3,8 +3,9 @@ import { svg } from "./dom.js";
 import { parallelLayout } from "./parallel-layout.js";
 
 const H = 260;
-const M = { left: 40, right: 40, top: 28, bottom: 24 };
-const gap = 150;
+const M = { left: 70, right: 60, top: 28, bottom: 24 };
+const minWidth = 720;
+const minGap = 120;
 
 /**
  * A sweep's trials as parallel coordinates: one axis per parameter and the metric last (best
@@ -13,20 +14,28 @@ const gap = 150;
  */
 export function parallelCoordinates(sweep: Leaderboard): SVGSVGElement {
   const { axes, lines } = parallelLayout(sweep);
-  const width = M.left + M.right + gap * Math.max(1, axes.length - 1);
+  const spans = Math.max(1, axes.length - 1);
+  const width = Math.max(minWidth, M.left + M.right + minGap * spans);
+  const gap = (width - M.left - M.right) / spans;
   const root = svg("svg", {
     class: "parallel",
     viewBox: `0 0 ${width} ${H}`,
     role: "img",
     "aria-label": `${sweep.name}: parameters against ${sweep.metric.name}`,
     "data-lines": lines.length,
+    "data-axes": axes.map((a) => a.name).join(" "),
   }) as SVGSVGElement;
   const x = (i: number) => M.left + i * gap;
   const y = (at: number) => M.top + (1 - at) * (H - M.top - M.bottom);
   axes.forEach((axis, i) => {
     root.append(svg("line", { class: "axis", x1: x(i), x2: x(i), y1: y(0), y2: y(1) }));
     const title = svg("text", { class: "axis-title", x: x(i), y: 14, "text-anchor": "middle" });
-    title.textContent = axis.kind === "log" ? `${axis.name} (log)` : axis.name;
+    // `train.learning_rate` reads as `learning_rate`; the full name is the tooltip
+    const short = axis.name.split(".").at(-1) ?? axis.name;
+    title.textContent = axis.kind === "log" ? `${short} (log)` : short;
+    const full = svg("title");
+    full.textContent = axis.name;
+    title.append(full);
     root.append(title);
     for (const tick of axis.ticks) {
       const label = svg("text", { class: "tick", x: x(i) + 5, y: y(tick.at) + 4 });

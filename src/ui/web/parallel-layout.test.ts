@@ -9,15 +9,35 @@ const sweep: Leaderboard = {
   metric: { name: "eval_loss", goal: "minimize" },
   budget: {},
   trials: [
-    { trial: "t1", params: { lr: 1e-4, r: 8, sched: "cosine" }, state: "succeeded", best: 2 },
-    { trial: "t2", params: { lr: 1e-2, r: 16, sched: "linear" }, state: "succeeded", best: 4 },
-    { trial: "t3", params: { lr: 1e-3, r: 8, sched: "cosine" }, state: "running", best: 3 },
-    { trial: "t4", params: { lr: 1e-3, r: 32, sched: "linear" }, state: "planned", best: null },
+    {
+      trial: "t1",
+      params: { lr: 1e-4, r: 8, sched: "cosine", steps: 4 },
+      state: "succeeded",
+      best: 2,
+    },
+    {
+      trial: "t2",
+      params: { lr: 1e-2, r: 16, sched: "linear", steps: 4 },
+      state: "succeeded",
+      best: 4,
+    },
+    {
+      trial: "t3",
+      params: { lr: 1e-3, r: 8, sched: "cosine", steps: 4 },
+      state: "running",
+      best: 3,
+    },
+    {
+      trial: "t4",
+      params: { lr: 1e-3, r: 32, sched: "linear", steps: 4 },
+      state: "planned",
+      best: null,
+    },
   ],
 };
 
 describe("parallel coordinates of a sweep", () => {
-  it("has one axis per parameter and the metric last, one line per trial", () => {
+  it("has one axis per varying parameter and the metric last, one line per trial", () => {
     const { axes, lines } = parallelLayout(sweep);
     expect(axes.map((a) => [a.name, a.kind])).toEqual([
       ["lr", "log"],

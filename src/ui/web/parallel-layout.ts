@@ -27,12 +27,16 @@ const fmt = (v: number) =>
   Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(1) : String(+v.toPrecision(3));
 
 /**
- * Lay a sweep's trials out over one axis per parameter and a last one for the metric, the best
+ * Lay a sweep's trials out over one axis per parameter that varies (a parameter every trial
+ * has the same value of says nothing about the metric) and a last one for the metric, the best
  * value at the top. Numbers are linear, or logarithmic when all positive and spanning 100x
  * (learning rates); anything else is a category, one evenly spaced slot per distinct value.
  */
 export function parallelLayout(sweep: Leaderboard): ParallelLayout {
-  const params = [...new Set(sweep.trials.flatMap((t) => Object.keys(t.params)))];
+  const key = (v: unknown) => JSON.stringify(v ?? null);
+  const params = [...new Set(sweep.trials.flatMap((t) => Object.keys(t.params)))].filter(
+    (p) => sweep.trials.length < 2 || new Set(sweep.trials.map((t) => key(t.params[p]))).size > 1,
+  );
   const columns = params.map((p) => sweep.trials.map((t) => t.params[p]));
   const scales = columns.map((values, i) => scaleOf(params[i]!, values));
   const metric = sweep.trials.map((t) => t.best);
