@@ -105,13 +105,14 @@ export async function routeApi(
     if (what === "curves")
       return json(await runCurves(paths.metrics, axisOf(url), limitOf(url, ctx)));
     if (what === "gpus") {
-      const host = runGpuHost(run);
+      // a run from the bucket ran on a host of another workspace's inventory: not probed here
+      const host = remote ? null : runGpuHost(run);
       const rows = host
         ? await ctx.sources
             .gpus([host])
             .catch((error: unknown) => [unreachableGpuRow(host, (error as Error).message)])
         : [];
-      return json(selectRunGpus(run, rows));
+      return json(selectRunGpus(run, rows, remote));
     }
     if (what === "log") {
       const attempt = run.attempts.at(-1)?.n ?? 1;

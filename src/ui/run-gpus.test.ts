@@ -103,6 +103,14 @@ describe("the GPUs a run holds", () => {
     });
   });
 
+  it("are not looked up here for a run from the bucket, whose host is another workspace's", () => {
+    expect(selectRunGpus(runWith(running([1, 2])), fleet, true)).toEqual({
+      state: "remote",
+      host: "h1",
+      gpus: [1, 2],
+    });
+  });
+
   it("name the host when it does not answer", () => {
     const down: GpuRow = { ...gpu("h1", 0, null), reachable: false, index: null, error: "timeout" };
     expect(selectRunGpus(runWith(running([1])), [down])).toEqual({

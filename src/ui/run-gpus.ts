@@ -10,6 +10,8 @@ export type RunGpus =
   | { state: "cpu"; host: string }
   | { state: "released"; host: string; gpus: number[] }
   | { state: "unreachable"; host: string; gpus: number[]; error: string }
+  /** A run read from the bucket's mirror: its host is another workspace's to probe. */
+  | { state: "remote"; host: string; gpus: number[] }
   | { state: "held"; host: string; gpus: GpuRow[] };
 
 const holding = ["launching", "running", "stopping"];
@@ -23,7 +25,7 @@ export function runGpuHost(run: RunRecord): string | null {
  * Select the run's GPUs from its host's probe rows: the GPUs its latest attempt was placed on,
  * or whose lease names the run (a lease is the host's own word on who holds a GPU).
  */
-export function selectRunGpus(run: RunRecord, rows: GpuRow[]): RunGpus {
+export function selectRunGpus(run: RunRecord, rows: GpuRow[], remote = false): RunGpus {
   const attempt = run.attempts.at(-1);
   if (!attempt?.host) return { state: "unplaced" };
   const host = attempt.host;
@@ -36,6 +38,7 @@ export function selectRunGpus(run: RunRecord, rows: GpuRow[]): RunGpus {
   );
   if (placed.length === 0 && own.length === 0) return { state: "cpu", host };
   if (!holding.includes(attempt.state)) return { state: "released", host, gpus: placed };
+  if (remote) return { state: "remote", host, gpus: placed };
   const hostRow = rows.find((row) => row.host === host);
   if (hostRow && !hostRow.reachable)
     return { state: "unreachable", host, gpus: placed, error: hostRow.error ?? "unreachable" };

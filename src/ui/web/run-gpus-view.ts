@@ -39,6 +39,12 @@ function body(gpus: RunGpus): HTMLElement {
       return h("p", { class: "muted" }, `no GPUs (CPU run on ${gpus.host})`);
     case "released":
       return h("p", { class: "muted" }, `released: held GPU ${list(gpus.gpus)} on ${gpus.host}`);
+    case "remote":
+      return h(
+        "p",
+        { class: "muted" },
+        `GPU ${list(gpus.gpus)} on ${gpus.host}, a host of the workspace that started the run`,
+      );
     case "unreachable":
       return h(
         "p",
