@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { compareRuns, renderHtmlReport } from "../compare/index.js";
 import { isTunectlError, UserError } from "../errors/index.js";
-import { readLastLines, unreachableGpuRow } from "../monitor/index.js";
+import { readLastLines, unreachableGpuRow, type BucketStore } from "../monitor/index.js";
 import type { Reporter } from "../report/index.js";
 import type { RunRecord, RunRegistry } from "../runs/index.js";
 import { isActionName, type UiActions, type UiSources } from "./actions.js";
@@ -23,6 +23,7 @@ export interface ApiContext {
   feed: RunsFeed;
   pointLimit: number;
   bucket?: BucketRuns;
+  store?: BucketStore;
 }
 
 const logTailLines = 400;
@@ -101,7 +102,8 @@ export async function routeApi(
   if (resource === "runs" && id) {
     const { run, registry, remote } = await locate(ctx, id);
     const paths = registry.paths(run.id);
-    if (what === undefined) return json({ ...(await runPage(registry, run.id)), remote });
+    if (what === undefined)
+      return json({ ...(await runPage(registry, run.id, ctx.store)), remote });
     if (what === "curves")
       return json(await runCurves(paths.metrics, axisOf(url), limitOf(url, ctx)));
     if (what === "gpus") {

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { isTunectlError } from "../errors/index.js";
+import type { BucketStore } from "../monitor/index.js";
 import type { Reporter } from "../report/index.js";
 import type { RunRegistry } from "../runs/index.js";
 import { checkAccess, tokenCookie } from "./access.js";
@@ -26,6 +27,8 @@ export interface UiServerOptions {
   webDir?: string;
   /** Points per curve above which the server downsamples. */
   pointLimit?: number;
+  /** The bucket, so the run page says which checkpoints have a copy there. */
+  store?: BucketStore;
   /** `--bucket`: the bucket's runs/ mirror, shown read-only beside the workspace's runs. */
   bucket?: BucketRuns;
   /** How often the bucket's mirror is read again (default 5 s). */
@@ -101,6 +104,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
         feed,
         pointLimit: options.pointLimit ?? 2000,
         ...(bucket ? { bucket } : {}),
+        ...(options.store ? { store: options.store } : {}),
       });
       return;
     }

@@ -31,8 +31,9 @@ export const registerUi: RegisterCommand = (program, app) => {
         const registry = await ctx.registry();
         const { stateDir } = await ctx.workspace();
         const sweepRegistry = new SweepRegistry(stateDir);
+        const store = await ctx.store();
         const bucket = options.bucket
-          ? new BucketRuns(await ctx.store(), path.join(stateDir, "ui-bucket"), async () => {
+          ? new BucketRuns(store, path.join(stateDir, "ui-bucket"), async () => {
               const own = await readdir(registry.runsDir).catch(() => [] as string[]);
               return new Set(own);
             })
@@ -47,6 +48,7 @@ export const registerUi: RegisterCommand = (program, app) => {
           token: newAccessToken(),
           port: options.port,
           reporter: ctx.io,
+          store,
           ...(bucket ? { bucket } : {}),
           sources: {
             gpus: async (names) =>

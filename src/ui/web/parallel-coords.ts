@@ -3,7 +3,7 @@ import { svg } from "./dom.js";
 import { parallelLayout } from "./parallel-layout.js";
 
 const H = 260;
-const M = { left: 70, right: 60, top: 28, bottom: 24 };
+const M = { left: 70, right: 60, top: 34, bottom: 24 };
 const minWidth = 720;
 const minGap = 120;
 
@@ -28,7 +28,8 @@ export function parallelCoordinates(sweep: Leaderboard): SVGSVGElement {
   const x = (i: number) => M.left + i * gap;
   const y = (at: number) => M.top + (1 - at) * (H - M.top - M.bottom);
   axes.forEach((axis, i) => {
-    root.append(svg("line", { class: "axis", x1: x(i), x2: x(i), y1: y(0), y2: y(1) }));
+    // a little longer than the values, so a line at an end does not hide in a box's edge
+    root.append(svg("line", { class: "axis", x1: x(i), x2: x(i), y1: y(-0.04), y2: y(1.04) }));
     const title = svg("text", { class: "axis-title", x: x(i), y: 14, "text-anchor": "middle" });
     // `train.learning_rate` reads as `learning_rate`; the full name is the tooltip
     const short = axis.name.split(".").at(-1) ?? axis.name;

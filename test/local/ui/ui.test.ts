@@ -239,7 +239,8 @@ describe.skipIf(!existsSync(chromiumPath))("tunectl ui in Chromium", () => {
     expect(swept.code, swept.stderr).toBe(0);
     await page.goto(`${dashboard.url}#/sweeps`);
     const lines = page.locator("section[data-sweep] svg.parallel polyline.trial");
-    await lines.first().waitFor({ timeout: 60_000 });
+    // attached, not visible: a level line has an empty box, which Playwright calls hidden
+    await lines.first().waitFor({ state: "attached", timeout: 60_000 });
     expect(await lines.count()).toBe(3);
     expect(await page.locator("section[data-sweep] table.leaderboard tbody tr").count()).toBe(3);
     // an axis for the one parameter that varies, the metric's last; every trial has its
@@ -274,6 +275,18 @@ describe.skipIf(!existsSync(chromiumPath))("tunectl ui in Chromium", () => {
         .first()
         .waitFor({ timeout: 30_000 });
       await expect.poll(() => page.locator("#log").textContent()).not.toBe("");
+      // its checkpoint is in the bucket, not in this workspace
+      const checkpoint = page.locator("#checkpoints tbody tr");
+      await checkpoint.first().waitFor({ timeout: 30_000 });
+      expect(
+        await checkpoint
+          .first()
+          .locator("td")
+          .evaluateAll((cells) => {
+            const text = cells.map((c) => c.textContent);
+            return [text[0], text.at(-2), text.at(-1)];
+          }),
+      ).toEqual(["6", "no", "yes"]);
       await screenshots(page, "run-bucket");
     } finally {
       await shared.stop();
