@@ -2,6 +2,21 @@ import { describe, expect, it } from "vitest";
 import type { Leaderboard } from "../../sweep/index.js";
 import { parallelLayout } from "./parallel-layout.js";
 
+type Row = Leaderboard["trials"][number];
+const trial = (
+  id: string,
+  lr: number,
+  r: number,
+  sched: string,
+  state: Row["state"],
+  best: number | null,
+): Row => ({
+  trial: id,
+  params: { lr, r, sched, steps: 4 },
+  state,
+  best,
+});
+
 const sweep: Leaderboard = {
   id: "lr-sweep-0123abcd",
   name: "lr-sweep",
@@ -9,30 +24,10 @@ const sweep: Leaderboard = {
   metric: { name: "eval_loss", goal: "minimize" },
   budget: {},
   trials: [
-    {
-      trial: "t1",
-      params: { lr: 1e-4, r: 8, sched: "cosine", steps: 4 },
-      state: "succeeded",
-      best: 2,
-    },
-    {
-      trial: "t2",
-      params: { lr: 1e-2, r: 16, sched: "linear", steps: 4 },
-      state: "succeeded",
-      best: 4,
-    },
-    {
-      trial: "t3",
-      params: { lr: 1e-3, r: 8, sched: "cosine", steps: 4 },
-      state: "running",
-      best: 3,
-    },
-    {
-      trial: "t4",
-      params: { lr: 1e-3, r: 32, sched: "linear", steps: 4 },
-      state: "planned",
-      best: null,
-    },
+    trial("t1", 1e-4, 8, "cosine", "succeeded", 2),
+    trial("t2", 1e-2, 16, "linear", "succeeded", 4),
+    trial("t3", 1e-3, 8, "cosine", "running", 3),
+    trial("t4", 1e-3, 32, "linear", "planned", null),
   ],
 };
 
