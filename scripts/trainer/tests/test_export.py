@@ -58,6 +58,38 @@ def test_peft_loads_every_checkpoint_and_merge_equals_base_plus_adapter(workspac
     assert (merged_record["merged"], merged_record["dtype"], merged_record["trust_remote_code"]) == (True, "float32", False)
 
 
+def test_merge_of_an_adapter_on_the_tied_output_head_equals_the_trained_model(workspace: Workspace) -> None:
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    targets = ["q_proj", "v_proj", "lm_head"]  # builtin:tiny ties lm_head to embed_tokens
+    cfg = make_config(lora={"target_modules": targets}, train={"max_steps": 2, "save_steps": 2, "learning_rate": 5e-2})
+    assert workspace.setup(cfg, [alpaca_segments(r) for r in demo_records()[:8]]).run().returncode == 0
+    checkpoint = scan(os.path.join(workspace.output, "checkpoints"))[0][-1]
+    base_dir = materialize(cfg["model"]["tiny"])
+    assert AutoModelForCausalLM.from_pretrained(base_dir).config.tie_word_embeddings
+    trained = logits(PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(base_dir), checkpoint.path))
+    out = os.path.join(workspace.root, "export")
+    cmd = [sys.executable, "-m", "trainer", "export", "--checkpoint", checkpoint.path, "--out", out, "--merge"]
+    done = subprocess.run(cmd, env={**os.environ, "PYTHONPATH": TRAINER_ROOT}, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    merged = AutoModelForCausalLM.from_pretrained(os.path.join(out, "merged"))
+    assert (logits(merged) - trained).abs().max().item() < 1e-5
+    assert not merged.config.tie_word_embeddings
+
+
+def test_the_tiny_model_stops_generating_at_the_end_of_an_assistant_turn() -> None:
+    from transformers import AutoTokenizer, GenerationConfig
+
+    base_dir = materialize({"n_layer": 1, "n_head": 2, "n_embd": 32})
+    tokenizer = AutoTokenizer.from_pretrained(base_dir)
+    rendered = tokenizer.apply_chat_template([{"role": "assistant", "content": "hi"}], tokenize=False)
+    assert rendered.endswith("hi<|im_end|>\n")
+    generation = GenerationConfig.from_pretrained(base_dir)
+    ends = {tokenizer.convert_tokens_to_ids("<|im_end|>"), tokenizer.eos_token_id}
+    assert set(generation.eos_token_id) == ends and generation.use_cache
+
+
 def test_export_refuses_an_incomplete_checkpoint(tmp_path) -> None:
     os.makedirs(tmp_path / "ckpt")
     cmd = [sys.executable, "-m", "trainer", "export", "--checkpoint", str(tmp_path / "ckpt"), "--out", str(tmp_path / "o")]

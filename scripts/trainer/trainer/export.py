@@ -101,9 +101,32 @@ def export_merged(checkpoint: str, out_dir: str, info: dict[str, Any]) -> str:
         str(info["base"]), info.get("tiny") or {}, str(info.get("dtype") or "auto"),
         bool(info.get("trust_remote_code")), info.get("revision") or None,
     )
-    merged = peft.PeftModel.from_pretrained(model, checkpoint).merge_and_unload()
+    adapted = peft.PeftModel.from_pretrained(model, checkpoint)
+    untie_adapted_embeddings(adapted.get_base_model())
+    merged = adapted.merge_and_unload()
     merged.config.use_cache = True
     os.makedirs(out_dir, exist_ok=True)
     merged.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
     return str(merged.dtype).replace("torch.", "")
+
+
+def untie_adapted_embeddings(model: Any) -> None:
+    """Gives the output head its own copy of tied embeddings when the adapter changes either one.
+
+    In training a LoRA on a tied `lm_head` (or on `embed_tokens`) changes only that module's
+    use of the shared matrix. Merging it into the shared matrix would change the other use too,
+    so the merged model would answer differently from the one trained.
+    """
+    import torch
+
+    config = model.config.get_text_config()
+    head, embeddings = model.get_output_embeddings(), model.get_input_embeddings()
+    if not getattr(config, "tie_word_embeddings", False) or head is None:
+        return
+    if not (hasattr(head, "base_layer") or hasattr(embeddings, "base_layer")):
+        return
+    inner = getattr(head, "base_layer", head)
+    inner.weight = torch.nn.Parameter(inner.weight.detach().clone(), requires_grad=False)
+    config.tie_word_embeddings = False
+    model.config.tie_word_embeddings = False

@@ -20,6 +20,28 @@ export function tunectlIn(ws: string, ...args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], { cwd: ws, encoding: "utf8", env });
 }
 
+/**
+ * tunectlIn without blocking this process: a spawnSync of minutes starves the test worker's
+ * event loop, and the runner then reports an RPC timeout however the test ended.
+ */
+export function tunectlInAsync(
+  ws: string,
+  ...args: string[]
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: ws,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 /** The run id a `tunectl run --json`… or plain `run` printed: `run <id> succeeded`. */
 export function trainTiny(ws: string, ...sets: string[]): string {
   const result = tunectlIn(

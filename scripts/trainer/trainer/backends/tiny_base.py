@@ -22,7 +22,7 @@ CHATML = (
     "{{ bos_token }}{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n"
     "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
 )
-VERSION = 1  # bump when the recipe below changes
+VERSION = 2  # bump when the recipe below changes
 
 
 def tiny_dims(overrides: dict[str, Any]) -> dict[str, int]:
@@ -59,7 +59,7 @@ def build_tokenizer() -> Any:
 
 def build_model(dims: dict[str, int], vocab_size: int) -> Any:
     import torch
-    from transformers import LlamaConfig, LlamaForCausalLM
+    from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
 
     config = LlamaConfig(
         vocab_size=(vocab_size + 7) // 8 * 8, hidden_size=dims["n_embd"], intermediate_size=4 * dims["n_embd"],
@@ -76,6 +76,12 @@ def build_model(dims: dict[str, int], vocab_size: int) -> Any:
         torch.nn.init.normal_(model.model.embed_tokens.weight, mean=0.0, std=dims["n_embd"] ** -0.5)
     finally:
         torch.set_rng_state(saved)
+    # What `generate` and servers read: an assistant turn of the chat template ends with
+    # <|im_end|>, so generation stops there as well as at </s> (as chat models' configs say), and
+    # the KV cache is on (the config's use_cache=False is for training only).
+    model.generation_config = GenerationConfig(
+        bos_token_id=1, eos_token_id=[2, SPECIALS.index("<|im_end|>")], pad_token_id=0, use_cache=True,
+    )
     return model
 
 
