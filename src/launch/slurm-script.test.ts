@@ -10,8 +10,6 @@ const job = (host: Partial<SlurmJob["host"]>, gpus = 0): SlurmJob => ({
   runDir: "/shared/runs/r-1",
   output: "/shared/runs/r-1/output",
   envFile: "/shared/runs/r-1/.env-attempt-2",
-  exitFile: "/shared/runs/r-1/attempt-2.exit",
-  log: "/shared/runs/r-1/output/logs/attempt-2.log",
   command: ["/shared/venv/bin/python", "-m", "trainer", "--output", "/shared/runs/r-1/output"],
 });
 
@@ -62,7 +60,8 @@ describe("the sbatch script", () => {
     expect(batchSignal("SIGUSR2@300")).toBe("B:USR2@300");
     const script = renderBatchScript(job({ signal: "USR2@120" }));
     expect(script).toContain("#SBATCH --signal=B:USR2@120\n");
-    expect(script).toContain(`trap 'kill -TERM "$trainer" 2>/dev/null' USR2 TERM\n`);
+    expect(script).toContain(`trap 'kill -TERM "$trainer" 2>/dev/null' TERM\n`);
+    expect(script).toContain(`trap 'warned=1; kill -TERM "$trainer" 2>/dev/null' USR2\n`);
   });
 
   it("runs the trainer with its output appended to the attempt log and records its exit status", () => {
@@ -71,13 +70,33 @@ describe("the sbatch script", () => {
     expect(script).toContain(
       '/shared/venv/bin/python -m trainer --output /shared/runs/r-1/output >>"$log" 2>&1 </dev/null &\n',
     );
-    expect(script).toContain("exit_file=/shared/runs/r-1/attempt-2.exit\n");
+    expect(script).toContain("attempt=$((2 + ${SLURM_RESTART_COUNT:-0}))\n");
+    expect(script).toContain("log=/shared/runs/r-1/output/logs/attempt-$attempt.log\n");
+    expect(script).toContain('exit_file="$run_dir/attempt-$attempt.exit"\n');
+    expect(script).toContain("export TUNECTL_ATTEMPT=$attempt\n");
     expect(script).toContain('rm -f "$env_file"\necho "$status"');
     // every #SBATCH line comes before the first command, or sbatch ignores it
     const lines = script.split("\n");
     const lastOption = lines.findLastIndex((l) => l.startsWith("#SBATCH"));
     const firstCommand = lines.findIndex((l) => l !== "" && !l.startsWith("#"));
     expect(lastOption).toBeLessThan(firstCommand);
+  });
+
+  it("requeues a trainer that checkpointed on the warning signal as the next attempt, unless requeue is off", () => {
+    const script = renderBatchScript(job({}));
+    expect(script).toContain(
+      'if [ -n "$warned" ] && [ "$status" = 75 ] && scontrol requeue "$SLURM_JOB_ID"; then\n',
+    );
+    // the marker is written after the requeue succeeded, and no exit file ends the attempt
+    const requeue = script.slice(script.indexOf("scontrol requeue"));
+    expect(requeue.indexOf('attempt-$attempt.requeue"')).toBeLessThan(requeue.indexOf("exit 0"));
+    expect(requeue.indexOf("exit 0")).toBeLessThan(requeue.indexOf('>"$exit_file.tmp"'));
+    // a restarted run resumes from the newest checkpoint with a manifest and says which
+    expect(script).toContain('export TUNECTL_RESUME_FROM="$checkpoints/step-$step"');
+    expect(script).toContain('>"$run_dir/attempt-$attempt.resume"');
+    const off = renderBatchScript(job({ requeue: false }));
+    expect(off).not.toContain("scontrol requeue");
+    expect(off).toContain("#SBATCH --no-requeue\n");
   });
 
   it("quotes a word the shell would read otherwise", () => {

@@ -11,8 +11,6 @@ export interface SlurmJob {
   runDir: string;
   output: string;
   envFile: string;
-  exitFile: string;
-  log: string;
   /** The trainer's argv (python -m trainer --config ... --data ... --output ...). */
   command: string[];
 }
@@ -55,43 +53,71 @@ export function sbatchOptions(job: SlurmJob): string[] {
   ];
 }
 
+/** The newest checkpoint whose manifest was written (a requeued job resumes from it), in sh. */
+export const newestCheckpointSh =
+  'for d in "$checkpoints"/step-*; do [ -f "$d/manifest.json" ] && echo "${d##*/step-}"; done | sort -n | tail -n 1';
+
 /**
  * The batch script tunectl submits (and `run --dry-run` prints). The body sources the run's
  * 0600 env file (secrets never on a command line; removed when the job ends, since a requeued
  * job runs this script again), starts the trainer with its output appended to the attempt log,
  * turns the warning signal and SIGTERM into the trainer's SIGTERM (finish the step, checkpoint,
  * exit 75), and records the trainer's exit status beside the run, as the process runtime does,
- * so the end is known even after Slurm forgets the job. A requeued run of the script resumes
- * from the newest checkpoint whose manifest was written.
+ * so the end is known even after Slurm forgets the job.
+ *
+ * Each run of the script is one attempt: the job's first run is attempt `job.attempt`, and
+ * every requeue (Slurm's own after a node failure or preemption, or the script's after the
+ * warning signal) the next one, resuming from the newest checkpoint whose manifest was
+ * written. A trainer stopped by the warning signal is requeued by the script itself
+ * (`scontrol requeue`) when the host allows requeueing; `attempt-<n>.requeue` says so.
  */
 export function renderBatchScript(job: SlurmJob): string {
   const signal = batchSignal(job.host.signal).slice(2).split("@")[0]!;
+  const requeue = job.host.requeue !== false;
   return [
     "#!/bin/bash",
     `# tunectl run ${job.runId}, attempt ${job.attempt}: written by tunectl, submitted with sbatch`,
     ...sbatchOptions(job).map((option) => `#SBATCH ${option}`),
     "",
-    `env_file=${word(job.envFile)}`,
-    `log=${word(job.log)}`,
-    `exit_file=${word(job.exitFile)}`,
+    `run_dir=${word(job.runDir)}`,
     `checkpoints=${word(`${job.output}/checkpoints`)}`,
+    `env_file=${word(job.envFile)}`,
+    `attempt=$((${job.attempt} + \${SLURM_RESTART_COUNT:-0}))`,
+    `log=${word(`${job.output}/logs`)}/attempt-$attempt.log`,
+    'exit_file="$run_dir/attempt-$attempt.exit"',
     "",
-    'rm -f "$exit_file"',
+    'rm -f "$exit_file" "$run_dir/attempt-$attempt.requeue"',
     'mkdir -p "$(dirname "$log")"',
-    `echo "tunectl: slurm job $SLURM_JOB_ID on $SLURMD_NODENAME (restart \${SLURM_RESTART_COUNT:-0})" >>"$log"`,
+    `echo "tunectl: slurm job $SLURM_JOB_ID on $SLURMD_NODENAME, attempt $attempt (restart \${SLURM_RESTART_COUNT:-0})" >>"$log"`,
     'if [ -f "$env_file" ]; then set -a; . "$env_file"; set +a; fi',
+    "export TUNECTL_ATTEMPT=$attempt",
     'if [ "${SLURM_RESTART_COUNT:-0}" -gt 0 ]; then',
-    '  step=$(for d in "$checkpoints"/step-*; do [ -f "$d/manifest.json" ] && echo "${d##*/step-}"; done | sort -n | tail -n 1)',
-    '  if [ -n "$step" ]; then export TUNECTL_RESUME_FROM="$checkpoints/step-$step"; fi',
+    `  step=$(${newestCheckpointSh})`,
+    '  if [ -n "$step" ]; then export TUNECTL_RESUME_FROM="$checkpoints/step-$step"; else unset TUNECTL_RESUME_FROM; fi',
+    '  echo "${TUNECTL_RESUME_FROM:-}" >"$run_dir/attempt-$attempt.resume"',
     "fi",
     "export PYTHONUNBUFFERED=1",
     "",
     `${job.command.map(word).join(" ")} >>"$log" 2>&1 </dev/null &`,
     "trainer=$!",
-    `trap 'kill -TERM "$trainer" 2>/dev/null' ${signal === "TERM" ? "TERM" : `${signal} TERM`}`,
+    "warned=",
+    `trap 'kill -TERM "$trainer" 2>/dev/null' TERM`,
+    ...(signal === "TERM" ? [] : [`trap 'warned=1; kill -TERM "$trainer" 2>/dev/null' ${signal}`]),
     // wait returns early when a trapped signal arrives: wait until the trainer itself has exited.
     'wait "$trainer"; status=$?',
     'while kill -0 "$trainer" 2>/dev/null; do wait "$trainer"; status=$?; done',
+    ...(requeue
+      ? [
+          // Checkpointed before the time limit: run again as the next attempt (Slurm's TERM
+          // that follows the requeue is trapped, so the marker is written after it succeeded).
+          'if [ -n "$warned" ] && [ "$status" = 75 ] && scontrol requeue "$SLURM_JOB_ID"; then',
+          `  echo "tunectl: checkpointed on SIG${signal}; requeued as the next attempt" >>"$log"`,
+          `  step=$(${newestCheckpointSh})`,
+          '  echo "${step:+$checkpoints/step-$step}" >"$run_dir/attempt-$attempt.requeue.tmp" && mv "$run_dir/attempt-$attempt.requeue.tmp" "$run_dir/attempt-$attempt.requeue"',
+          "  exit 0",
+          "fi",
+        ]
+      : []),
     'rm -f "$env_file"',
     'echo "$status" >"$exit_file.tmp" && mv "$exit_file.tmp" "$exit_file"',
     'exit "$status"',
