@@ -43,7 +43,8 @@ function slurmConf(hostsByName) {
     "SlurmdUser=root",
     "AuthType=auth/munge",
     "CredType=cred/munge",
-    `AuthInfo=socket=${slurm.mungeSocket}`,
+    // cred_expire: a requeued job waits this long before it may start again (default 120 s).
+    `AuthInfo=socket=${slurm.mungeSocket},cred_expire=10`,
     `StateSaveLocation=${path.join(dir, "ctld")}`,
     `SlurmdSpoolDir=${path.join(dir, "spool", "%n")}`,
     `SlurmctldPidFile=${slurm.ctldPidFile}`,

@@ -62,6 +62,43 @@ describe("tunectl hosts rendering", () => {
     );
   });
 
+  it("lists a Slurm login host's partitions with idle and allocated nodes and free GPUs", () => {
+    const cluster: HostProbe = {
+      ...up,
+      name: "cluster",
+      gpus: [],
+      leases: [],
+      slurm: {
+        partitions: [
+          {
+            name: "debug",
+            default: true,
+            availability: "up",
+            time_limit: "infinite",
+            nodes: { allocated: 1, idle: 1, other: 0, total: 2 },
+            gpus: { allocated: 0, total: 0 },
+          },
+          {
+            name: "gpu",
+            default: false,
+            availability: "up",
+            time_limit: "2:00:00",
+            nodes: { allocated: 2, idle: 0, other: 0, total: 2 },
+            gpus: { allocated: 6, total: 16 },
+          },
+        ],
+      },
+    };
+    const lines = renderHosts([cluster]).split("\n\n")[1]!.split("\n");
+    expect(lines[0]).toMatch(
+      /^cluster PARTITION\s+STATE\s+NODES IDLE\s+ALLOCATED\s+OTHER\s+GPUS FREE\s+TIME LIMIT$/,
+    );
+    expect(lines[1]).toMatch(/^debug \(default\)\s+up\s+1\/2\s+1\s+0\s+0\/0\s+infinite$/);
+    expect(lines[2]).toMatch(/^gpu\s+up\s+0\/2\s+2\s+0\s+10\/16\s+2:00:00$/);
+    const failed = renderHosts([{ ...cluster, slurm: { partitions: [], error: "no controller" } }]);
+    expect(failed).toContain("cluster: Slurm did not list its partitions: no controller");
+  });
+
   it("adds gpus_free to the JSON entry", () => {
     expect(hostJson(up)).toMatchObject({ name: "gpu-a", gpus_free: 1 });
   });

@@ -1,0 +1,116 @@
+// tunectl on the testbed's real Slurm cluster: a job that reaches its time limit (a host with
+// `time: 00:01:00`) gets the warning signal, the trainer checkpoints, the batch script requeues
+// the job, and it runs again as the next attempt of the same run, from that checkpoint, until the
+// run is done. Its per-step losses equal those of the same experiment run without a limit,
+// alongside it (the trainer is deterministic from the seed; a resume continues its data order).
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ensureSlurm, type TestbedSlurm } from "../setup/testbed.js";
+import {
+  detachedId,
+  launchWorkspace,
+  tinyConfig,
+  type CliResult,
+  type LaunchWorkspace,
+  type RunJson,
+} from "../launch/launch-workspace.js";
+
+let slurm: TestbedSlurm;
+let ws: LaunchWorkspace;
+const cpu = (host: string) => ["--host", host, "--set", "resources.gpus=0"];
+
+/** step -> loss of a run's train lines (the last line of a step, should one be written twice). */
+async function lossByStep(id: string): Promise<Map<number, number>> {
+  const text = await readFile(path.join(ws.dir, ".tunectl/runs", id, "metrics.jsonl"), "utf8");
+  const losses = new Map<number, number>();
+  for (const line of text.trim().split("\n")) {
+    const metric = JSON.parse(line) as { kind: string; step: number; loss: number };
+    if (metric.kind === "train") losses.set(metric.step, metric.loss);
+  }
+  return losses;
+}
+
+beforeAll(async () => {
+  slurm = await ensureSlurm();
+  ws = await launchWorkspace(
+    (yaml) => {
+      const host = yaml.hosts.find((h) => h.name === "slurm")!;
+      // The same cluster with a one-minute limit, warned 30 s before it.
+      const short = { ...host, name: "slurm-short", time: "00:01:00", signal: "USR1@30" };
+      yaml.hosts.push(short);
+    },
+    { slurm: true },
+  );
+}, 900_000);
+
+describe("a run whose job reaches its time limit", () => {
+  let limited: CliResult;
+  let reference: CliResult;
+  let run: RunJson;
+  let uninterrupted: RunJson;
+
+  beforeAll(async () => {
+    const started = await ws.tunectl([
+      "run",
+      tinyConfig,
+      ...cpu("slurm"),
+      "--name",
+      "uninterrupted",
+      "--detach",
+      "--json",
+    ]);
+    expect(started.code, started.stderr).toBe(0);
+    const referenceId = detachedId(started);
+    limited = await ws.tunectl(["run", tinyConfig, ...cpu("slurm-short"), "--name", "limited"], {
+      timeoutMs: 840_000,
+    });
+    reference = await ws.tunectl(["attach", referenceId], { timeoutMs: 300_000 });
+    const runs = await ws.runs();
+    run = runs.find((r) => r.id.startsWith("limited-"))!;
+    uninterrupted = runs.find((r) => r.id === referenceId)!;
+  }, 1_200_000);
+
+  it("is requeued as the next attempt of the same run, under the same job, from the checkpoint of the warning", async () => {
+    expect(limited.code, limited.stderr).toBe(0);
+    expect(run.state).toBe("succeeded");
+    expect(run.attempts.length).toBeGreaterThanOrEqual(2);
+    const jobId = run.attempts[0]!.handle!;
+    const [last, ...requeued] = [...run.attempts].reverse();
+    expect(last).toMatchObject({ state: "succeeded", exit_code: 0, handle: jobId });
+    for (const attempt of requeued) {
+      expect(attempt).toMatchObject({ state: "failed", exit_code: 75, handle: jobId });
+      expect(attempt.error?.code).toBe("slurm.requeued");
+      expect(attempt.error?.message).toContain("time-limit warning");
+    }
+    for (const [i, attempt] of run.attempts.entries()) {
+      if (i === 0) continue;
+      const before = run.attempts[i - 1]!;
+      expect(attempt.reason).toBe("requeue");
+      expect(attempt.resume_from?.step).toBe(before.final_step);
+      const log = await readFile(
+        path.join(ws.dir, ".tunectl/runs", run.id, `logs/attempt-${attempt.n}.log`),
+        "utf8",
+      );
+      expect(log).toContain(`attempt ${attempt.n} (restart ${i})`);
+      expect(log).toContain(
+        `resumed from ${attempt.resume_from!.path} at step ${before.final_step}`,
+      );
+    }
+    const job = await ws.testbed.ssh(slurm.loginHost, `scontrol show job -o ${jobId}`, {
+      timeoutMs: 30_000,
+    });
+    expect(job.stdout).toContain(`Restarts=${run.attempts.length - 1} `);
+    expect(job.stdout).toMatch(/JobState=COMPLETED /);
+  });
+
+  it("trains every step once, with the losses of the run without a limit", async () => {
+    expect(reference.code, reference.stderr).toBe(0);
+    expect(uninterrupted.state).toBe("succeeded");
+    expect(uninterrupted.attempts).toHaveLength(1);
+    const expected = await lossByStep(uninterrupted.id);
+    const got = await lossByStep(run.id);
+    expect([...expected.keys()]).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect([...got.entries()].sort(([a], [b]) => a - b)).toEqual([...expected.entries()]);
+  });
+});
