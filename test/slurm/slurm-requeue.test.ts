@@ -3,6 +3,9 @@
 // the job, and it runs again as the next attempt of the same run, from that checkpoint, until the
 // run is done. Its per-step losses equal those of the same experiment run without a limit,
 // alongside it (the trainer is deterministic from the seed; a resume continues its data order).
+// A node that dies mid-run (its slurmd and job processes killed) makes Slurm requeue the job
+// on the other node: the attempt ends lost and the next one finishes the run.
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -31,6 +34,14 @@ async function lossByStep(id: string): Promise<Map<number, number>> {
   return losses;
 }
 
+/** `tunectl run --detach` of the tiny experiment on the host `slurm`; its run id. */
+async function startDetached(name: string): Promise<string> {
+  const args = ["run", tinyConfig, ...cpu("slurm"), "--name", name, "--detach", "--json"];
+  const started = await ws.tunectl(args);
+  expect(started.code, started.stderr).toBe(0);
+  return detachedId(started);
+}
+
 beforeAll(async () => {
   slurm = await ensureSlurm();
   ws = await launchWorkspace(
@@ -51,17 +62,7 @@ describe("a run whose job reaches its time limit", () => {
   let uninterrupted: RunJson;
 
   beforeAll(async () => {
-    const started = await ws.tunectl([
-      "run",
-      tinyConfig,
-      ...cpu("slurm"),
-      "--name",
-      "uninterrupted",
-      "--detach",
-      "--json",
-    ]);
-    expect(started.code, started.stderr).toBe(0);
-    const referenceId = detachedId(started);
+    const referenceId = await startDetached("uninterrupted");
     limited = await ws.tunectl(["run", tinyConfig, ...cpu("slurm-short"), "--name", "limited"], {
       timeoutMs: 840_000,
     });
@@ -111,6 +112,59 @@ describe("a run whose job reaches its time limit", () => {
     const expected = await lossByStep(uninterrupted.id);
     const got = await lossByStep(run.id);
     expect([...expected.keys()]).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect([...got.entries()].sort(([a], [b]) => a - b)).toEqual([...expected.entries()]);
+  });
+});
+
+describe("a run whose node dies mid-run", () => {
+  let id: string;
+  let attach: CliResult;
+  let run: RunJson;
+  let failedNode: string;
+
+  beforeAll(async () => {
+    id = await startDetached("node-dies");
+    // once the first checkpoint is written, the node the job runs on dies
+    const manifest = path.join(
+      slurm.sharedDir,
+      "runs",
+      id,
+      "output/checkpoints/step-20/manifest.json",
+    );
+    for (let i = 0; i < 300 && !existsSync(manifest); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    const jobId = (await ws.run(id)).attempts[0]!.handle!;
+    const job = await ws.testbed.ssh(slurm.loginHost, `scontrol show job -o ${jobId}`);
+    failedNode = /\bNodeList=(h\d)\b/.exec(job.stdout)![1]!;
+    await ws.testbed.failSlurmNode(failedNode);
+    try {
+      attach = await ws.tunectl(["attach", id], { timeoutMs: 500_000 });
+    } finally {
+      await ws.testbed.startSlurmd(failedNode);
+    }
+    run = await ws.run(id);
+  }, 900_000);
+
+  it("ends the attempt lost, and the job Slurm requeued finishes on the other node as the next attempt", async () => {
+    expect(attach.code, attach.stderr).toBe(0);
+    expect(run.state).toBe("succeeded");
+    const [first, second] = run.attempts;
+    expect(run.attempts).toHaveLength(2);
+    expect(first).toMatchObject({ state: "lost", lost_cause: "gone" });
+    expect(first!.error?.code).toBe("slurm.requeued");
+    expect(second).toMatchObject({ state: "succeeded", reason: "requeue", handle: first!.handle });
+    expect(second!.resume_from?.step).toBeGreaterThanOrEqual(20);
+    const job = await ws.testbed.ssh(slurm.loginHost, `scontrol show job -o ${first!.handle}`);
+    expect(job.stdout).toMatch(/JobState=COMPLETED /);
+    expect(job.stdout).toMatch(/\bNodeList=h\d\b/);
+    expect(job.stdout).not.toContain(`NodeList=${failedNode} `);
+  });
+
+  it("trains to the end with the losses of the run without a fault", async () => {
+    const reference = (await ws.runs()).find((r) => r.id.startsWith("uninterrupted-"))!;
+    const expected = await lossByStep(reference.id);
+    const got = await lossByStep(id);
     expect([...got.entries()].sort(([a], [b]) => a - b)).toEqual([...expected.entries()]);
   });
 });
