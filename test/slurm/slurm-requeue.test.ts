@@ -1,5 +1,5 @@
 // tunectl on the testbed's real Slurm cluster: a job that reaches its time limit (a host with
-// `time: 00:01:00`) gets the warning signal, the trainer checkpoints, the batch script requeues
+// `time: 00:02:00`) gets the warning signal, the trainer checkpoints, the batch script requeues
 // the job, and it runs again as the next attempt of the same run, from that checkpoint, until the
 // run is done. Its per-step losses equal those of the same experiment run without a limit,
 // alongside it (the trainer is deterministic from the seed; a resume continues its data order).
@@ -21,7 +21,18 @@ import {
 
 let slurm: TestbedSlurm;
 let ws: LaunchWorkspace;
-const cpu = (host: string) => ["--host", host, "--set", "resources.gpus=0"];
+// Long enough (about a minute of training) that a first attempt never finishes before the warning.
+const steps = 120;
+const cpu = (host: string) => [
+  "--host",
+  host,
+  "--set",
+  "resources.gpus=0",
+  "--set",
+  `train.max_steps=${steps}`,
+  "--set",
+  "train.eval_steps=60",
+];
 
 /** step -> loss of a run's train lines (the last line of a step, should one be written twice). */
 async function lossByStep(id: string): Promise<Map<number, number>> {
@@ -47,8 +58,9 @@ beforeAll(async () => {
   ws = await launchWorkspace(
     (yaml) => {
       const host = yaml.hosts.find((h) => h.name === "slurm")!;
-      // The same cluster with a one-minute limit, warned 30 s before it.
-      const short = { ...host, name: "slurm-short", time: "00:01:00", signal: "USR1@30" };
+      // The same cluster with a two-minute limit, warned a minute before it: Slurm sends the
+      // warning up to 30 s earlier still (its controller checks limits every 30 s).
+      const short = { ...host, name: "slurm-short", time: "00:02:00", signal: "USR1@60" };
       yaml.hosts.push(short);
     },
     { slurm: true },
@@ -111,7 +123,7 @@ describe("a run whose job reaches its time limit", () => {
     expect(uninterrupted.attempts).toHaveLength(1);
     const expected = await lossByStep(uninterrupted.id);
     const got = await lossByStep(run.id);
-    expect([...expected.keys()]).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect([...expected.keys()]).toEqual(Array.from({ length: steps }, (_, i) => i + 1));
     expect([...got.entries()].sort(([a], [b]) => a - b)).toEqual([...expected.entries()]);
   });
 });

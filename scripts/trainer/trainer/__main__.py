@@ -40,18 +40,21 @@ def train_main(argv: Sequence[str]) -> int:
     os.makedirs(args.output, exist_ok=True)
     if os.environ.get("TUNECTL_LOG_FILE"):
         redirect_output(os.environ["TUNECTL_LOG_FILE"])
+    from .stop import StopRequest
+
+    # Before torch is imported (seconds): a SIGTERM that early (a scheduler's time-limit
+    # warning, a cancel) asks for a stop after the first step, it does not kill the trainer.
+    stop = StopRequest(log)
+    stop.install()
     from .distributed import init_ranks, nproc_requested, run_under_torchrun
 
     if nproc_requested() > 1 and "WORLD_SIZE" not in os.environ:
         return run_under_torchrun(list(argv), nproc_requested())
     ranks = init_ranks()
     say = log if ranks.main else (lambda _message: None)
+    stop.log = say
 
     from .outcome import describe_error, write_status
-    from .stop import StopRequest
-
-    stop = StopRequest(say)
-    stop.install()
     attempt = os.environ.get("TUNECTL_ATTEMPT") or None
     resume = os.environ.get("TUNECTL_RESUME_FROM") or None
     trainer = None
