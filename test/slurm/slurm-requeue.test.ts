@@ -1,7 +1,7 @@
-// tunectl on the testbed's real Slurm cluster: a job that reaches its time limit (a host with
-// `time: 00:02:00`) gets the warning signal, the trainer checkpoints, the batch script requeues
-// the job, and it runs again as the next attempt of the same run, from that checkpoint, until the
-// run is done. Its per-step losses equal those of the same experiment run without a limit,
+// tunectl on the testbed's real Slurm cluster: a job that reaches its time limit (cut to two
+// minutes while it trains) gets the warning signal, the trainer checkpoints, the batch script
+// requeues the job, and it runs again as the next attempt of the same run, from that checkpoint,
+// until the run is done. Its per-step losses equal those of the same experiment run without a limit,
 // alongside it (the trainer is deterministic from the seed; a resume continues its data order).
 // A node that dies mid-run (its slurmd and job processes killed) makes Slurm requeue the job
 // on the other node: the attempt ends lost and the next one finishes the run.
@@ -45,6 +45,15 @@ async function lossByStep(id: string): Promise<Map<number, number>> {
   return losses;
 }
 
+const text = (file: string) => readFile(file, "utf8").catch(() => "");
+
+/** Poll (every half second, for at most four minutes) until `done`. */
+async function until(done: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 480 && !(await done()); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 /** `tunectl run --detach` of the tiny experiment on the host `slurm`; its run id. */
 async function startDetached(name: string): Promise<string> {
   const args = ["run", tinyConfig, ...cpu("slurm"), "--name", name, "--detach", "--json"];
@@ -55,16 +64,7 @@ async function startDetached(name: string): Promise<string> {
 
 beforeAll(async () => {
   slurm = await ensureSlurm();
-  ws = await launchWorkspace(
-    (yaml) => {
-      const host = yaml.hosts.find((h) => h.name === "slurm")!;
-      // The same cluster with a two-minute limit, warned a minute before it: Slurm sends the
-      // warning up to 30 s earlier still (its controller checks limits every 30 s).
-      const short = { ...host, name: "slurm-short", time: "00:02:00", signal: "USR1@60" };
-      yaml.hosts.push(short);
-    },
-    { slurm: true },
-  );
+  ws = await launchWorkspace(undefined, { slurm: true });
 }, 900_000);
 
 describe("a run whose job reaches its time limit", () => {
@@ -75,19 +75,29 @@ describe("a run whose job reaches its time limit", () => {
 
   beforeAll(async () => {
     const referenceId = await startDetached("uninterrupted");
-    limited = await ws.tunectl(["run", tinyConfig, ...cpu("slurm-short"), "--name", "limited"], {
-      timeoutMs: 840_000,
-    });
+    const id = await startDetached("limited");
+    const jobId = (await ws.run(id)).attempts[0]!.handle!;
+    const onLogin = (command: string) => ws.testbed.ssh(slurm.loginHost, command);
+    const runDir = path.join(slurm.sharedDir, "runs", id);
+    // Once it trains, its time limit is cut to 2 minutes: the warning (USR1@90, which Slurm
+    // sends within 30 s of when it falls due) comes at once. Its requeued run gets a long
+    // limit again, so it finishes.
+    await until(async () =>
+      /step 10\//.test(await text(path.join(runDir, "output/logs/attempt-1.log"))),
+    );
+    expect((await onLogin(`scontrol update JobId=${jobId} TimeLimit=2`)).code).toBe(0);
+    await until(async () => existsSync(path.join(runDir, "attempt-1.requeue")));
+    expect((await onLogin(`scontrol update JobId=${jobId} TimeLimit=20`)).code).toBe(0);
+    limited = await ws.tunectl(["attach", id], { timeoutMs: 400_000 });
     reference = await ws.tunectl(["attach", referenceId], { timeoutMs: 300_000 });
-    const runs = await ws.runs();
-    run = runs.find((r) => r.id.startsWith("limited-"))!;
-    uninterrupted = runs.find((r) => r.id === referenceId)!;
+    run = await ws.run(id);
+    uninterrupted = await ws.run(referenceId);
   }, 1_200_000);
 
   it("is requeued as the next attempt of the same run, under the same job, from the checkpoint of the warning", async () => {
     expect(limited.code, limited.stderr).toBe(0);
     expect(run.state).toBe("succeeded");
-    expect(run.attempts.length).toBeGreaterThanOrEqual(2);
+    expect(run.attempts).toHaveLength(2);
     const jobId = run.attempts[0]!.handle!;
     const [last, ...requeued] = [...run.attempts].reverse();
     expect(last).toMatchObject({ state: "succeeded", exit_code: 0, handle: jobId });
@@ -143,9 +153,7 @@ describe("a run whose node dies mid-run", () => {
       id,
       "output/checkpoints/step-20/manifest.json",
     );
-    for (let i = 0; i < 300 && !existsSync(manifest); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
+    await until(async () => existsSync(manifest));
     const jobId = (await ws.run(id)).attempts[0]!.handle!;
     const job = await ws.testbed.ssh(slurm.loginHost, `scontrol show job -o ${jobId}`);
     failedNode = /\bNodeList=(h\d)\b/.exec(job.stdout)![1]!;
