@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { HostProbe } from "../../hosts/index.js";
+import { parsePartitions, type HostProbe } from "../../hosts/index.js";
 import { ExitCode } from "../exit-code.js";
 import { hostJson, hostsExitCode, renderHosts } from "./hosts.js";
 
@@ -69,24 +69,13 @@ describe("tunectl hosts rendering", () => {
       gpus: [],
       leases: [],
       slurm: {
-        partitions: [
-          {
-            name: "debug",
-            default: true,
-            availability: "up",
-            time_limit: "infinite",
-            nodes: { allocated: 1, idle: 1, other: 0, total: 2 },
-            gpus: { allocated: 0, total: 0 },
-          },
-          {
-            name: "gpu",
-            default: false,
-            availability: "up",
-            time_limit: "2:00:00",
-            nodes: { allocated: 2, idle: 0, other: 0, total: 2 },
-            gpus: { allocated: 6, total: 16 },
-          },
-        ],
+        partitions: parsePartitions(
+          ["debug*|up|infinite|1/1/0/2|h[2-3]", "gpu|up|2:00:00|2/0/0/2|g[1-2]"],
+          new Map([
+            ["g1", { total: 8, allocated: 6 }],
+            ["g2", { total: 8, allocated: 0 }],
+          ]),
+        ),
       },
     };
     const lines = renderHosts([cluster]).split("\n\n")[1]!.split("\n");
