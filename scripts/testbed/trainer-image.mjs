@@ -2,6 +2,7 @@
 // with the Python wheels of scripts/trainer/requirements.lock fetched by this machine's pip
 // (`pip download`, once per lock) and put in the build context as wheels/.
 import { createHash } from "node:crypto";
+import { lookup } from "node:dns/promises";
 import fs from "node:fs";
 import path from "node:path";
 import { cacheDir, image, logsDir, repoRoot } from "./layout.mjs";
@@ -24,6 +25,24 @@ ENTRYPOINT ["python3", "-m", "trainer"]
 
 const lockFile = () => path.join(image.trainerDir, "requirements.lock");
 
+/**
+ * `--retries 0` when pip's primary index does not resolve (the packages come from find-links or
+ * an extra index): pip would otherwise retry it five times per package, minutes in all.
+ */
+async function retriesFlag(log) {
+  const configured = await run("python3", ["-m", "pip", "config", "get", "global.index-url"], { allowFail: true });
+  const index = process.env.PIP_INDEX_URL || (configured.code === 0 && configured.stdout.trim()) || "https://pypi.org/simple";
+  const url = URL.canParse(index) ? new URL(index) : null;
+  if (!url || !url.protocol.startsWith("http")) return [];
+  const resolved = await Promise.race([
+    lookup(url.hostname).then(() => true, () => false),
+    new Promise((resolve) => setTimeout(() => resolve(false), 10_000).unref()),
+  ]);
+  if (resolved) return [];
+  log(`the package index ${index} does not resolve: pip asks it once per package instead of retrying`);
+  return ["--retries", "0"];
+}
+
 /** The lock's wheels, downloaded once per lock content into the cache. */
 async function ensureWheels(log) {
   const lockHash = sha(fs.readFileSync(lockFile())).slice(0, 16);
@@ -32,7 +51,7 @@ async function ensureWheels(log) {
   fs.mkdirSync(cacheDir, { recursive: true });
   fs.rmSync(`${dir}.tmp`, { recursive: true, force: true });
   log(`pip download -r requirements.lock (once per lock, cached in ${cacheDir})`);
-  const pip = ["-m", "pip", "download", "--no-deps", "--require-hashes", "--quiet"];
+  const pip = ["-m", "pip", "download", "--no-deps", "--require-hashes", "--quiet", ...(await retriesFlag(log))];
   await run("python3", [...pip, "-r", lockFile(), "-d", `${dir}.tmp`], { timeoutMs: 1_800_000 });
   fs.writeFileSync(path.join(`${dir}.tmp`, ".complete"), "");
   fs.renameSync(`${dir}.tmp`, dir);

@@ -25,7 +25,19 @@ if [ -f "$venv/.complete" ]; then echo "$venv/bin/python"; exit 0; fi
 echo "tunectl: creating the trainer virtualenv $venv from requirements.lock (once; a few minutes)" >&2
 rm -rf "$venv"
 "$py" -m venv "$venv" >&2
-if ! "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r "$tmp_lock" >&2; then
+# A primary index whose host does not resolve (a site that mirrors packages in find-links or
+# extra-index-url) would be retried five times per package, minutes in all: ask it once.
+index=${PIP_INDEX_URL:-$("$venv/bin/python" -m pip config get global.index-url 2>/dev/null || echo https://pypi.org/simple)}
+retries=
+if ! "$venv/bin/python" -c 'import socket, sys, urllib.parse
+socket.setdefaulttimeout(10)
+url = urllib.parse.urlsplit(sys.argv[1])
+url.scheme in ("http", "https") and socket.getaddrinfo(url.hostname, url.port or 443)' "$index" 2>/dev/null; then
+  echo "tunectl: the package index $index does not resolve; pip asks it once per package instead of retrying" >&2
+  retries="--retries 0"
+fi
+# shellcheck disable=SC2086 # $retries is empty or two words
+if ! "$venv/bin/python" -m pip install --quiet --disable-pip-version-check $retries --require-hashes -r "$tmp_lock" >&2; then
   echo "tunectl: installing requirements.lock into $venv failed (output above); fix the cause, then $fix" >&2
   exit 3
 fi

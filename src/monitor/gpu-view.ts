@@ -28,18 +28,16 @@ const empty = {
   run_id: null,
 };
 
+/** The one row of a host that did not answer. */
+export function unreachableGpuRow(host: string, error: string): GpuRow {
+  return { host, reachable: false, error, ...empty };
+}
+
 /** Every GPU of every host, in inventory order; a host without GPUs or unreachable is one row. */
 export function gpuRows(probes: HostProbe[]): GpuRow[] {
   return probes.flatMap((probe): GpuRow[] => {
     if (!probe.reachable) {
-      return [
-        {
-          host: probe.name,
-          reachable: false,
-          error: probe.error?.message ?? "unreachable",
-          ...empty,
-        },
-      ];
+      return [unreachableGpuRow(probe.name, probe.error?.message ?? "unreachable")];
     }
     if (probe.gpus.length === 0) {
       return [{ host: probe.name, reachable: true, error: probe.gpu_error, ...empty }];

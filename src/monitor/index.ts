@@ -24,7 +24,7 @@ export {
   type LiveState,
 } from "./live-view.js";
 export type { BucketStore, MonitorHost, StoredObject } from "./ports.js";
-export { gpuRows, type GpuRow } from "./gpu-view.js";
+export { gpuRows, unreachableGpuRow, type GpuRow } from "./gpu-view.js";
 export { monitorReconnected, monitorUnreachable } from "./events.js";
 export {
   fetchCheckpoint,

@@ -20,6 +20,7 @@ export function isActionName(name: string): name is ActionName {
 
 /** What the GPUs and sweeps pages read, wired in by the command (hosts' probes, sweep records). */
 export interface UiSources {
-  gpus(): Promise<GpuRow[]>;
+  /** Every host's GPUs, or only those of the named hosts (the run page probes one). */
+  gpus(hosts?: string[]): Promise<GpuRow[]>;
   sweeps(): Promise<Leaderboard[]>;
 }

@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { compareRuns, renderHtmlReport } from "../compare/index.js";
-import { UserError } from "../errors/index.js";
-import { readLastLines } from "../monitor/index.js";
+import { isTunectlError, UserError } from "../errors/index.js";
+import { readLastLines, unreachableGpuRow, type BucketStore } from "../monitor/index.js";
 import type { Reporter } from "../report/index.js";
-import type { RunRegistry } from "../runs/index.js";
+import type { RunRecord, RunRegistry } from "../runs/index.js";
 import { isActionName, type UiActions, type UiSources } from "./actions.js";
+import type { BucketRuns } from "./bucket-runs.js";
 import { comparePage } from "./compare-page.js";
 import { uiAction, uiActionFailed } from "./events.js";
 import { runCurves, type CurveAxis } from "./run-curves.js";
+import { runGpuHost, selectRunGpus } from "./run-gpus.js";
 import { runPage } from "./run-page.js";
 import { streamRun } from "./run-stream.js";
 import type { RunsFeed } from "./runs-feed.js";
@@ -20,6 +22,8 @@ export interface ApiContext {
   reporter: Reporter;
   feed: RunsFeed;
   pointLimit: number;
+  bucket?: BucketRuns;
+  store?: BucketStore;
 }
 
 const logTailLines = 400;
@@ -46,7 +50,12 @@ export async function routeApi(
   if (method === "POST") {
     if (resource !== "runs" || !id || !what || !isActionName(what) || parts.length !== 4)
       return json({ error: "no such action" }, 404);
-    const run = await ctx.registry.resolve(id);
+    const { run, remote } = await locate(ctx, id);
+    if (remote)
+      throw new UserError(`run ${run.id} is read from the bucket's mirror: it is read-only here`, {
+        code: "ui.remote_run",
+        hint: `cancel or resume it from the workspace that started it (tunectl ${what} ${run.id})`,
+      });
     uiAction.emit(ctx.reporter, `${what} ${run.id} (from the dashboard)`, {
       run: run.id,
       action: what,
@@ -91,11 +100,22 @@ export async function routeApi(
     return json(await comparePage(ctx.registry, runList(url), axisOf(url), limitOf(url, ctx)));
   }
   if (resource === "runs" && id) {
-    const run = await ctx.registry.resolve(id);
-    const paths = ctx.registry.paths(run.id);
-    if (what === undefined) return json(await runPage(ctx.registry, run.id));
+    const { run, registry, remote } = await locate(ctx, id);
+    const paths = registry.paths(run.id);
+    if (what === undefined)
+      return json({ ...(await runPage(registry, run.id, ctx.store)), remote });
     if (what === "curves")
       return json(await runCurves(paths.metrics, axisOf(url), limitOf(url, ctx)));
+    if (what === "gpus") {
+      // a run from the bucket ran on a host of another workspace's inventory: not probed here
+      const host = remote ? null : runGpuHost(run);
+      const rows = host
+        ? await ctx.sources
+            .gpus([host])
+            .catch((error: unknown) => [unreachableGpuRow(host, (error as Error).message)])
+        : [];
+      return json(selectRunGpus(run, rows, remote));
+    }
     if (what === "log") {
       const attempt = run.attempts.at(-1)?.n ?? 1;
       const { text, end } = await readLastLines(paths.attemptLog(attempt), logTailLines);
@@ -104,7 +124,7 @@ export async function routeApi(
     if (what === "events") {
       const stream = openEventStream(response);
       await streamRun(
-        ctx.registry,
+        registry,
         run.id,
         { metrics: offsetOf(url, "metrics"), log: offsetOf(url, "log") },
         stream,
@@ -113,6 +133,20 @@ export async function routeApi(
     }
   }
   return json({ error: "not found" }, 404);
+}
+
+/** A run of the workspace's registry, else (with `--bucket`) one of the bucket's mirror. */
+async function locate(
+  ctx: ApiContext,
+  ref: string,
+): Promise<{ run: RunRecord; registry: RunRegistry; remote: boolean }> {
+  try {
+    return { run: await ctx.registry.resolve(ref), registry: ctx.registry, remote: false };
+  } catch (error) {
+    if (!ctx.bucket || !isTunectlError(error) || error.code !== "run.not_found") throw error;
+    const registry = ctx.bucket.registry;
+    return { run: await registry.resolve(ref), registry, remote: true };
+  }
 }
 
 function runList(url: URL): string[] {

@@ -23,3 +23,10 @@ export const uiActionFailed = declareEvent<{ run: string; action: string; error:
   level: "warn",
   description: "ui: a cancel or resume asked for by the page failed; the page shows why",
 });
+
+export const uiBucketFailed = declareEvent<{ uri: string; error: string }>({
+  code: "ui.bucket_failed",
+  level: "warn",
+  description:
+    "ui: reading the bucket's runs/ mirror (`--bucket`) failed; the page keeps the runs it read last and tries again",
+});

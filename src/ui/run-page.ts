@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { summarizeRun, type RunSummary } from "../compare/index.js";
 import { parseGenerationLines } from "../contract/index.js";
-import { listCheckpoints, type CheckpointListing } from "../monitor/index.js";
+import { listCheckpoints, type BucketStore, type CheckpointListing } from "../monitor/index.js";
 import type { RunRecord, RunRegistry } from "../runs/index.js";
 
 /** One prompt's answers at every eval step, oldest first (the latest attempt's at a step). */
@@ -20,13 +20,18 @@ export interface RunPage {
   generations: PromptAnswers[];
 }
 
-export async function runPage(registry: RunRegistry, id: string): Promise<RunPage> {
+/** `store`: the bucket, so each checkpoint says whether a copy is there too. */
+export async function runPage(
+  registry: RunRegistry,
+  id: string,
+  store?: BucketStore,
+): Promise<RunPage> {
   const run = await registry.get(id);
   const paths = registry.paths(id);
   const [summary, config, checkpoints, generations] = await Promise.all([
     summarizeRun(registry, run),
     readFile(paths.config, "utf8").catch(() => ""),
-    listCheckpoints(registry, run),
+    listCheckpoints(registry, run, store ? { store } : {}),
     readPromptAnswers(paths.generations),
   ]);
   return { run, summary, config, checkpoints, generations };

@@ -18,6 +18,8 @@ export interface RunRow extends RunOverview {
   /** The W&B tags of the config and the run's labels as `key=value`. */
   tags: string[];
   sweep: string | null;
+  /** A run read from the bucket's mirror (another workspace's), not this workspace's own. */
+  remote: boolean;
 }
 
 const tailBytes = 16 * 1024;
@@ -29,7 +31,11 @@ export async function runRows(registry: RunRegistry): Promise<RunRow[]> {
   return rows.sort((a, b) => b.created_at.localeCompare(a.created_at));
 }
 
-export async function runRow(registry: RunRegistry, run: RunRecord): Promise<RunRow> {
+export async function runRow(
+  registry: RunRegistry,
+  run: RunRecord,
+  remote = false,
+): Promise<RunRow> {
   const paths = registry.paths(run.id);
   const [overview, live, tags] = await Promise.all([
     runOverview(registry, run),
@@ -44,6 +50,7 @@ export async function runRow(registry: RunRegistry, run: RunRecord): Promise<Run
     eta_s: active ? (etaSeconds(live) ?? null) : null,
     tags: [...tags, ...Object.entries(run.labels ?? {}).map(([k, v]) => `${k}=${v}`)],
     sweep: run.labels?.[sweepLabel] ?? null,
+    remote,
   };
 }
 

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RecordingReporter } from "../report/index.js";
-import { RunRegistry, type RunRecord } from "../runs/index.js";
+import { RunRegistry, type Placement, type RunRecord } from "../runs/index.js";
 import { tokenHeader } from "./access.js";
 import type { UiActions } from "./actions.js";
 import { startUiServer, type UiServer } from "./server.js";
@@ -49,6 +49,7 @@ describe("the ui server", () => {
   let server: UiServer;
   let actions: RecordingActions;
   let runs: RunRecord[];
+  let probed: (string[] | undefined)[];
   const token = "test-token-0123456789";
   const get = (p: string, headers: Record<string, string> = {}) =>
     fetch(`http://127.0.0.1:${server.port}${p}`, {
@@ -75,11 +76,19 @@ describe("the ui server", () => {
       runs.push(run);
     }
     actions = new RecordingActions(registry);
+    probed = [];
     server = await startUiServer({
       registry,
       actions,
       sources: {
-        gpus: async () => [gpu],
+        gpus: async (hosts) => {
+          probed.push(hosts);
+          return [
+            gpu,
+            { ...gpu, index: 1, run_id: null },
+            { ...gpu, index: 2, run_id: runs[0]!.id },
+          ];
+        },
         sweeps: async () => [],
       },
       token,
@@ -162,8 +171,27 @@ describe("the ui server", () => {
   });
 
   it("serves the GPUs and sweeps the command wires in", async () => {
-    expect(await (await get("/api/gpus")).json()).toEqual({ gpus: [gpu] });
+    const all = (await (await get("/api/gpus")).json()) as { gpus: unknown[] };
+    expect(all.gpus).toHaveLength(3);
+    expect(probed).toEqual([undefined]);
     expect(await (await get("/api/sweeps")).json()).toEqual({ sweeps: [] });
+  });
+
+  it("shows on a run's page only the GPUs it holds, probing only its host", async () => {
+    const id = runs[0]!.id;
+    const url = `/api/runs/${id}/gpus`;
+    expect(await (await get(url)).json()).toEqual({ state: "unplaced" });
+    expect(probed).toEqual([]);
+    const launcher = { pid: 1, machine: "m" };
+    await registry.apply(id, { type: "staging_started", attempt: 1, launcher });
+    await registry.apply(id, { type: "placing_started", attempt: 1, launcher });
+    const placement: Placement = { host: "h1", gpus: [2], runtime: "docker", host_dir: "/w" };
+    await registry.apply(id, { type: "placed", attempt: 1, placement });
+    await registry.apply(id, { type: "started", attempt: 1, handle: "c1" });
+    const held = (await (await get(url)).json()) as { state: string; gpus: { index: number }[] };
+    expect(probed).toEqual([["h1"]]);
+    expect(held.state).toBe("held");
+    expect(held.gpus.map((g) => g.index)).toEqual([2]);
   });
 
   it("streams a metric line appended to the run's metrics file", async () => {

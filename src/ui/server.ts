@@ -4,12 +4,14 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { isTunectlError } from "../errors/index.js";
+import type { BucketStore } from "../monitor/index.js";
 import type { Reporter } from "../report/index.js";
 import type { RunRegistry } from "../runs/index.js";
 import { checkAccess, tokenCookie } from "./access.js";
 import type { UiActions, UiSources } from "./actions.js";
 import { routeApi } from "./api-routes.js";
-import { uiRefused } from "./events.js";
+import { uiBucketFailed, uiRefused } from "./events.js";
+import type { BucketRuns } from "./bucket-runs.js";
 import { RunsFeed } from "./runs-feed.js";
 
 export interface UiServerOptions {
@@ -25,6 +27,12 @@ export interface UiServerOptions {
   webDir?: string;
   /** Points per curve above which the server downsamples. */
   pointLimit?: number;
+  /** The bucket, so the run page says which checkpoints have a copy there. */
+  store?: BucketStore;
+  /** `--bucket`: the bucket's runs/ mirror, shown read-only beside the workspace's runs. */
+  bucket?: BucketRuns;
+  /** How often the bucket's mirror is read again (default 5 s). */
+  bucketIntervalMs?: number;
 }
 
 export interface UiServer {
@@ -48,9 +56,17 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   for (const name of ["index.html", "app.js", "app.css"])
     files.set(name, await readFile(path.join(webDir, name)).catch(() => Buffer.from("")));
   const stop = new AbortController();
-  const feed = new RunsFeed(options.registry);
+  const bucket = options.bucket;
+  const feed = new RunsFeed([
+    { registry: options.registry, remote: false },
+    ...(bucket ? [{ registry: bucket.registry, remote: true }] : []),
+  ]);
+  if (bucket) await syncBucket(bucket, options.reporter);
   await feed.poll();
-  const feeding = feed.run(500, stop.signal);
+  const feeding = Promise.all([
+    feed.run(500, stop.signal),
+    bucket && followBucket(bucket, options, stop.signal),
+  ]);
   let port = options.port;
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => fail(response, error));
@@ -87,6 +103,8 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
         reporter: options.reporter,
         feed,
         pointLimit: options.pointLimit ?? 2000,
+        ...(bucket ? { bucket } : {}),
+        ...(options.store ? { store: options.store } : {}),
       });
       return;
     }
@@ -133,6 +151,39 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
       await feeding;
     },
   };
+}
+
+async function followBucket(
+  bucket: BucketRuns,
+  options: UiServerOptions,
+  signal: AbortSignal,
+): Promise<void> {
+  let failing = false;
+  while (!signal.aborted) {
+    await new Promise((resolve) => setTimeout(resolve, options.bucketIntervalMs ?? 5000));
+    if (signal.aborted) return;
+    const ok = await syncBucket(bucket, options.reporter, failing);
+    failing = !ok;
+  }
+}
+
+/** One read of the bucket's mirror; a failure is reported once until it reads again. */
+async function syncBucket(bucket: BucketRuns, reporter: Reporter, quiet = false): Promise<boolean> {
+  try {
+    await bucket.sync();
+    return true;
+  } catch (error) {
+    if (!quiet)
+      uiBucketFailed.emit(
+        reporter,
+        `reading runs/ in ${bucket.uri} failed: ${(error as Error).message}`,
+        {
+          uri: bucket.uri,
+          error: (error as Error).message,
+        },
+      );
+    return false;
+  }
 }
 
 const noSources: UiSources = {

@@ -46,9 +46,9 @@ def train_main(argv: Sequence[str]) -> int:
     # warning, a cancel) asks for a stop after the first step, it does not kill the trainer.
     stop = StopRequest(log)
     stop.install()
-    from .distributed import init_ranks, nproc_requested, run_under_torchrun
+    from .distributed import init_ranks, nnodes_requested, nproc_requested, run_under_torchrun
 
-    if nproc_requested() > 1 and "WORLD_SIZE" not in os.environ:
+    if (nproc_requested() > 1 or nnodes_requested() > 1) and "WORLD_SIZE" not in os.environ:
         return run_under_torchrun(list(argv), nproc_requested())
     ranks = init_ranks()
     say = log if ranks.main else (lambda _message: None)

@@ -80,7 +80,7 @@ class Trainer:
 
             ids = [ranks.local_rank] if backend.device.type == "cuda" else None
             self.train_model = DistributedDataParallel(backend.model, device_ids=ids)
-            log(f"{ranks.world} processes (DDP): a step trains micro_batch_size x {ranks.world} rows per micro batch")
+            log(f"{ranks.world} processes (DDP): a step trains micro_batch_size x {ranks.world} rows per micro batch; this one is rank {ranks.rank}")
         rows, eval_rows = self._load_rows(backend)
         t = cfg.train
         plan = Plan(len(rows), t.micro_batch_size * ranks.world, t.gradient_accumulation_steps, t.seed, t.epochs, t.max_steps)

@@ -4,6 +4,7 @@ import { integer } from "../option-parsers.js";
 interface UiOptions {
   port: number;
   open?: boolean;
+  bucket?: boolean;
 }
 
 export const registerUi: RegisterCommand = (program, app) => {
@@ -14,17 +15,29 @@ export const registerUi: RegisterCommand = (program, app) => {
     )
     .option("--port <port>", "port to listen on (default: a free one)", integer(0), 0)
     .option("--open", "open the dashboard in the default browser")
+    .option("--bucket", "also show, read-only, the runs others mirrored to the bucket's runs/")
     .action(
       app.action(async (ctx, options: UiOptions) => {
         const { cancelRun, resumeRun, superviseRuns } = await import("../../launch/index.js");
-        const { newAccessToken, startUiServer, uiListening } = await import("../../ui/index.js");
+        const { BucketRuns, newAccessToken, startUiServer, uiListening } =
+          await import("../../ui/index.js");
+        const { readdir } = await import("node:fs/promises");
+        const path = await import("node:path");
         const { probeHosts } = await import("../../hosts/index.js");
         const { gpuRows } = await import("../../monitor/index.js");
         const { readRunMetrics } = await import("../../runs/index.js");
         const { SweepRegistry, sweepLeaderboard } = await import("../../sweep/index.js");
         const deps = await ctx.launchDeps();
         const registry = await ctx.registry();
-        const sweepRegistry = new SweepRegistry((await ctx.workspace()).stateDir);
+        const { stateDir } = await ctx.workspace();
+        const sweepRegistry = new SweepRegistry(stateDir);
+        const store = await ctx.store();
+        const bucket = options.bucket
+          ? new BucketRuns(store, path.join(stateDir, "ui-bucket"), async () => {
+              const own = await readdir(registry.runsDir).catch(() => [] as string[]);
+              return new Set(own);
+            })
+          : undefined;
         // the streaming `tunectl watch` does: active runs keep coming home while the page is open
         const supervisor = superviseRuns(
           { ...deps, reporter: ctx.io },
@@ -35,8 +48,11 @@ export const registerUi: RegisterCommand = (program, app) => {
           token: newAccessToken(),
           port: options.port,
           reporter: ctx.io,
+          store,
+          ...(bucket ? { bucket } : {}),
           sources: {
-            gpus: async () => gpuRows(await probeHosts(await ctx.hosts(), { timeoutMs: 8000 })),
+            gpus: async (names) =>
+              gpuRows(await probeHosts(await ctx.hosts(), { names, timeoutMs: 8000 })),
             sweeps: async () => {
               const runs = await registry.list();
               const metricsOf = (run: (typeof runs)[number]) =>

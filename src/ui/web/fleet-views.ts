@@ -3,6 +3,8 @@ import type { Leaderboard } from "../../sweep/index.js";
 import { getJson } from "./api.js";
 import { h } from "./dom.js";
 import { fmtValue, num, stateClass } from "./format.js";
+import { parallelCoordinates } from "./parallel-coords.js";
+import { gpuMeasures } from "./run-gpus-view.js";
 
 const runLink = (id: string | null | undefined) =>
   id ? h("a", { href: `#/run/${encodeURIComponent(id)}` }, id) : "free";
@@ -24,13 +26,7 @@ export async function gpusView(main: HTMLElement): Promise<void> {
           ? (g.name ?? (g.error ? `error: ${g.error}` : "no GPUs"))
           : `unreachable: ${g.error}`,
       ),
-      h("td", { class: "num" }, g.utilization_pct === null ? "–" : `${g.utilization_pct}%`),
-      h(
-        "td",
-        { class: "num" },
-        g.memory_total_mib === null ? "–" : `${g.memory_used_mib ?? "?"}/${g.memory_total_mib} MiB`,
-      ),
-      h("td", { class: "num" }, g.temperature_c === null ? "–" : `${g.temperature_c} °C`),
+      ...gpuMeasures(g),
       h("td", {}, g.index === null ? "–" : runLink(g.run_id)),
     ),
   );
@@ -81,44 +77,53 @@ export async function sweepsView(main: HTMLElement): Promise<void> {
           ),
         ),
         h(
-          "table",
-          {},
-          h(
-            "thead",
-            {},
-            h(
-              "tr",
-              {},
-              h("th", {}, "#"),
-              h("th", {}, "Trial"),
-              ...params.map((p) => h("th", {}, p)),
-              h("th", {}, "State"),
-              h("th", { class: "num" }, "Best"),
-              h("th", {}, "Run"),
-            ),
-          ),
-          h(
-            "tbody",
-            {},
-            sweep.trials.map((t, i) =>
-              h(
-                "tr",
-                {},
-                h("td", {}, i + 1),
-                h("td", {}, t.trial),
-                ...params.map((p) => h("td", {}, fmtValue(t.params[p]))),
-                h("td", { class: stateClass(t.state) }, t.state),
-                h(
-                  "td",
-                  { class: "num" },
-                  `${num(t.best)}${t.best_step === undefined ? "" : ` @ ${t.best_step}`}`,
-                ),
-                h("td", {}, t.run ? runLink(t.run) : "–"),
-              ),
-            ),
-          ),
+          "div",
+          { class: "sweep-views" },
+          leaderboard(sweep, params),
+          h("figure", {}, parallelCoordinates(sweep)),
         ),
       );
     }),
+  );
+}
+
+function leaderboard(sweep: Leaderboard, params: string[]): HTMLElement {
+  return h(
+    "table",
+    { class: "leaderboard" },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", {}, "#"),
+        h("th", {}, "Trial"),
+        ...params.map((p) => h("th", {}, p)),
+        h("th", {}, "State"),
+        h("th", { class: "num" }, "Best"),
+        h("th", {}, "Run"),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      sweep.trials.map((t, i) =>
+        h(
+          "tr",
+          {},
+          h("td", {}, i + 1),
+          h("td", {}, t.trial),
+          ...params.map((p) => h("td", {}, fmtValue(t.params[p]))),
+          h("td", { class: stateClass(t.state) }, t.state),
+          h(
+            "td",
+            { class: "num" },
+            `${num(t.best)}${t.best_step === undefined ? "" : ` @ ${t.best_step}`}`,
+          ),
+          h("td", {}, t.run ? runLink(t.run) : "–"),
+        ),
+      ),
+    ),
   );
 }

@@ -5,6 +5,7 @@ import { getJson, listen, postAction } from "./api.js";
 import { LineChart, type Point } from "./chart.js";
 import { h } from "./dom.js";
 import { fmtValue, num, stateClass } from "./format.js";
+import { runGpusSection } from "./run-gpus-view.js";
 
 type Axis = RunCurves["axis"];
 const charts = [
@@ -25,7 +26,7 @@ export async function runView(
 ): Promise<void> {
   const base = `/api/runs/${encodeURIComponent(id)}`;
   const [page, curves, log] = await Promise.all([
-    getJson<RunPage>(base),
+    getJson<RunPage & { remote: boolean }>(base),
     getJson<RunCurves>(`${base}/curves?axis=${axis}`),
     getJson<{ attempt: number; text: string; end: number }>(`${base}/log`),
   ]);
@@ -146,7 +147,13 @@ export async function runView(
       { class: "muted" },
       `${run.name} · ${run.model} · attempt ${run.attempts.at(-1)?.n ?? 0} on ${run.attempts.at(-1)?.host ?? "–"}`,
     ),
-    h("div", { class: "actions" }, cancel, resume, message),
+    page.remote
+      ? h(
+          "p",
+          { class: "muted", id: "remote-note" },
+          "read from the bucket's mirror: read-only here; cancel or resume it from the workspace that started it",
+        )
+      : h("div", { class: "actions" }, cancel, resume, message),
     h("h2", {}, "Curves ", axisSelect),
     h(
       "div",
@@ -177,6 +184,8 @@ export async function runView(
         summaryTable(page),
         h("h2", {}, "Checkpoints"),
         checkpointsTable(page),
+        h("h2", {}, "GPUs"),
+        runGpusSection(run.id, signal),
       ),
       h("div", {}, h("h2", {}, "Config"), h("pre", { class: "config", id: "config" }, page.config)),
     ),

@@ -81,6 +81,8 @@ export function runsView(main: HTMLElement, signal: AbortSignal, setLive: (on: b
       type: "checkbox",
       "aria-label": `select ${row.id}`,
       checked: selected.has(row.id),
+      // compare reads the workspace's own registry
+      disabled: row.remote,
       onchange: (e: Event) => {
         if ((e.target as HTMLInputElement).checked) selected.add(row.id);
         else selected.delete(row.id);
@@ -89,9 +91,20 @@ export function runsView(main: HTMLElement, signal: AbortSignal, setLive: (on: b
     });
     return h(
       "tr",
-      { "data-run": row.id, "data-state": row.state, "data-step": row.step ?? "" },
+      {
+        "data-run": row.id,
+        "data-state": row.state,
+        "data-step": row.step ?? "",
+        "data-remote": row.remote,
+      },
       h("td", {}, box),
-      h("td", {}, h("a", { href: `#/run/${encodeURIComponent(row.id)}` }, row.id)),
+      h(
+        "td",
+        {},
+        h("a", { href: `#/run/${encodeURIComponent(row.id)}` }, row.id),
+        row.remote &&
+          h("span", { class: "badge", title: "read from the bucket's mirror" }, "bucket"),
+      ),
       h(
         "td",
         { class: stateClass(row.state) },

@@ -1,9 +1,9 @@
 // `tunectl ui` started from the built CLI as a user starts it, and the runs it watches.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { bin } from "../../concurrency/crowd.js";
+import { bin, repoRoot } from "../../concurrency/crowd.js";
 
 export interface Dashboard {
   url: string;
@@ -14,11 +14,42 @@ export interface Dashboard {
   stop(): Promise<void>;
 }
 
-/** Start `tunectl ui --json` in `ws` and wait (bounded) for the URL it prints. */
-export async function startDashboard(ws: string, timeoutMs = 60_000): Promise<Dashboard> {
-  const child = spawn(process.execPath, [bin, "ui", "--json"], {
+export interface DashboardOptions {
+  args?: string[];
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/**
+ * Two stand-in GPUs on this machine: the testbed's `nvidia-smi` stand-in (the only double,
+ * for the GPU itself) linked into `<dir>/bin`, its list beside it. Returns the PATH that puts
+ * it first, so host `local` probes and leases those GPUs; the trainer still runs on the CPU.
+ */
+export async function fakeGpus(dir: string): Promise<string> {
+  await mkdir(path.join(dir, "bin"), { recursive: true });
+  await symlink(
+    path.join(repoRoot, "scripts", "testbed", "nvidia-smi"),
+    path.join(dir, "bin", "nvidia-smi"),
+  );
+  await writeFile(
+    path.join(dir, "gpus.csv"),
+    [
+      "0,GPU-7e57b3d0-0000-4000-8000-000000000000,NVIDIA A100-SXM4-80GB,81920,1234,37,41,90.00",
+      "1,GPU-7e57b3d0-0000-4000-8000-000000000001,NVIDIA A100-SXM4-80GB,81920,0,0,30,60.00",
+      "",
+    ].join("\n"),
+  );
+  return `${path.join(dir, "bin")}:${process.env.PATH ?? ""}`;
+}
+
+/** Start `tunectl ui --json [ARGS]` in `ws` and wait (bounded) for the URL it prints. */
+export async function startDashboard(
+  ws: string,
+  { args = [], env = {}, timeoutMs = 60_000 }: DashboardOptions = {},
+): Promise<Dashboard> {
+  const child = spawn(process.execPath, [bin, "ui", "--json", ...args], {
     cwd: ws,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? ws, NO_COLOR: "1" },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? ws, NO_COLOR: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
