@@ -19,7 +19,7 @@ export interface LaunchSpec {
   /** Directory holding the `trainer` package on the host (process runtime). */
   trainerPath?: string;
   /** The Slurm runtime: the login host's entry and the GPUs to ask the scheduler for. */
-  slurm?: { host: HostConfig; gpus: number };
+  slurm?: { host: HostConfig; gpus: number; nodes: number };
 }
 
 /** How an attempt's process looks from the host right now; `detail` is the scheduler's view (Slurm). */

@@ -62,6 +62,7 @@ export function slurmJob(spec: LaunchSpec): SlurmJob {
     attempt,
     host: spec.slurm.host,
     gpus: spec.slurm.gpus,
+    nodes: spec.slurm.nodes,
     runDir: layout.runDir,
     output: layout.output,
     envFile: layout.envFile(attempt),

@@ -1,12 +1,23 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { fakeHostConfig } from "../hosts/index.js";
-import { batchSignal, renderBatchScript, sbatchOptions, type SlurmJob } from "./slurm-script.js";
+import {
+  batchSignal,
+  nodeAddrSh,
+  renderBatchScript,
+  sbatchOptions,
+  type SlurmJob,
+} from "./slurm-script.js";
 
-const job = (host: Partial<SlurmJob["host"]>, gpus = 0): SlurmJob => ({
+const job = (host: Partial<SlurmJob["host"]>, gpus = 0, nodes = 1): SlurmJob => ({
   runId: "r-1",
   attempt: 2,
   host: { ...fakeHostConfig("c"), kind: "slurm", runtime: "process", ...host },
   gpus,
+  nodes,
   runDir: "/shared/runs/r-1",
   output: "/shared/runs/r-1/output",
   envFile: "/shared/runs/r-1/.env-attempt-2",
@@ -105,5 +116,54 @@ describe("the sbatch script", () => {
       command: ["/shared/my venv/bin/python", "-m", "trainer"],
     });
     expect(script).toContain("'/shared/my venv/bin/python' -m trainer >>");
+  });
+});
+
+describe("the sbatch script of several nodes", () => {
+  const script = renderBatchScript(job({}, 2, 2));
+
+  it("asks for one task per node and GPUs per node", () => {
+    const options = sbatchOptions(job({}, 2, 2));
+    expect(options).toContain("--nodes=2");
+    expect(options).toContain("--ntasks-per-node=1");
+    expect(options).not.toContain("--ntasks=1");
+    expect(options).toContain("--gpus-per-node=2");
+  });
+
+  it("starts one labelled srun task per node with the rendezvous on the first node", () => {
+    expect(script).toContain(
+      "srun --label --kill-on-bad-exit=1 --nodes=2 --ntasks-per-node=1 bash -c",
+    );
+    expect(script).toContain("export TUNECTL_NNODES=2 TUNECTL_RDZV_ID=r-1-a$attempt");
+    expect(script).toMatch(/head=\$\(scontrol show hostnames "\$SLURM_JOB_NODELIST" \| head -n 1\)/);
+    expect(execFileSync("bash", ["-n"], { input: script }).toString()).toBe("");
+  });
+
+  it("gives each node its rank, address and the interface that holds it, then the trainer", () => {
+    // the per-node part as srun runs it, with scontrol answering for node n2 at 127.0.0.1
+    const perNode = /bash -c ('(?:[^']|'\\'')*')/.exec(script)![1]!;
+    const bin = mkdtempSync(path.join(tmpdir(), "tunectl-srun-"));
+    writeFileSync(
+      path.join(bin, "scontrol"),
+      '#!/bin/sh\necho "NodeName=$3 Arch=x86_64"\necho "   NodeAddr=127.0.0.1 NodeHostName=$3"\n',
+      { mode: 0o755 },
+    );
+    const python = path.join(bin, "python");
+    writeFileSync(python, "#!/bin/sh\nenv | grep -E '^(TUNECTL_NODE|GLOO|NCCL)' | sort\n", {
+      mode: 0o755,
+    });
+    const body = `${nodeAddrSh}
+export -f node_addr
+bash -c ${perNode.replace("/shared/venv/bin/python", python)}`;
+    const out = execFileSync("bash", ["-c", body], {
+      env: { PATH: `${bin}:${process.env.PATH}`, SLURM_NODEID: "1", SLURMD_NODENAME: "n2" },
+    }).toString();
+    expect(out.split("\n").filter(Boolean)).toEqual([
+      "GLOO_SOCKET_IFNAME=lo",
+      "NCCL_SOCKET_IFNAME=lo",
+      "TUNECTL_NODE_ADDR=127.0.0.1",
+      "TUNECTL_NODE_RANK=1",
+    ]);
+    rmSync(bin, { recursive: true, force: true });
   });
 });

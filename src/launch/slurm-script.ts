@@ -7,6 +7,8 @@ export interface SlurmJob {
   attempt: number;
   host: HostConfig;
   gpus: number;
+  /** Nodes of the allocation: more than 1 starts one trainer per node with srun (torchrun, c10d). */
+  nodes: number;
   /** Absolute paths on the shared filesystem. */
   runDir: string;
   output: string;
@@ -41,8 +43,8 @@ export function sbatchOptions(job: SlurmJob): string[] {
     ...(host.qos ? [`--qos=${host.qos}`] : []),
     ...(host.constraint ? [`--constraint=${host.constraint}`] : []),
     ...(host.time ? [`--time=${host.time}`] : []),
-    "--nodes=1",
-    "--ntasks=1",
+    `--nodes=${job.nodes}`,
+    ...(job.nodes > 1 ? ["--ntasks-per-node=1"] : ["--ntasks=1"]),
     ...(job.gpus > 0 ? [`--gpus-per-node=${job.gpus}`] : []),
     `--signal=${batchSignal(host.signal)}`,
     host.requeue === false ? "--no-requeue" : "--requeue",
@@ -50,6 +52,37 @@ export function sbatchOptions(job: SlurmJob): string[] {
     `--chdir=${job.output}`,
     `--output=${job.runDir}/slurm-%j.out`,
     ...(host.sbatch_options ?? []),
+  ];
+}
+
+/** A node's address as the others reach it (its NodeAddr, resolved), in bash. */
+export const nodeAddrSh =
+  'node_addr() { a=$(scontrol show node "$1" | sed -n "s/.*NodeAddr=\\([^ ]*\\).*/\\1/p"); getent ahostsv4 "${a:-$1}" | awk \'{print $1; exit}\'; }';
+
+/**
+ * Several nodes: one srun task per node (`--label` prefixes each line of the log with its node's
+ * task number), each running the trainer with torchrun's c10d rendezvous on the allocation's
+ * first node, keyed by the run id and attempt. Each node names its own address and the
+ * interface that holds it (`GLOO_SOCKET_IFNAME`/`NCCL_SOCKET_IFNAME`, unless set), so neither
+ * gloo nor NCCL picks `lo` or a docker bridge. A node that fails ends every node's task.
+ */
+function multiNodeLaunch(job: SlurmJob): string[] {
+  const perNode = [
+    "export TUNECTL_NODE_RANK=$SLURM_NODEID",
+    'addr=$(node_addr "$SLURMD_NODENAME")',
+    'if [ -n "$addr" ]; then export TUNECTL_NODE_ADDR=$addr; fi',
+    'ifname=$(ip -o -4 addr show 2>/dev/null | awk -v a="$addr" \'{split($4, p, "/")} p[1] == a {print $2; exit}\')',
+    'if [ -n "$ifname" ]; then export GLOO_SOCKET_IFNAME=${GLOO_SOCKET_IFNAME:-$ifname} NCCL_SOCKET_IFNAME=${NCCL_SOCKET_IFNAME:-$ifname}; fi',
+    `exec ${job.command.map(word).join(" ")}`,
+  ].join("\n");
+  return [
+    nodeAddrSh,
+    "export -f node_addr",
+    'head=$(scontrol show hostnames "$SLURM_JOB_NODELIST" | head -n 1)',
+    `export TUNECTL_NNODES=${job.nodes} TUNECTL_RDZV_ID=${word(job.runId)}-a$attempt`,
+    'export TUNECTL_RDZV_ENDPOINT="$(node_addr "$head"):$((29500 + SLURM_JOB_ID % 20000))"',
+    `echo "tunectl: ${job.nodes} nodes ($SLURM_JOB_NODELIST), rendezvous $TUNECTL_RDZV_ID at $TUNECTL_RDZV_ENDPOINT" >>"$log"`,
+    `srun --label --kill-on-bad-exit=1 --nodes=${job.nodes} --ntasks-per-node=1 bash -c ${shellQuote(perNode)} >>"$log" 2>&1 </dev/null &`,
   ];
 }
 
@@ -98,7 +131,9 @@ export function renderBatchScript(job: SlurmJob): string {
     "fi",
     "export PYTHONUNBUFFERED=1",
     "",
-    `${job.command.map(word).join(" ")} >>"$log" 2>&1 </dev/null &`,
+    ...(job.nodes > 1
+      ? multiNodeLaunch(job)
+      : [`${job.command.map(word).join(" ")} >>"$log" 2>&1 </dev/null &`]),
     "trainer=$!",
     "warned=",
     `trap 'kill -TERM "$trainer" 2>/dev/null' TERM`,

@@ -77,8 +77,11 @@ def train_main(argv: Sequence[str]) -> int:
         if ranks.main:
             write_status(args.output, "failed", step, error=message, attempt=attempt, **coded)
         return EXIT_FAILED
-    if ranks.main:
-        write_status(args.output, outcome.state, outcome.step, total_steps=outcome.total_steps, checkpoint=outcome.checkpoint, attempt=attempt)
+    if not ranks.main:
+        # the writer's exit code speaks for the attempt; a stopped worker elsewhere exiting 75
+        # would read as a failure to torchrun (and to srun --kill-on-bad-exit) before it did
+        return EXIT_OK
+    write_status(args.output, outcome.state, outcome.step, total_steps=outcome.total_steps, checkpoint=outcome.checkpoint, attempt=attempt)
     return EXIT_STOPPED if outcome.state == "stopped" else EXIT_OK
 
 
