@@ -150,12 +150,12 @@ export async function launchAttempt(deps: LaunchDeps, request: AttemptRequest): 
       ...(trainerPath ? { trainerPath } : {}),
       ...(placed.runtime === "slurm"
         ? {
-              slurm: {
-                host: placed.config,
-                gpus: experiment.resources.gpus,
-                nodes: experiment.resources.nodes,
-              },
-            }
+            slurm: {
+              host: placed.config,
+              gpus: experiment.resources.gpus,
+              nodes: experiment.resources.nodes,
+            },
+          }
         : {}),
       env: trainerEnv({
         runId: run.id,

@@ -107,7 +107,12 @@ export async function resumeRun(deps: LaunchDeps, request: ResumeRequest): Promi
   if (request.reason !== "retry") {
     await refuseMissingGpus(
       deps.hosts,
-      candidateHosts(deps.hosts, experiment.resources.hosts, request.host, experiment.resources.nodes),
+      candidateHosts(
+        deps.hosts,
+        experiment.resources.hosts,
+        request.host,
+        experiment.resources.nodes,
+      ),
       experiment.resources.gpus,
     );
   }

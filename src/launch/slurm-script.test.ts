@@ -135,7 +135,9 @@ describe("the sbatch script of several nodes", () => {
       "srun --label --kill-on-bad-exit=1 --nodes=2 --ntasks-per-node=1 bash -c",
     );
     expect(script).toContain("export TUNECTL_NNODES=2 TUNECTL_RDZV_ID=r-1-a$attempt");
-    expect(script).toMatch(/head=\$\(scontrol show hostnames "\$SLURM_JOB_NODELIST" \| head -n 1\)/);
+    expect(script).toMatch(
+      /head=\$\(scontrol show hostnames "\$SLURM_JOB_NODELIST" \| head -n 1\)/,
+    );
     expect(execFileSync("bash", ["-n"], { input: script }).toString()).toBe("");
   });
 
