@@ -16,7 +16,8 @@ const usage = `usage: npm run testbed -- <command>
   cut HOST | restore HOST                           take a host's link down / bring it back
   stop-sshd HOST | start-sshd HOST                  stop / start a host's sshd
   stop-s3 | start-s3                                stop / start the S3 server (data kept)
-  stop-slurmd HOST | start-slurmd HOST              kill / start a Slurm node's slurmd`;
+  stop-slurmd HOST | start-slurmd HOST              kill / start a Slurm node's slurmd
+  fail-node HOST                                    a Slurm node dies: its slurmd and its jobs' processes killed`;
 
 const log = (msg) => console.error(`testbed: ${msg}`);
 

@@ -43,7 +43,8 @@ function slurmConf(hostsByName) {
     "SlurmdUser=root",
     "AuthType=auth/munge",
     "CredType=cred/munge",
-    `AuthInfo=socket=${slurm.mungeSocket}`,
+    // cred_expire: a requeued job waits this long before it may start again (default 120 s).
+    `AuthInfo=socket=${slurm.mungeSocket},cred_expire=10`,
     `StateSaveLocation=${path.join(dir, "ctld")}`,
     `SlurmdSpoolDir=${path.join(dir, "spool", "%n")}`,
     `SlurmctldPidFile=${slurm.ctldPidFile}`,
@@ -65,7 +66,8 @@ function slurmConf(hostsByName) {
     "ReturnToService=2",
     "SchedulerParameters=sched_interval=2",
     "MessageTimeout=20",
-    "SlurmdTimeout=60",
+    // a node whose slurmd died is DOWN (and its jobs requeued) within about this long
+    "SlurmdTimeout=30",
     "InactiveLimit=0",
     "KillWait=30",
     "MinJobAge=600",
@@ -235,4 +237,58 @@ export async function stopSlurm() {
 export async function stopSlurmd(node) {
   const pid = slurmdPid(node);
   if (pid) await stopPid(pid, slurmdMarker(node), { graceMs: 5_000 });
+}
+
+/** Every process's parent, from /proc (pid -> ppid). */
+function parents() {
+  const out = new Map();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      // the command may hold spaces and parentheses: fields start after the last ')'
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      out.set(Number(entry), ppid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * The node dies as a machine does: its slurmd and every job process on it (the slurmstepds
+ * that slurmd started, in the node's namespace, and all they started) killed at once, with
+ * nothing left to tell the controller. Only descendants of this testbed's slurmd are touched.
+ */
+export async function failSlurmNode(node, netns) {
+  const slurmd = slurmdPid(node);
+  if (!slurmd) return;
+  const { stdout } = await run("ip", ["netns", "pids", netns], { allowFail: true });
+  const inNode = new Set(stdout.split(/\s+/).filter(Boolean).map(Number));
+  const tree = parents();
+  const descends = (pid) => {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; p = tree.get(p) ?? 0, hops++) {
+      if (p === slurmd) return true;
+      if (inNode.has(p) && cmdlineOf(p).startsWith("slurmstepd")) return true;
+    }
+    return false;
+  };
+  const doomed = [...tree.keys()].filter((pid) => pid !== slurmd && descends(pid));
+  for (const pid of [slurmd, ...doomed]) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  await waitFor(`slurmd ${node} to die`, () => !slurmdPid(node), { timeoutMs: 5_000 });
+}
+
+function cmdlineOf(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+  } catch {
+    return "";
+  }
 }

@@ -43,6 +43,7 @@ import {
   startSlurm,
   stopSlurm,
   stopSlurmd,
+  failSlurmNode,
 } from "./slurm.mjs";
 import { ensureTrainerImage, trainerImagePresent } from "./trainer-image.mjs";
 import { workspaceFiles, writeWorkspace } from "./workspace.mjs";
@@ -263,6 +264,10 @@ export const faults = {
   "stop-s3": async () => (hostsFromState(), await stopS3(), await refreshPids()),
   "start-s3": async () => (hostsFromState(), await startS3(), await refreshPids()),
   "stop-slurmd": async (name) => (hostByName(name), await stopSlurmd(name), await refreshPids()),
+  "fail-node": async (name) => (
+    await failSlurmNode(name, hostByName(name).netns),
+    await refreshPids()
+  ),
   "start-slurmd": async (name) => {
     const byName = (n) => hostByName(n);
     hostByName(name);

@@ -30,16 +30,26 @@ const lockFile = () => path.join(image.trainerDir, "requirements.lock");
  * an extra index): pip would otherwise retry it five times per package, minutes in all.
  */
 async function retriesFlag(log) {
-  const configured = await run("python3", ["-m", "pip", "config", "get", "global.index-url"], { allowFail: true });
-  const index = process.env.PIP_INDEX_URL || (configured.code === 0 && configured.stdout.trim()) || "https://pypi.org/simple";
+  const configured = await run("python3", ["-m", "pip", "config", "get", "global.index-url"], {
+    allowFail: true,
+  });
+  const index =
+    process.env.PIP_INDEX_URL ||
+    (configured.code === 0 && configured.stdout.trim()) ||
+    "https://pypi.org/simple";
   const url = URL.canParse(index) ? new URL(index) : null;
   if (!url || !url.protocol.startsWith("http")) return [];
   const resolved = await Promise.race([
-    lookup(url.hostname).then(() => true, () => false),
+    lookup(url.hostname).then(
+      () => true,
+      () => false,
+    ),
     new Promise((resolve) => setTimeout(() => resolve(false), 10_000).unref()),
   ]);
   if (resolved) return [];
-  log(`the package index ${index} does not resolve: pip asks it once per package instead of retrying`);
+  log(
+    `the package index ${index} does not resolve: pip asks it once per package instead of retrying`,
+  );
   return ["--retries", "0"];
 }
 
@@ -51,7 +61,15 @@ async function ensureWheels(log) {
   fs.mkdirSync(cacheDir, { recursive: true });
   fs.rmSync(`${dir}.tmp`, { recursive: true, force: true });
   log(`pip download -r requirements.lock (once per lock, cached in ${cacheDir})`);
-  const pip = ["-m", "pip", "download", "--no-deps", "--require-hashes", "--quiet", ...(await retriesFlag(log))];
+  const pip = [
+    "-m",
+    "pip",
+    "download",
+    "--no-deps",
+    "--require-hashes",
+    "--quiet",
+    ...(await retriesFlag(log)),
+  ];
   await run("python3", [...pip, "-r", lockFile(), "-d", `${dir}.tmp`], { timeoutMs: 1_800_000 });
   fs.writeFileSync(path.join(`${dir}.tmp`, ".complete"), "");
   fs.renameSync(`${dir}.tmp`, dir);

@@ -22,3 +22,7 @@ export function formatAge(iso: string, now = Date.now()): string {
   if (seconds < 172800) return `${Math.round(seconds / 3600)}h ago`;
   return `${Math.round(seconds / 86400)}d ago`;
 }
+
+/** `running (PENDING: Resources)`: a state with what qualifies it, when something does. */
+export const withNote = (state: string, note: string | undefined) =>
+  note ? `${state} (${note})` : state;

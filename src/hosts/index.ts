@@ -20,6 +20,7 @@ export { hostWorkdir } from "./host-workdir.js";
 export { hostPortOpener } from "./host-forward.js";
 export { fingerprint } from "./known-hosts.js";
 export { probeHost, probeHosts, type HostProbe, type RuntimeProbe } from "./probe.js";
+export { parsePartitions, type SlurmClusterProbe, type SlurmPartition } from "./slurm-probe.js";
 export { parseNvidiaSmiCsv, nvidiaSmiQuery, type GpuInfo } from "./nvidia-smi.js";
 export {
   acquireGpus,

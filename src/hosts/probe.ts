@@ -6,6 +6,7 @@ import { hostWorkdir } from "./host-workdir.js";
 import { parseNvidiaSmiCsv, type GpuInfo } from "./nvidia-smi.js";
 import { parseSections, probeScript } from "./probe-script.js";
 import type { RemoteHost } from "./remote-host.js";
+import { probeSlurmCluster, type SlurmClusterProbe } from "./slurm-probe.js";
 
 export interface RuntimeProbe {
   kind: HostConfig["runtime"];
@@ -34,6 +35,8 @@ export interface HostProbe {
   /** Absolute path of the workdir, created if missing. */
   workdir: string | null;
   leases: Array<Pick<GpuLease, "gpu" | "run_id"> & Partial<GpuLease>>;
+  /** A `kind: slurm` login host: the cluster's partitions, nodes and GPUs (sinfo, scontrol). */
+  slurm?: SlurmClusterProbe;
   probe_ms: number;
 }
 
@@ -114,6 +117,10 @@ export async function probeHost(
   const workdirLines = sections.get("workdir") ?? [];
   const diskFields = (sections.get("disk")?.[0] ?? "").trim().split(/\s+/);
   const availableKib = Number(diskFields[3]);
+  const slurm =
+    config.kind === "slurm" && !options.forPlacement
+      ? await probeSlurmCluster(host, options.timeoutMs ?? 15_000)
+      : undefined;
   return {
     name: host.name,
     address: options.address ?? host.name,
@@ -130,6 +137,7 @@ export async function probeHost(
       sections.has("disk") && Number.isFinite(availableKib) ? availableKib * 1024 : null,
     workdir: sections.has("disk") ? (workdirLines[workdirLines.length - 1] ?? null) : null,
     leases: parseLeases((sections.get("leases") ?? []).join("\n")),
+    ...(slurm ? { slurm } : {}),
     probe_ms: Date.now() - started,
   };
 }

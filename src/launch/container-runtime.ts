@@ -1,5 +1,6 @@
 import type { HostConfig } from "../config/index.js";
 import type { RemoteHost } from "../hosts/index.js";
+import type { SchedulerView } from "../runs/index.js";
 import type { HostLayout } from "./host-layout.js";
 
 /** What a runtime needs to start one attempt of a run on a host. */
@@ -18,14 +19,19 @@ export interface LaunchSpec {
   /** Directory holding the `trainer` package on the host (process runtime). */
   trainerPath?: string;
   /** The Slurm runtime: the login host's entry and the GPUs to ask the scheduler for. */
-  slurm?: { host: HostConfig; gpus: number };
+  slurm?: { host: HostConfig; gpus: number; nodes: number };
 }
 
 /** How an attempt's process looks from the host right now; `detail` is the scheduler's view (Slurm). */
 export type AttemptProbe =
-  | { state: "running"; detail?: string }
+  | { state: "running"; detail?: string; scheduler?: SchedulerView }
   | { state: "exited"; exitCode: number; detail?: string }
-  | { state: "gone"; detail?: string };
+  | { state: "gone"; detail?: string }
+  /**
+   * The scheduler runs the job again as the next attempt (Slurm requeue): after the trainer
+   * checkpointed on the time-limit warning (`stopped`), or without its exit status (`gone`).
+   */
+  | { state: "requeued"; how: "stopped" | "gone"; resumeFrom?: string; detail?: string };
 
 /** The port for docker, podman, the plain-process runtime and Slurm jobs. */
 export interface ContainerRuntime {

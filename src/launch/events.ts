@@ -132,6 +132,18 @@ export const runUnreachable = declareEvent<{ run: string; host: string; error: s
   description: "a run's host did not answer a check; the attempt is marked unreachable since now",
 });
 
+export const runRequeued = declareEvent<{
+  run: string;
+  attempt: number;
+  how: "stopped" | "gone";
+  resume_from: number | null;
+}>({
+  code: "run.requeued",
+  level: "info",
+  description:
+    "the scheduler runs the attempt's job again (Slurm requeue after the time-limit checkpoint, a node failure or preemption): the next attempt of the same run, under the same job",
+});
+
 export const runCatchUpFailed = declareEvent<RunFailure>({
   code: "run.catch_up_failed",
   level: "warn",

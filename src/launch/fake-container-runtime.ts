@@ -36,6 +36,24 @@ export class FakeContainerRuntime implements ContainerRuntime {
     this.states.set(handle, { state: "exited", exitCode: code });
   }
 
+  /** The job behind `handle` waits in (or runs under) a scheduler that reports `state` and `reason`. */
+  schedule(handle: string, state: string, reason?: string): void {
+    this.states.set(handle, {
+      state: "running",
+      scheduler: { state, ...(reason ? { reason } : {}) },
+    });
+  }
+
+  /** The scheduler runs the job behind `handle` again (once), as the next attempt. */
+  requeue(handle: string, how: "stopped" | "gone", resumeFrom?: string): void {
+    this.states.set(handle, {
+      state: "requeued",
+      how,
+      detail: `job ${handle}`,
+      ...(resumeFrom ? { resumeFrom } : {}),
+    });
+  }
+
   /** The trainer behind `handle` disappears without an exit status. */
   vanish(handle: string): void {
     this.states.set(handle, { state: "gone" });
@@ -74,7 +92,10 @@ export class FakeContainerRuntime implements ContainerRuntime {
 
   async probe(host: RemoteHost, handle: string): Promise<AttemptProbe> {
     this.record("probe", host, handle);
-    return this.states.get(handle) ?? { state: "gone" };
+    const state = this.states.get(handle) ?? { state: "gone" };
+    // a requeued job runs again as the next attempt under the same handle
+    if (state.state === "requeued") this.states.set(handle, { state: "running" });
+    return state;
   }
 
   async stop(host: RemoteHost, handle: string): Promise<void> {

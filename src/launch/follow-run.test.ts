@@ -36,6 +36,29 @@ describe("followRun, the supervisor of one run, on fakes", () => {
     });
   });
 
+  it("follows a job the scheduler requeued as the next attempt of the same run, under the same job", async () => {
+    const run = await kit.runningRun();
+    const handle = run.attempts[0]!.handle!;
+    const checkpoint = `${run.attempts[0]!.host_dir}/output/checkpoints/step-3`;
+    let polls = 0;
+    const probe = kit.runtime.probe.bind(kit.runtime);
+    kit.runtime.probe = async (host, h) => {
+      if (++polls === 1) kit.runtime.requeue(h, "stopped", checkpoint);
+      if (polls === 3) kit.runtime.exit(h, 0);
+      return probe(host, h);
+    };
+    const final = await followRun(kit.deps, run.id, { pollMs: 1000, supervise: false });
+    expect(final.state).toBe("succeeded");
+    expect(final.attempts.map((a) => [a.n, a.reason, a.state, a.handle])).toEqual([
+      [1, "launch", "failed", handle],
+      [2, "requeue", "succeeded", handle],
+    ]);
+    expect(final.attempts[0]!.error?.code).toBe("slurm.requeued");
+    expect(final.attempts[1]!.resume_from).toEqual({ step: 3, path: checkpoint });
+    expect(final.restarts).toBe(0);
+    expect(kit.reporter.codes()).toContain("run.requeued");
+  });
+
   it("retries a failed run after its backoff, on the retry policy, from step 0 without a checkpoint", async () => {
     const run = await kit.runningRun();
     const first = run.attempts[0]!.handle!;

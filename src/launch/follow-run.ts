@@ -37,7 +37,10 @@ export async function followRun(
   let run = await deps.registry.get(runId);
   for (;;) {
     run = await followAttempt(deps, run, options, pollMs, policy.lost_after_s);
-    if (options.signal?.aborted || options.supervise === false) break;
+    if (options.signal?.aborted) break;
+    // The scheduler runs the job again as the next attempt (Slurm requeue): follow that one.
+    if (!isTerminal(run.state)) continue;
+    if (options.supervise === false) break;
     const next = await retryEnded(deps, run, policy, options.signal);
     if (!next) {
       run = await deps.registry.get(runId);

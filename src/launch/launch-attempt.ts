@@ -70,6 +70,7 @@ export async function launchAttempt(deps: LaunchDeps, request: AttemptRequest): 
       deps.hosts,
       experiment.resources.hosts,
       request.hostOverride,
+      experiment.resources.nodes,
     ).filter((name) => !(request.avoid ?? []).includes(name) || request.hostOverride === name);
     placed = await placeRun(
       deps.hosts,
@@ -148,7 +149,13 @@ export async function launchAttempt(deps: LaunchDeps, request: AttemptRequest): 
         : await trainerPython(host, placed.config.python, deps.reporter),
       ...(trainerPath ? { trainerPath } : {}),
       ...(placed.runtime === "slurm"
-        ? { slurm: { host: placed.config, gpus: experiment.resources.gpus } }
+        ? {
+            slurm: {
+              host: placed.config,
+              gpus: experiment.resources.gpus,
+              nodes: experiment.resources.nodes,
+            },
+          }
         : {}),
       env: trainerEnv({
         runId: run.id,

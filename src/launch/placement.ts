@@ -31,10 +31,15 @@ export interface PlacementRequest {
   dryRun?: boolean;
 }
 
+/**
+ * The hosts a run may be placed on, in order. An attempt on several nodes (`resources.nodes`
+ * > 1) is one Slurm allocation: only Slurm hosts qualify, and a user error says so when none does.
+ */
 export function candidateHosts(
   pool: HostPool,
   preferred: string[] | undefined,
   override?: string,
+  nodes = 1,
 ): string[] {
   const known = new Set(pool.names());
   const wanted = override ? [override] : (preferred ?? pool.names());
@@ -46,7 +51,17 @@ export function candidateHosts(
       });
     }
   }
-  return wanted;
+  if (nodes <= 1) return wanted;
+  const slurm = wanted.filter((name) => pool.config(name).kind === "slurm");
+  if (slurm.length > 0) return slurm;
+  throw new UserError(
+    `resources.nodes: ${nodes} needs a Slurm host, and ${wanted.length === 1 ? `${wanted[0]} is not one` : `none of ${wanted.join(", ")} is`}`,
+    {
+      code: "placement.multi_node_needs_slurm",
+      data: { path: "resources.nodes", nodes },
+      hint: "run on a host of kind: slurm (--host), or set resources.nodes: 1 (SSH and local hosts run one node per attempt)",
+    },
+  );
 }
 
 /**

@@ -37,6 +37,24 @@ describe("checkRun on fakes", () => {
     }
   });
 
+  it("records the scheduler's view of a queued job when it changes, and drops it once it ends", async () => {
+    const run = await kit.runningRun();
+    const handle = run.attempts[0]!.handle!;
+    kit.runtime.schedule(handle, "PENDING", "Resources");
+    const pending = await checkRun(kit.deps, run.id);
+    expect(pending.state).toBe("running");
+    expect(pending.attempts[0]!.scheduler).toEqual({ state: "PENDING", reason: "Resources" });
+    expect(await checkRun(kit.deps, run.id)).toEqual(pending); // unchanged: nothing written
+    kit.runtime.schedule(handle, "RUNNING");
+    expect((await checkRun(kit.deps, run.id)).attempts[0]!.scheduler).toEqual({ state: "RUNNING" });
+    kit.runtime.exit(handle, 0);
+    const done = await checkRun(kit.deps, run.id);
+    expect(done.state).toBe("succeeded");
+    expect(done.attempts[0]!.scheduler).toBeUndefined();
+    const types = (await kit.registry.events(run.id)).map((e) => e.type);
+    expect(types.filter((t) => t === "scheduler_observed")).toHaveLength(2);
+  });
+
   it("a trainer gone without an exit status: lost, cause gone, no orphan", async () => {
     const run = await kit.runningRun();
     kit.runtime.vanish(run.attempts[0]!.handle!);

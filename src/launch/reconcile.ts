@@ -6,12 +6,19 @@ import {
   type Attempt,
   type LifecycleEvent,
   type RunRecord,
+  type SchedulerView,
 } from "../runs/index.js";
 import type { AttemptProbe } from "./container-runtime.js";
 import { containerName, layoutFromRunDir } from "./host-layout.js";
 import type { LaunchDeps } from "./launch-deps.js";
 import { reapOrphans } from "./orphan-reaper.js";
-import { applyEnd, releaseAttemptLeases, settleExited, settleLost } from "./settle-attempt.js";
+import {
+  applyEnd,
+  releaseAttemptLeases,
+  settleExited,
+  settleLost,
+  settleRequeued,
+} from "./settle-attempt.js";
 import { runCatchUpFailed, runCheckFailed, runUnreachable } from "./events.js";
 
 const launchingStates = new Set(["pending", "staging", "placing", "launching"]);
@@ -70,8 +77,15 @@ export async function checkRun(deps: LaunchDeps, runId: string): Promise<RunReco
     });
   }
   if (probe.state === "running") {
-    if (attempt.link?.state !== "unreachable") return run;
-    return applyOr(deps, run.id, { type: "reachable", attempt: attempt.n });
+    let checked = run;
+    if (attempt.link?.state === "unreachable")
+      checked = await applyOr(deps, run.id, { type: "reachable", attempt: attempt.n });
+    if (sameView(attempt.scheduler, probe.scheduler)) return checked;
+    return applyOr(deps, run.id, {
+      type: "scheduler_observed",
+      attempt: attempt.n,
+      scheduler: probe.scheduler ?? null,
+    });
   }
   // Never settled while its streams are behind: the trainer is gone, so the host's files are final.
   const caughtUp = { reporter: deps.reporter, clock: deps.clock };
@@ -79,6 +93,7 @@ export async function checkRun(deps: LaunchDeps, runId: string): Promise<RunReco
   const latest = await deps.registry.get(run.id); // another follower may have settled it meanwhile
   if (isTerminal(latest.state)) return latest;
   if (probe.state === "exited") return settleExited(deps, run, host, probe.exitCode);
+  if (probe.state === "requeued") return settleRequeued(deps, latest, host, probe);
   if (run.state === "stopping") {
     // Asked to stop and gone (a killed process leaves no exit status): the cancel's end.
     const [cancelled, applied] = await applyEnd(
@@ -128,6 +143,9 @@ async function checkLaunch(deps: LaunchDeps, run: RunRecord, attempt: Attempt): 
   if (applied) await releaseAttemptLeases(deps, failed);
   return failed;
 }
+
+const sameView = (a: SchedulerView | undefined, b: SchedulerView | undefined) =>
+  a?.state === b?.state && a?.reason === b?.reason;
 
 /** Apply a bookkeeping event; refused (the attempt ended meanwhile), the run as it is now. */
 async function applyOr(deps: LaunchDeps, runId: string, event: LifecycleEvent): Promise<RunRecord> {

@@ -101,13 +101,18 @@ export async function resumeRun(deps: LaunchDeps, request: ResumeRequest): Promi
   }
   const experiment = await recordedExperiment(deps, run.id);
   // An unknown --host is refused before anything is added to the run.
-  candidateHosts(deps.hosts, experiment.resources.hosts, request.host);
+  candidateHosts(deps.hosts, experiment.resources.hosts, request.host, experiment.resources.nodes);
   const secrets = readSecrets(experiment, deps.env);
   // a person asking: refused before an attempt is added (a retry's hosts were fine before)
   if (request.reason !== "retry") {
     await refuseMissingGpus(
       deps.hosts,
-      candidateHosts(deps.hosts, experiment.resources.hosts, request.host),
+      candidateHosts(
+        deps.hosts,
+        experiment.resources.hosts,
+        request.host,
+        experiment.resources.nodes,
+      ),
       experiment.resources.gpus,
     );
   }

@@ -60,6 +60,12 @@ describe("retry policy", () => {
     expect(retryDecision(ended("failed", "host.disk_full"), policy)?.avoid).toEqual(["h1"]);
   });
 
+  it("keeps a Slurm login host: the scheduler, not tunectl, keeps the job off a failed node", () => {
+    const lost = ended("lost", "run.lost");
+    lost.attempts[0] = { ...lost.attempts[0]!, runtime: "slurm" } as Attempt;
+    expect(retryDecision(lost, policy)).toMatchObject({ because: "lost", avoid: [] });
+  });
+
   it("treats an outside SIGTERM as `stopped`, retried only when listed", () => {
     expect(retryDecision(ended("failed", "trainer.stopped"), policy)).toBeUndefined();
     expect(

@@ -27,7 +27,9 @@ export function retryDecision(run: RunRecord, policy: RetryConfig): RetryDecisio
   const { initial_s, factor, max_s } = policy.backoff;
   const delayMs = Math.min(initial_s * factor ** run.restarts, max_s) * 1000;
   const hostFault = run.state === "lost" || hostFaults.has(attempt.error?.code ?? "");
-  return { delayMs, avoid: hostFault && attempt.host ? [attempt.host] : [], because };
+  // A Slurm login host is not where the job ran: the scheduler keeps it off a failed node.
+  const avoid = hostFault && attempt.host && attempt.runtime !== "slurm" ? [attempt.host] : [];
+  return { delayMs, avoid, because };
 }
 
 /** Seconds the current attempt's host has been unreachable, or 0. */

@@ -10,7 +10,8 @@ import {
 import { attemptOutcome } from "./attempt-outcome.js";
 import { layoutFromRunDir } from "./host-layout.js";
 import type { LaunchDeps } from "./launch-deps.js";
-import { launchLeaseReleaseFailed } from "./events.js";
+import type { AttemptProbe } from "./container-runtime.js";
+import { launchLeaseReleaseFailed, runRequeued } from "./events.js";
 
 /** Give back the attempt's GPU leases; a host that cannot be reached keeps them until it is (then they are reclaimed as dead). */
 export async function releaseAttemptLeases(deps: LaunchDeps, run: RunRecord): Promise<void> {
@@ -76,6 +77,56 @@ export async function settleExited(
       .runtime(attempt.runtime)
       .cleanup(host, attempt.handle)
       .catch(() => undefined);
+  }
+  return settled;
+}
+
+/**
+ * The scheduler runs the attempt's job again (Slurm requeue): the attempt ends (failed after
+ * the trainer's time-limit checkpoint, lost when it was requeued without an exit status) and
+ * the next one runs under the same job, from the checkpoint the batch script resumes from.
+ */
+export async function settleRequeued(
+  deps: LaunchDeps,
+  run: RunRecord,
+  host: RemoteHost,
+  probe: Extract<AttemptProbe, { state: "requeued" }>,
+): Promise<RunRecord> {
+  const attempt = currentAttempt(run)!;
+  if (isTerminal(run.state) || !attempt.host_dir) return run;
+  const step = probe.resumeFrom ? /step-(\d+)$/.exec(probe.resumeFrom)?.[1] : undefined;
+  const resumeFrom =
+    probe.resumeFrom && step ? { step: Number(step), path: probe.resumeFrom } : null;
+  const from = resumeFrom ? `from step ${resumeFrom.step}` : "from the start";
+  const next = attempt.n + 1;
+  const outcome =
+    probe.how === "stopped"
+      ? await attemptOutcome(host, layoutFromRunDir(attempt.host_dir), attempt.n, 75)
+      : undefined;
+  const message =
+    probe.how === "stopped"
+      ? `${probe.detail}: checkpointed on the time-limit warning and requeued; attempt ${next} resumes ${from}`
+      : `${probe.detail}: requeued by Slurm without the trainer's exit status (node failure or preemption); attempt ${next} resumes ${from}`;
+  const [settled, applied] = await applyEnd(
+    deps,
+    run.id,
+    {
+      type: "requeued",
+      attempt: attempt.n,
+      how: probe.how,
+      error: { code: "slurm.requeued", message },
+      ...(outcome?.step === undefined ? {} : { final_step: outcome.step }),
+      resume_from: resumeFrom,
+    },
+    message,
+  );
+  if (applied) {
+    runRequeued.emit(deps.reporter, `${run.id}: ${message}`, {
+      run: run.id,
+      attempt: next,
+      how: probe.how,
+      resume_from: resumeFrom?.step ?? null,
+    });
   }
   return settled;
 }

@@ -36,7 +36,11 @@ export async function dryRunBatchScript(
       shmSize: experiment.resources.shm_size,
       env: {},
       python,
-      slurm: { host: placed.config, gpus: experiment.resources.gpus },
+      slurm: {
+        host: placed.config,
+        gpus: experiment.resources.gpus,
+        nodes: experiment.resources.nodes,
+      },
     }),
   );
 }

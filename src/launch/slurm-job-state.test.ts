@@ -72,6 +72,7 @@ describe("the attempt as tunectl sees a job", () => {
     expect(probeFromSlurm("7", result)).toEqual({
       state: "running",
       detail: "Slurm job 7 PENDING (Resources)",
+      scheduler: { state: "PENDING", reason: "Resources" },
     });
   });
 
@@ -139,6 +140,39 @@ describe("the attempt as tunectl sees a job", () => {
       "5",
     );
     expect(down.unanswered).toBe(true);
+  });
+
+  it("is requeued after the time-limit checkpoint (the script's marker), or by Slurm when the next attempt's log appears", () => {
+    const stopped = parseSlurmProbe(
+      probeText({
+        sacct: "Slurm accounting storage is disabled\nrc=1",
+        squeue: "6|PENDING|BeginTime\nrc=0",
+        scontrol:
+          "JobId=6 JobState=PENDING Reason=BeginTime Requeue=1 Restarts=1 ExitCode=0:0\nrc=0",
+        requeue: "/shared/runs/r/output/checkpoints/step-12",
+      }),
+      "6",
+    );
+    expect(probeFromSlurm("6", stopped)).toEqual({
+      state: "requeued",
+      how: "stopped",
+      resumeFrom: "/shared/runs/r/output/checkpoints/step-12",
+      detail: "Slurm job 6 PENDING (BeginTime)",
+    });
+    const gone = parseSlurmProbe(
+      probeText({
+        sacct: "Slurm accounting storage is disabled\nrc=1",
+        squeue: "6|RUNNING|None\nrc=0",
+        scontrol: "JobId=6 JobState=RUNNING Reason=None Restarts=1 ExitCode=0:0\nrc=0",
+        next: "",
+      }),
+      "6",
+    );
+    expect(probeFromSlurm("6", gone)).toEqual({
+      state: "requeued",
+      how: "gone",
+      detail: "Slurm job 6 RUNNING",
+    });
   });
 
   it("describes a job ended by a signal by the signal's name", () => {

@@ -106,6 +106,12 @@ export interface SlurmProbeResult {
   job?: SlurmJobStatus;
   /** The exit status the batch script recorded for the trainer. */
   trainerExit?: number;
+  /**
+   * The job runs again as the next attempt: requeued by the batch script after the trainer
+   * checkpointed on the warning signal (`stopped`), or by Slurm without its exit status (`gone`);
+   * `resumeFrom` is the checkpoint the next attempt starts from, when there is one.
+   */
+  requeue?: { how: "stopped" | "gone"; resumeFrom?: string };
   /** Every tool failed (not only "unknown job"): the controller or the commands are not there. */
   unanswered: boolean;
   said: string;
@@ -123,6 +129,14 @@ export function parseSlurmProbe(text: string, job: string): SlurmProbeResult {
   const scontrol = parseScontrol(body("scontrol"), job);
   const exitText = parts.get("exit")?.trim();
   const trainerExit = exitText && /^\d+$/.test(exitText) ? Number(exitText) : undefined;
+  const marker = parts.has("requeue") ? "requeue" : parts.has("next") ? "next" : undefined;
+  const resumeFrom = marker ? parts.get(marker)!.trim() : undefined;
+  const requeue = marker
+    ? {
+        how: marker === "requeue" ? ("stopped" as const) : ("gone" as const),
+        ...(resumeFrom ? { resumeFrom } : {}),
+      }
+    : undefined;
   // squeue knows the live state and pending reason; scontrol and sacct know the exit code.
   const exitSource = sacct ?? scontrol;
   const live = sacct ?? squeue ?? scontrol;
@@ -139,7 +153,8 @@ export function parseSlurmProbe(text: string, job: string): SlurmProbeResult {
   return {
     ...(found ? { job: found } : {}),
     ...(trainerExit !== undefined ? { trainerExit } : {}),
-    unanswered: !answered && trainerExit === undefined,
+    ...(requeue ? { requeue } : {}),
+    unanswered: !answered && trainerExit === undefined && !requeue,
     said: ["sacct", "squeue", "scontrol"]
       .map((name) => body(name).trim())
       .filter(Boolean)
@@ -179,8 +194,20 @@ export function probeFromSlurm(jobId: string, result: SlurmProbeResult): Attempt
       ...(job ? { detail: describeJob(jobId, job) } : {}),
     };
   }
+  if (result.requeue) {
+    return {
+      state: "requeued",
+      how: result.requeue.how,
+      ...(result.requeue.resumeFrom ? { resumeFrom: result.requeue.resumeFrom } : {}),
+      detail: job ? describeJob(jobId, job) : `Slurm job ${jobId}`,
+    };
+  }
   if (job && isActiveSlurmState(job.state)) {
-    return { state: "running", detail: describeJob(jobId, job) };
+    return {
+      state: "running",
+      detail: describeJob(jobId, job),
+      scheduler: { state: job.state, ...(job.reason ? { reason: job.reason } : {}) },
+    };
   }
   if (job?.state === "FAILED" || job?.state === "COMPLETED") {
     return {

@@ -20,12 +20,24 @@ rm -f "$exit_file"
 command -v sbatch >/dev/null || { echo "sbatch: not found on the login host" >&2; exit 127; }
 sbatch --parsable "$script"`;
 
-/** sacct (disabled without slurmdbd), squeue (forgets after MinJobAge), scontrol; then the trainer's exit file. */
-const probe = `job=$1 exit_file=$2
+/**
+ * sacct (disabled without slurmdbd), squeue (forgets after MinJobAge), scontrol; then what the
+ * batch script left: the trainer's exit file, the requeue marker after the time-limit
+ * warning, and the next attempt's log (the job runs again) with the checkpoint it resumes from.
+ */
+const probe = `job=$1 exit_file=$2 requeue_file=$3 next_log=$4 next_resume=$5
 echo @@sacct; sacct -n -P -X -j "$job" -o JobIDRaw,State,ExitCode,Reason 2>&1; echo "rc=$?"
 echo @@squeue; squeue -h -t all -j "$job" -o '%i|%T|%r' 2>&1; echo "rc=$?"
 echo @@scontrol; scontrol show job -o "$job" 2>&1; echo "rc=$?"
-if [ -s "$exit_file" ]; then echo @@exit; cat "$exit_file"; fi`;
+if [ -s "$exit_file" ]; then echo @@exit; cat "$exit_file"; fi
+if [ -e "$requeue_file" ]; then echo @@requeue; cat "$requeue_file"; fi
+if [ -e "$next_log" ]; then echo @@next; cat "$next_resume" 2>/dev/null; fi
+true`;
+
+/** SIGTERM to a started job's batch shell; a pending one (signals are refused) is cancelled. */
+const stop = `job=$1
+if [ "$(squeue -h -j "$job" -o %T 2>/dev/null)" = PENDING ]; then exec scancel "$job"; fi
+exec scancel --full --signal=TERM "$job"`;
 
 /** The trainer's argv on a node: the process runtime's, with paths on the shared filesystem. */
 export function trainerCommand(spec: Pick<LaunchSpec, "python" | "layout" | "dataDir">): string[] {
@@ -50,11 +62,10 @@ export function slurmJob(spec: LaunchSpec): SlurmJob {
     attempt,
     host: spec.slurm.host,
     gpus: spec.slurm.gpus,
+    nodes: spec.slurm.nodes,
     runDir: layout.runDir,
     output: layout.output,
     envFile: layout.envFile(attempt),
-    exitFile: layout.exitFile(attempt),
-    log: layout.attemptLog(attempt),
     command: trainerCommand(spec),
   };
 }
@@ -75,7 +86,8 @@ export const slurmRuntime: ContainerRuntime = {
       ...spec.env,
       ...(spec.trainerPath ? { PYTHONPATH: spec.trainerPath } : {}),
     };
-    const result = await host.script(submit, [job.envFile, script, job.exitFile], {
+    const exitFile = spec.layout.exitFile(spec.attempt);
+    const result = await host.script(submit, [job.envFile, script, exitFile], {
       stdin: envFileText(env),
       timeoutMs: 60_000,
     });
@@ -86,7 +98,13 @@ export const slurmRuntime: ContainerRuntime = {
     return jobId;
   },
   async probe(host, handle, layout: HostLayout, attempt: number): Promise<AttemptProbe> {
-    const result = await host.script(probe, [handle, layout.exitFile(attempt)], {
+    const markers = [
+      layout.exitFile(attempt),
+      path.join(layout.runDir, `attempt-${attempt}.requeue`),
+      layout.attemptLog(attempt + 1),
+      path.join(layout.runDir, `attempt-${attempt + 1}.resume`),
+    ];
+    const result = await host.script(probe, [handle, ...markers], {
       timeoutMs: 30_000,
     });
     const parsed = parseSlurmProbe(result.stdout, handle);
@@ -98,11 +116,12 @@ export const slurmRuntime: ContainerRuntime = {
     }
     return probeFromSlurm(handle, parsed);
   },
-  /** The batch shell and its children get SIGTERM: the trainer finishes its step, checkpoints, exits 75. */
+  /**
+   * The batch shell and its children get SIGTERM: the trainer finishes its step, checkpoints,
+   * exits 75. A job still waiting in the queue has nothing to checkpoint: it is cancelled.
+   */
   async stop(host, handle) {
-    const result = await host.exec(["scancel", "--full", "--signal=TERM", handle], {
-      timeoutMs: 30_000,
-    });
+    const result = await host.script(stop, [handle], { timeoutMs: 30_000 });
     if (result.code !== 0) throw remoteError(`scancel --signal=TERM ${handle}`, result.stderr);
   },
   async kill(host, handle) {

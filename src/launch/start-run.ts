@@ -79,7 +79,12 @@ export async function startRun(request: RunRequest, deps: LaunchDeps): Promise<S
   const experiment: Experiment = loaded.experiment;
   checkEnvValues(experiment.env, "env");
   const secrets = readSecrets(experiment, deps.env);
-  const candidates = candidateHosts(deps.hosts, experiment.resources.hosts, request.host);
+  const candidates = candidateHosts(
+    deps.hosts,
+    experiment.resources.hosts,
+    request.host,
+    experiment.resources.nodes,
+  );
 
   // generate: sources are checked like `data generate` checks a spec, then generated (unless
   // their output is in the cache) before anything else: nothing is created for a bad spec, an

@@ -29,6 +29,7 @@ export {
   type RunEvent,
   type RunRecord,
   type RuntimeKind,
+  type SchedulerView,
   type StreamOffsets,
 } from "./run-record.js";
 export type { EventOf, LifecycleEvent, LifecycleEventType } from "./lifecycle-event.js";
@@ -46,3 +47,4 @@ export {
 } from "./file-lock.js";
 export type { LockHolder } from "./lock-holder.js";
 export { runOverview, type RunOverview } from "./run-overview.js";
+export { schedulerNote } from "./scheduler-view.js";

@@ -4,6 +4,7 @@ import type {
   Launcher,
   LostCause,
   Placement,
+  SchedulerView,
   ResumeFrom,
   RunRecord,
   StreamOffsets,
@@ -43,8 +44,24 @@ export type LifecycleEvent =
     }
   /** launching | running | stopping -> lost: no exit status. */
   | { type: "lost"; attempt: number; error: AttemptError; cause: LostCause }
+  /**
+   * running | stopping: the scheduler runs the same job again (Slurm requeue) as attempt n+1,
+   * running at once under the same handle. `stopped`: the trainer checkpointed and exited 75
+   * on the time-limit warning (the attempt ends failed with `error`); `gone`: the job was
+   * requeued without the trainer's exit status (node failure, preemption; the attempt is lost).
+   */
+  | {
+      type: "requeued";
+      attempt: number;
+      how: "stopped" | "gone";
+      error: AttemptError;
+      final_step?: number;
+      resume_from: ResumeFrom | null;
+    }
   /** running | stopping: the host stopped answering (state unchanged, link unreachable). */
   | { type: "unreachable"; attempt: number; since: string; error?: string }
+  /** running | stopping: the scheduler's view of the job changed (state unchanged; null: none). */
+  | { type: "scheduler_observed"; attempt: number; scheduler: SchedulerView | null }
   /** running | stopping: the host answers again. */
   | { type: "reachable"; attempt: number }
   /** Stream offsets copied so far (any attempt; bookkeeping, not written to events.jsonl). */

@@ -1,7 +1,12 @@
 import { open } from "node:fs/promises";
 import { parseMetricLines } from "./metrics-view.js";
 import type { RunRegistryPort } from "./run-registry-port.js";
-import { currentAttempt, unreachableSince, type RunRecord } from "./run-record.js";
+import {
+  currentAttempt,
+  unreachableSince,
+  type RunRecord,
+  type SchedulerView,
+} from "./run-record.js";
 
 /** One row of `tunectl ps`: the record plus the latest progress, read from the metrics tail. */
 export interface RunOverview {
@@ -17,6 +22,8 @@ export interface RunOverview {
   created_at: string;
   updated_at: string;
   unreachable_since: string | null;
+  /** The scheduler's view of a live attempt (Slurm: `{state: "PENDING", reason: "Resources"}`). */
+  scheduler: SchedulerView | null;
 }
 
 const tailBytes = 4096;
@@ -59,5 +66,6 @@ export async function runOverview(
     created_at: run.created_at,
     updated_at: run.updated_at,
     unreachable_since: unreachableSince(attempt) ?? null,
+    scheduler: attempt?.scheduler ?? null,
   };
 }

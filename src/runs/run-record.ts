@@ -1,7 +1,8 @@
 import type { MetricLine } from "../contract/index.js";
 import type { RunState } from "./run-state.js";
 
-export type AttemptReason = "launch" | "resume" | "retry";
+/** `requeue`: the scheduler ran the same job again (Slurm's requeue), as the next attempt. */
+export type AttemptReason = "launch" | "resume" | "retry" | "requeue";
 export type RuntimeKind = "docker" | "podman" | "process" | "slurm";
 
 export interface AttemptError {
@@ -41,6 +42,15 @@ export interface Placement {
 export type HostLink =
   { state: "reachable" } | { state: "unreachable"; since: string; error?: string };
 
+/**
+ * The scheduler's view of a running attempt (Slurm): the job's state and, while it waits, why
+ * (`PENDING` for `Priority`, `Resources`, ...). Recorded when it changes; only live attempts have it.
+ */
+export interface SchedulerView {
+  state: string;
+  reason?: string;
+}
+
 /** Why an attempt is lost: its trainer vanished on a host that answers, or the host stopped answering. */
 export type LostCause = "gone" | "unreachable";
 
@@ -56,9 +66,9 @@ interface AttemptBase {
 type Absent<K extends PropertyKey> = { [P in K]?: undefined };
 type PlacedKeys = keyof Placement | "handle" | "started_at";
 type EndKeys = "ended_at" | "exit_code" | "final_step" | "error" | "lost_cause";
-type LiveKeys = "link" | "stop" | "launcher";
+type LiveKeys = "link" | "stop" | "launcher" | "scheduler";
 
-type Unplaced = Absent<PlacedKeys | EndKeys | "link" | "stop">;
+type Unplaced = Absent<PlacedKeys | EndKeys | "link" | "stop" | "scheduler">;
 
 export type PendingAttempt = AttemptBase & Unplaced & { state: "pending"; launcher?: Launcher };
 export type StagingAttempt = AttemptBase & Unplaced & { state: "staging"; launcher?: Launcher };
@@ -66,7 +76,7 @@ export type PlacingAttempt = AttemptBase & Unplaced & { state: "placing"; launch
 
 export type LaunchingAttempt = AttemptBase &
   Placement &
-  Absent<"handle" | "started_at" | EndKeys | "link" | "stop"> & {
+  Absent<"handle" | "started_at" | EndKeys | "link" | "stop" | "scheduler"> & {
     state: "launching";
     launcher: Launcher;
   };
@@ -80,7 +90,11 @@ interface Started {
 export type RunningAttempt = AttemptBase &
   Placement &
   Started &
-  Absent<EndKeys | "stop" | "launcher"> & { state: "running"; link: HostLink };
+  Absent<EndKeys | "stop" | "launcher"> & {
+    state: "running";
+    link: HostLink;
+    scheduler?: SchedulerView;
+  };
 
 /** A cancel waits for the trainer's checkpoint (SIGTERM sent at `stop.requested_at`). */
 export type StoppingAttempt = AttemptBase &
@@ -90,6 +104,7 @@ export type StoppingAttempt = AttemptBase &
     state: "stopping";
     link: HostLink;
     stop: { requested_at: string };
+    scheduler?: SchedulerView;
   };
 
 interface Ended {

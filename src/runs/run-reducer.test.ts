@@ -406,6 +406,78 @@ describe("the run reducer", () => {
     expect(again.attempts[0]!.stop).toEqual(stopping.attempts[0]!.stop);
   });
 
+  it("records the scheduler's view on a live attempt only, and leaves it behind when the attempt ends", () => {
+    const view = { state: "PENDING", reason: "Priority" };
+    const pending = play(to.running(fresh()), {
+      type: "scheduler_observed",
+      attempt: 1,
+      scheduler: view,
+    });
+    expect(pending.state).toBe("running");
+    expect(pending.attempts[0]!.scheduler).toEqual(view);
+    const cleared = play(pending, { type: "scheduler_observed", attempt: 1, scheduler: null });
+    expect(cleared.attempts[0]!.scheduler).toBeUndefined();
+    const ended = play(pending, { type: "exited", attempt: 1, exit_code: 0 });
+    expect(ended.attempts[0]!.scheduler).toBeUndefined();
+    expect(() => play(ended, { type: "scheduler_observed", attempt: 1, scheduler: view })).toThrow(
+      AttemptSupersededError,
+    );
+  });
+
+  it("ends a requeued attempt and runs the next one at once under the same job, counting no restart", () => {
+    const running = play(to.running(fresh()), {
+      type: "scheduler_observed",
+      attempt: 1,
+      scheduler: { state: "RUNNING" },
+    });
+    const resume_from = { step: 12, path: "/w/runs/r/output/checkpoints/step-12" };
+    const error = { code: "slurm.requeued", message: "requeued" };
+    const stopped = play(running, {
+      type: "requeued",
+      attempt: 1,
+      how: "stopped",
+      error,
+      final_step: 12,
+      resume_from,
+    });
+    expect(stopped.attempts[0]).toMatchObject({
+      state: "failed",
+      exit_code: 75,
+      final_step: 12,
+      error,
+    });
+    expect(stopped.attempts[0]!.scheduler).toBeUndefined();
+    expect(stopped.attempts[1]).toMatchObject({
+      n: 2,
+      state: "running",
+      reason: "requeue",
+      resume_from,
+      handle: "c1",
+      ...placement,
+      link: { state: "reachable" },
+    });
+    expect(stopped.state).toBe("running");
+    expect(stopped.restarts).toBe(0);
+    const gone = play(stopped, {
+      type: "requeued",
+      attempt: 2,
+      how: "gone",
+      error,
+      resume_from: null,
+    });
+    expect(gone.attempts[1]).toMatchObject({ state: "lost", lost_cause: "gone" });
+    expect(gone.attempts[2]).toMatchObject({ n: 3, state: "running", resume_from: null });
+    expect(() =>
+      play(to.failed(fresh()), {
+        type: "requeued",
+        attempt: 1,
+        how: "gone",
+        error,
+        resume_from: null,
+      }),
+    ).toThrow(AttemptSupersededError);
+  });
+
   it("keeps the run's state equal to its current attempt's after every event", () => {
     for (const state of runStates) {
       const run = inState(state);

@@ -39,6 +39,8 @@ const takenIn: Record<LifecycleEventType, readonly RunState[] | "*"> = {
   lost: ["launching", "running", "stopping"],
   unreachable: ["running", "stopping"],
   reachable: ["running", "stopping"],
+  scheduler_observed: ["running", "stopping"],
+  requeued: ["running", "stopping"],
   offsets_recorded: "*",
   retry_scheduled: ["failed", "lost"],
   attempt_created: ["failed", "cancelled", "lost"],
@@ -189,6 +191,30 @@ export function reduceRun(run: RunRecord, event: LifecycleEvent, now: string): R
       if (current.link?.state === "unreachable")
         replace({ ...current, link: { state: "reachable" } } as Attempt);
       break;
+    case "requeued": {
+      const ended =
+        event.how === "stopped"
+          ? variants.failed(current, event.error, now, {
+              exit_code: 75,
+              ...(event.final_step === undefined ? {} : { final_step: event.final_step }),
+            })
+          : variants.lost(current, placement!, event.error, "gone", now);
+      replace(ended);
+      const again: Attempt = {
+        n: current.n + 1,
+        state: "pending",
+        reason: "requeue",
+        resume_from: event.resume_from,
+        created_at: now,
+      };
+      next.attempts.push(variants.running(again, placement!, current.handle!, now));
+      break;
+    }
+    case "scheduler_observed": {
+      const { scheduler: _old, ...rest } = current;
+      replace((event.scheduler ? { ...rest, scheduler: event.scheduler } : rest) as Attempt);
+      break;
+    }
     case "offsets_recorded": {
       const index = next.attempts.findIndex((attempt) => attempt.n === event.attempt);
       if (index === -1) refuse(`no attempt ${event.attempt}`);

@@ -43,6 +43,9 @@ export interface RunJson {
     error?: { code: string; message: string };
     started_at?: string;
     ended_at?: string;
+    reason?: string;
+    resume_from?: { step: number; path: string } | null;
+    scheduler?: { state: string; reason?: string };
   }[];
   dataset?: { fingerprint: string };
 }

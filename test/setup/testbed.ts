@@ -66,6 +66,9 @@ export interface Testbed {
   startSshd(host: string): Promise<void>;
   stopS3(): Promise<void>;
   startS3(): Promise<void>;
+  /** A Slurm node dies: its slurmd and its jobs' processes killed (`fail-node`). */
+  failSlurmNode(host: string): Promise<void>;
+  startSlurmd(host: string): Promise<void>;
 }
 
 /** Run a command, bounded: killed after timeoutMs, never rejects. */
@@ -221,5 +224,7 @@ export function loadTestbed(): Testbed {
     startSshd: async (host) => void (await testbedCli(["start-sshd", host])),
     stopS3: async () => void (await testbedCli(["stop-s3"])),
     startS3: async () => void (await testbedCli(["start-s3"])),
+    failSlurmNode: async (host) => void (await testbedCli(["fail-node", host])),
+    startSlurmd: async (host) => void (await testbedCli(["start-slurmd", host])),
   };
 }

@@ -1,11 +1,12 @@
 // tunectl on the testbed's real Slurm cluster (slurmctld on h1, slurmds on h2 and h3, brought
 // up on demand): a run submitted through the login host to success with metrics and checkpoints
 // streamed back from the shared directory; the dry run's script accepted by `sbatch --test-only`;
-// a cancel through scancel's SIGTERM path; bad Slurm settings refused with exit 2.
+// a cancel through scancel's SIGTERM path; a job waiting for nodes shown PENDING with Slurm's
+// reason, and cancelled while it waits; bad Slurm settings refused with exit 2.
 import { existsSync } from "node:fs";
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureSlurm, type TestbedSlurm } from "../setup/testbed.js";
 import {
   detachedId,
@@ -154,6 +155,104 @@ describe("cancel of a training Slurm job", () => {
       step: status.step,
     });
     const left = await onLogin(`squeue -h -j ${run.attempts[0]!.handle} -o %T`);
+    expect(left.stdout.trim()).not.toMatch(/RUNNING|PENDING/);
+  });
+});
+
+describe("a job waiting for nodes another job holds", () => {
+  const blockers: string[] = [];
+  let id: string;
+  let ps: CliResult;
+  let show: CliResult;
+  let cancel: CliResult;
+  let hosts: CliResult;
+  let run: RunJson;
+
+  beforeAll(async () => {
+    // Every node taken by a job of someone else's, so tunectl's job must wait for resources.
+    for (const node of slurm.nodes) {
+      const held = await onLogin(
+        `sbatch --parsable --exclusive -N1 -w ${node} -J someone-else -o /dev/null --wrap 'sleep 600'`,
+      );
+      expect(held.code, held.stderr).toBe(0);
+      blockers.push(held.stdout.trim());
+    }
+    for (let i = 0; i < 60; i++) {
+      const states = await onLogin(`squeue -h -j ${blockers.join(",")} -o %T`);
+      if (
+        states.stdout
+          .trim()
+          .split("\n")
+          .every((s) => s === "RUNNING")
+      )
+        break;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    hosts = await ws.tunectl(["hosts", "--json"]);
+    const started = await ws.tunectl([
+      "run",
+      tinyConfig,
+      ...cpu,
+      ...shortRun,
+      "--detach",
+      "--json",
+    ]);
+    expect(started.code, started.stderr).toBe(0);
+    id = detachedId(started);
+    // `ps` asks the cluster; the reason shows once the scheduler has looked at the job
+    for (let i = 0; i < 60; i++) {
+      ps = await ws.tunectl(["ps"]);
+      if (ps.stdout.includes("PENDING: Resources")) break;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+    show = await ws.tunectl(["show", id]);
+    run = await ws.run(id);
+    cancel = await ws.tunectl(["cancel", id, "--json"], { timeoutMs: 200_000 });
+  }, 400_000);
+
+  afterAll(async () => {
+    if (blockers.length) await onLogin(`scancel ${blockers.join(" ")}`);
+  });
+
+  it("is running in tunectl's terms, PENDING with Slurm's reason in ps and show, the job id in show", () => {
+    expect(ps.code, ps.stderr).toBe(0);
+    expect(ps.stdout).toMatch(new RegExp(`${id}\\s+running \\(PENDING: Resources\\)`));
+    const jobId = run.attempts[0]!.handle!;
+    expect(jobId).toMatch(/^\d+$/);
+    expect(show.stdout).toContain("running (PENDING: Resources)");
+    expect(show.stdout).toContain(`slurm (slurm job ${jobId})`);
+    expect(run.attempts[0]).toMatchObject({
+      state: "running",
+      scheduler: { state: "PENDING", reason: "Resources" },
+    });
+  });
+
+  it("hosts shows the cluster's partitions with every node allocated", () => {
+    expect(hosts.code, hosts.stderr).toBe(0);
+    const entry = (
+      JSON.parse(hosts.stdout) as {
+        hosts: { name: string; slurm?: { partitions: Record<string, unknown>[] } }[];
+      }
+    ).hosts.find((h) => h.name === "slurm")!;
+    expect(entry.slurm?.partitions).toEqual([
+      expect.objectContaining({
+        name: "debug",
+        default: true,
+        availability: "up",
+        nodes: { allocated: 2, idle: 0, other: 0, total: 2 },
+        gpus: { allocated: 0, total: 0 },
+      }),
+      expect.objectContaining({ name: "gpu", default: false, time_limit: "2:00:00" }),
+    ]);
+  });
+
+  it("is cancelled while it waits, leaving nothing queued", async () => {
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect(JSON.parse(cancel.stdout)).toEqual({ run: id, state: "cancelled" });
+    const ended = await ws.run(id);
+    expect(ended.attempts[0]!.state).toBe("cancelled");
+    expect(ended.attempts[0]).not.toHaveProperty("scheduler");
+    const left = await onLogin(`squeue -h -j ${ended.attempts[0]!.handle} -o %T`);
     expect(left.stdout.trim()).not.toMatch(/RUNNING|PENDING/);
   });
 });

@@ -123,6 +123,29 @@ def test_out_of_memory_gets_a_clear_cause() -> None:
     assert describe_error(MemoryError()).startswith("out of memory (host RAM)")
 
 
+def _catches_sigterm(pid: int) -> bool:
+    with open(f"/proc/{pid}/status") as status:
+        caught = next(line for line in status if line.startswith("SigCgt:")).split()[1]
+    return bool(int(caught, 16) & (1 << (signal.SIGTERM - 1)))
+
+
+def test_sigterm_while_starting_is_a_stop_after_the_first_step(tmp_path) -> None:
+    # a scheduler's warning can arrive while torch is still being imported
+    cfg = make_config(train={"max_steps": 24, "save_steps": 8, "micro_batch_size": 4})
+    ws = Workspace(str(tmp_path / "early")).setup(cfg, records())
+    proc = ws.start()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not _catches_sigterm(proc.pid):
+        time.sleep(0.005)
+    with open(f"/proc/{proc.pid}/maps") as maps:
+        assert "libtorch" not in maps.read(), "the stop request is taken only after torch was imported"
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 75, out
+    assert ws.status()["state"] == "stopped" and ws.status()["step"] == 1
+    assert [c.step for c in scan(os.path.join(ws.output, "checkpoints"))[0]] == [1]
+
+
 def test_sigterm_stops_at_a_checkpoint_and_resume_matches_an_uninterrupted_run(tmp_path) -> None:
     # dropout on (lora.dropout 0.1) and an eval at step 2, before the stop
     cfg = make_config(train={"max_steps": 24, "save_steps": 8, "eval_steps": 2, "micro_batch_size": 4})

@@ -40,18 +40,21 @@ def train_main(argv: Sequence[str]) -> int:
     os.makedirs(args.output, exist_ok=True)
     if os.environ.get("TUNECTL_LOG_FILE"):
         redirect_output(os.environ["TUNECTL_LOG_FILE"])
+    from .stop import StopRequest
+
+    # Before torch is imported (seconds): a SIGTERM that early (a scheduler's time-limit
+    # warning, a cancel) asks for a stop after the first step, it does not kill the trainer.
+    stop = StopRequest(log)
+    stop.install()
     from .distributed import init_ranks, nnodes_requested, nproc_requested, run_under_torchrun
 
     if (nproc_requested() > 1 or nnodes_requested() > 1) and "WORLD_SIZE" not in os.environ:
         return run_under_torchrun(list(argv), nproc_requested())
     ranks = init_ranks()
     say = log if ranks.main else (lambda _message: None)
+    stop.log = say
 
     from .outcome import describe_error, write_status
-    from .stop import StopRequest
-
-    stop = StopRequest(say)
-    stop.install()
     attempt = os.environ.get("TUNECTL_ATTEMPT") or None
     resume = os.environ.get("TUNECTL_RESUME_FROM") or None
     trainer = None
@@ -74,8 +77,11 @@ def train_main(argv: Sequence[str]) -> int:
         if ranks.main:
             write_status(args.output, "failed", step, error=message, attempt=attempt, **coded)
         return EXIT_FAILED
-    if ranks.main:
-        write_status(args.output, outcome.state, outcome.step, total_steps=outcome.total_steps, checkpoint=outcome.checkpoint, attempt=attempt)
+    if not ranks.main:
+        # the writer's exit code speaks for the attempt; a stopped worker elsewhere exiting 75
+        # would read as a failure to torchrun (and to srun --kill-on-bad-exit) before it did
+        return EXIT_OK
+    write_status(args.output, outcome.state, outcome.step, total_steps=outcome.total_steps, checkpoint=outcome.checkpoint, attempt=attempt)
     return EXIT_STOPPED if outcome.state == "stopped" else EXIT_OK
 
 

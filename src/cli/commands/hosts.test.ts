@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { HostProbe } from "../../hosts/index.js";
+import { parsePartitions, type HostProbe } from "../../hosts/index.js";
 import { ExitCode } from "../exit-code.js";
 import { hostJson, hostsExitCode, renderHosts } from "./hosts.js";
 
@@ -60,6 +60,32 @@ describe("tunectl hosts rendering", () => {
     expect(text).toContain(
       "gpu-b: host gpu-b: no answer within 10000 ms\n  hint: check the network",
     );
+  });
+
+  it("lists a Slurm login host's partitions with idle and allocated nodes and free GPUs", () => {
+    const cluster: HostProbe = {
+      ...up,
+      name: "cluster",
+      gpus: [],
+      leases: [],
+      slurm: {
+        partitions: parsePartitions(
+          ["debug*|up|infinite|1/1/0/2|h[2-3]", "gpu|up|2:00:00|2/0/0/2|g[1-2]"],
+          new Map([
+            ["g1", { total: 8, allocated: 6 }],
+            ["g2", { total: 8, allocated: 0 }],
+          ]),
+        ),
+      },
+    };
+    const lines = renderHosts([cluster]).split("\n\n")[1]!.split("\n");
+    expect(lines[0]).toMatch(
+      /^cluster PARTITION\s+STATE\s+NODES IDLE\s+ALLOCATED\s+OTHER\s+GPUS FREE\s+TIME LIMIT$/,
+    );
+    expect(lines[1]).toMatch(/^debug \(default\)\s+up\s+1\/2\s+1\s+0\s+0\/0\s+infinite$/);
+    expect(lines[2]).toMatch(/^gpu\s+up\s+0\/2\s+2\s+0\s+10\/16\s+2:00:00$/);
+    const failed = renderHosts([{ ...cluster, slurm: { partitions: [], error: "no controller" } }]);
+    expect(failed).toContain("cluster: Slurm did not list its partitions: no controller");
   });
 
   it("adds gpus_free to the JSON entry", () => {

@@ -1,4 +1,4 @@
-import type { HostProbe } from "../../hosts/index.js";
+import type { HostProbe, SlurmClusterProbe } from "../../hosts/index.js";
 import type { RegisterCommand } from "../app.js";
 import { ExitCode } from "../exit-code.js";
 import { positiveSeconds } from "../option-parsers.js";
@@ -59,6 +59,9 @@ export function renderHosts(probes: HostProbe[]): string {
         : probe.leases.map((lease) => `${lease.run_id || "?"}(gpu${lease.gpu})`).join(", "),
     ]),
   );
+  const clusters = probes.flatMap((probe) =>
+    probe.slurm ? [slurmBlock(probe.name, probe.slurm)] : [],
+  );
   const notes = probes.flatMap((probe) => {
     if (!probe.reachable && probe.error) {
       return [
@@ -70,7 +73,24 @@ export function renderHosts(probes: HostProbe[]): string {
       return [`${probe.name}: ${probe.runtime.kind}: ${probe.runtime.error}`];
     return [];
   });
-  return notes.length === 0 ? table : `${table}\n\n${notes.join("\n")}`;
+  return [table, ...clusters, ...(notes.length ? [notes.join("\n")] : [])].join("\n\n");
+}
+
+/** A Slurm login host's cluster: partitions with their nodes (sinfo's counts) and GPUs. */
+function slurmBlock(host: string, cluster: SlurmClusterProbe): string {
+  if (cluster.error) return `${host}: Slurm did not list its partitions: ${cluster.error}`;
+  return renderTable(
+    [`${host} PARTITION`, "STATE", "NODES IDLE", "ALLOCATED", "OTHER", "GPUS FREE", "TIME LIMIT"],
+    cluster.partitions.map((p) => [
+      p.default ? `${p.name} (default)` : p.name,
+      p.availability,
+      `${p.nodes.idle}/${p.nodes.total}`,
+      p.nodes.allocated,
+      p.nodes.other,
+      `${p.gpus.total - p.gpus.allocated}/${p.gpus.total}`,
+      p.time_limit,
+    ]),
+  );
 }
 
 export const registerHosts: RegisterCommand = (program, app) => {

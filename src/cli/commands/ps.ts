@@ -1,5 +1,5 @@
 import type { RegisterCommand } from "../app.js";
-import { formatAge, renderTable } from "../table.js";
+import { formatAge, renderTable, withNote } from "../table.js";
 
 export const registerPs: RegisterCommand = (program, app) => {
   program
@@ -9,7 +9,7 @@ export const registerPs: RegisterCommand = (program, app) => {
     .option("--no-reconcile", "do not ask hosts; show the registry as recorded")
     .action(
       app.action(async (ctx, options: { all?: boolean; reconcile: boolean }) => {
-        const { isTerminal, runOverview } = await import("../../runs/index.js");
+        const { isTerminal, runOverview, schedulerNote } = await import("../../runs/index.js");
         const registry = await ctx.registry();
         let all = await registry.list();
         // Only active runs need their hosts asked; a registry of finished runs never loads SSH.
@@ -39,7 +39,9 @@ export const registerPs: RegisterCommand = (program, app) => {
             ["RUN", "STATE", "ATTEMPT", "HOST", "GPUS", "STEP", "LOSS", "CREATED"],
             rows.map((row) => [
               row.id,
-              row.unreachable_since ? `${row.state} (unreachable)` : row.state,
+              row.unreachable_since
+                ? `${row.state} (unreachable)`
+                : withNote(row.state, schedulerNote(row.scheduler)),
               row.attempt,
               row.host,
               row.gpus.length > 0 ? row.gpus.join(",") : null,

@@ -1,5 +1,5 @@
 import type { RegisterCommand } from "../app.js";
-import { renderTable } from "../table.js";
+import { renderTable, withNote } from "../table.js";
 import { evalSection } from "./eval-view.js";
 import { generationsBlock } from "./show-generations.js";
 
@@ -12,6 +12,7 @@ export const registerShow: RegisterCommand = (program, app) => {
     .action(
       app.action(async (ctx, ref: string, options: { config?: boolean }) => {
         const { parse } = await import("yaml");
+        const { schedulerNote } = await import("../../runs/index.js");
         const registry = await ctx.registry();
         const run = await registry.resolve(ref);
         const configYaml = await registry.configYaml(run.id);
@@ -57,7 +58,7 @@ export const registerShow: RegisterCommand = (program, app) => {
             ],
             run.attempts.map((attempt) => [
               attempt.n,
-              attempt.state,
+              withNote(attempt.state, schedulerNote(attempt.scheduler)),
               attempt.resume_from
                 ? `${attempt.reason} from ${attempt.resume_from.step}`
                 : attempt.reason,

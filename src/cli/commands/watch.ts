@@ -1,6 +1,6 @@
 import type { RegisterCommand } from "../app.js";
 import { positiveSeconds } from "../option-parsers.js";
-import { formatAge, renderTable } from "../table.js";
+import { formatAge, renderTable, withNote } from "../table.js";
 
 export const registerWatch: RegisterCommand = (program, app) => {
   program
@@ -13,7 +13,7 @@ export const registerWatch: RegisterCommand = (program, app) => {
       // --interval arrives parsed (positiveSeconds refuses anything else with exit 2)
       app.action(async (ctx, options: { interval: number }) => {
         const { superviseRuns } = await import("../../launch/index.js");
-        const { isTerminal, runOverview } = await import("../../runs/index.js");
+        const { isTerminal, runOverview, schedulerNote } = await import("../../runs/index.js");
         const deps = await ctx.launchDeps();
         const registry = deps.registry;
         const intervalMs = options.interval * 1000;
@@ -45,7 +45,7 @@ export const registerWatch: RegisterCommand = (program, app) => {
                 row.id,
                 row.unreachable_since
                   ? `${row.state} (unreachable since ${row.unreachable_since})`
-                  : row.state,
+                  : withNote(row.state, schedulerNote(row.scheduler)),
                 row.attempt,
                 row.host,
                 row.step === null ? null : `${row.step}/${row.total_steps ?? "?"}`,

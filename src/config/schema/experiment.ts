@@ -47,6 +47,7 @@ export const experimentShape = z
       .describe("Generations while training: which prompts the trainer answers."),
     resources: resourcesSchema.default({
       gpus: 1,
+      nodes: 1,
       image: "tunectl-trainer:cuda",
       shm_size: "8g",
       min_disk_gb: 1,

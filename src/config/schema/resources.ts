@@ -4,6 +4,14 @@ import { safeName } from "./names.js";
 export const resourcesSchema = z
   .object({
     gpus: z.number().int().min(0).default(1).describe("GPUs to lease on one host (0 for CPU)."),
+    nodes: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe(
+        "Nodes of one attempt, each with resources.gpus GPUs: torchrun on each, c10d rendezvous keyed by the run id (Slurm hosts).",
+      ),
     hosts: z
       .array(safeName)
       .optional()
