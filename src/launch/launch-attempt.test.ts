@@ -108,4 +108,11 @@ describe("launchAttempt on fakes", () => {
     const third = await launch({ avoid: ["h1"] });
     expect(third.attempts[0]).toMatchObject({ host: "h2", gpus: [0] });
   });
+
+  it("tries the host it is told to prefer first, and only among the hosts it may use", async () => {
+    const preferred = await launch({ prefer: "h2" });
+    expect(preferred.attempts[0]).toMatchObject({ host: "h2", gpus: [0] });
+    const avoided = await launch({ prefer: "h2", avoid: ["h2"] });
+    expect(avoided.attempts[0]!.host).toBe("h1");
+  });
 });

@@ -66,12 +66,18 @@ export async function launchAttempt(deps: LaunchDeps, request: AttemptRequest): 
   let handle: string | undefined;
   try {
     await apply({ type: "placing_started", attempt: attemptN, launcher: deps.launcher });
-    const candidates = candidateHosts(
+    const allowed = candidateHosts(
       deps.hosts,
       experiment.resources.hosts,
       request.hostOverride,
       experiment.resources.nodes,
     ).filter((name) => !(request.avoid ?? []).includes(name) || request.hostOverride === name);
+    // a resume tries the host its checkpoint is on first (a Slurm run stays on its cluster)
+    const { prefer } = request;
+    const candidates =
+      prefer && allowed.includes(prefer)
+        ? [prefer, ...allowed.filter((name) => name !== prefer)]
+        : allowed;
     placed = await placeRun(
       deps.hosts,
       { runId: run.id, gpus: experiment.resources.gpus, candidates },
