@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureSlurm, type TestbedSlurm } from "../setup/testbed.js";
+import { lossByStep } from "./train-losses.js";
 import {
   launchWorkspace,
   tinyConfig,
@@ -29,16 +30,6 @@ const args = (name: string, nodes: number, micro: number) => [
     .concat([`train.micro_batch_size=${micro}`, "train.save_steps=4", "train.eval_steps=null"])
     .flatMap((setting) => ["--set", setting]),
 ];
-
-async function lossByStep(id: string): Promise<Map<number, number>> {
-  const text = await readFile(path.join(ws.dir, ".tunectl/runs", id, "metrics.jsonl"), "utf8");
-  const losses = new Map<number, number>();
-  for (const line of text.trim().split("\n")) {
-    const metric = JSON.parse(line) as { kind: string; step: number; loss: number };
-    if (metric.kind === "train") losses.set(metric.step, metric.loss);
-  }
-  return losses;
-}
 
 const runId = (result: CliResult) => /run (\S+) succeeded/.exec(result.stdout + result.stderr)?.[1];
 
@@ -86,8 +77,8 @@ describe("a run on two Slurm nodes", () => {
   it("trains the losses of one node with twice the micro batch", async () => {
     expect(one.code, one.stdout + one.stderr).toBe(0);
     expect(reference.state).toBe("succeeded");
-    const expected = await lossByStep(reference.id);
-    const got = await lossByStep(run.id);
+    const expected = await lossByStep(ws.dir, reference.id);
+    const got = await lossByStep(ws.dir, run.id);
     expect([...got.keys()].sort((a, b) => a - b)).toEqual(
       Array.from({ length: steps }, (_, i) => i + 1),
     );

@@ -10,6 +10,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureSlurm, type TestbedSlurm } from "../setup/testbed.js";
+import { lossByStep } from "./train-losses.js";
 import {
   detachedId,
   launchWorkspace,
@@ -33,17 +34,6 @@ const cpu = (host: string) => [
   "--set",
   "train.eval_steps=60",
 ];
-
-/** step -> loss of a run's train lines (the last line of a step, should one be written twice). */
-async function lossByStep(id: string): Promise<Map<number, number>> {
-  const text = await readFile(path.join(ws.dir, ".tunectl/runs", id, "metrics.jsonl"), "utf8");
-  const losses = new Map<number, number>();
-  for (const line of text.trim().split("\n")) {
-    const metric = JSON.parse(line) as { kind: string; step: number; loss: number };
-    if (metric.kind === "train") losses.set(metric.step, metric.loss);
-  }
-  return losses;
-}
 
 const text = (file: string) => readFile(file, "utf8").catch(() => "");
 
@@ -131,8 +121,8 @@ describe("a run whose job reaches its time limit", () => {
     expect(reference.code, reference.stderr).toBe(0);
     expect(uninterrupted.state).toBe("succeeded");
     expect(uninterrupted.attempts).toHaveLength(1);
-    const expected = await lossByStep(uninterrupted.id);
-    const got = await lossByStep(run.id);
+    const expected = await lossByStep(ws.dir, uninterrupted.id);
+    const got = await lossByStep(ws.dir, run.id);
     expect([...expected.keys()]).toEqual(Array.from({ length: steps }, (_, i) => i + 1));
     expect([...got.entries()].sort(([a], [b]) => a - b)).toEqual([...expected.entries()]);
   });
@@ -183,8 +173,8 @@ describe("a run whose node dies mid-run", () => {
 
   it("trains to the end with the losses of the run without a fault", async () => {
     const reference = (await ws.runs()).find((r) => r.id.startsWith("uninterrupted-"))!;
-    const expected = await lossByStep(reference.id);
-    const got = await lossByStep(id);
+    const expected = await lossByStep(ws.dir, reference.id);
+    const got = await lossByStep(ws.dir, id);
     expect([...got.entries()].sort(([a], [b]) => a - b)).toEqual([...expected.entries()]);
   });
 });
