@@ -5,7 +5,8 @@
 // alongside it (the trainer is deterministic from the seed; a resume continues its data order).
 // A node that dies mid-run (its slurmd and job processes killed) makes Slurm requeue the job
 // on the other node: the attempt ends lost and the next one finishes the run.
-import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -36,6 +37,21 @@ const cpu = (host: string) => [
 ];
 
 const text = (file: string) => readFile(file, "utf8").catch(() => "");
+
+/** The pid of the trainer of the run in `runDir` (its command line names the run's train.json). */
+function trainerPid(runDir: string): number {
+  const found = execFileSync("pgrep", ["-f", "--", `-m trainer --config ${runDir}/`], {
+    encoding: "utf8",
+  });
+  return Number(found.trim().split("\n")[0]);
+}
+
+/** Whether a SIGTERM is pending on the process (it is stopped, so it has not taken it yet). */
+function termPending(pid: number): boolean {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const pending = [...status.matchAll(/^(?:ShdPnd|SigPnd):\s*([0-9a-f]+)$/gm)];
+  return pending.some((match) => (BigInt(`0x${match[1]}`) & (1n << 14n)) !== 0n);
+}
 
 /** Poll (every half second, for at most four minutes) until `done`. */
 async function until(done: () => Promise<boolean>): Promise<void> {
@@ -75,7 +91,18 @@ describe("a run whose job reaches its time limit", () => {
     await until(async () =>
       /step 10\//.test(await text(path.join(runDir, "output/logs/attempt-1.log"))),
     );
-    expect((await onLogin(`scontrol update JobId=${jobId} TimeLimit=2`)).code).toBe(0);
+    // The trainer is frozen until the warning has reached it: on an idle machine it would
+    // otherwise finish every step before Slurm's periodic time-limit check sends the signal.
+    const trainer = trainerPid(runDir);
+    process.kill(trainer, "SIGSTOP");
+    try {
+      expect((await onLogin(`scontrol update JobId=${jobId} TimeLimit=2`)).code).toBe(0);
+      // the batch shell's trap turns the warning into a SIGTERM, pending on the frozen trainer
+      await until(async () => termPending(trainer));
+      expect(termPending(trainer)).toBe(true);
+    } finally {
+      process.kill(trainer, "SIGCONT");
+    }
     await until(async () => existsSync(path.join(runDir, "attempt-1.requeue")));
     expect((await onLogin(`scontrol update JobId=${jobId} TimeLimit=20`)).code).toBe(0);
     limited = await ws.tunectl(["attach", id], { timeoutMs: 400_000 });
